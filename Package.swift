@@ -1,0 +1,76 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Strict settings for every Swift target (swift-log's set): Swift 6 mode, explicit existentials,
+/// internal imports by default so that C types never leak into a public signature.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "busbar",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "busbar", targets: ["busbar"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // libmodbus, as a system library; the shim re-exports what Swift cannot import.
+        .systemLibrary(name: "CModbus", pkgConfig: "libmodbus", providers: [.apt(["libmodbus-dev"])]),
+        // The Swift face of libmodbus: clients, the server loop, typed values and errors.
+        .target(name: "Modbus", dependencies: ["CModbus"], swiftSettings: strictSettings),
+        // The YAML model of sites and device maps, with located diagnostics.
+        .target(
+            name: "SiteConfig",
+            dependencies: ["Modbus", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        // Modes, commands, watchdog, constraints and allocation: pure values, injected clock.
+        .target(name: "Control", swiftSettings: strictSettings),
+        // Simulated batteries, chargepoints and meters served from device maps.
+        .target(
+            name: "Simulation",
+            dependencies: ["Modbus", "SiteConfig", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        // The runtime: drivers, polling, upstream profiles.
+        .target(
+            name: "Gateway",
+            dependencies: ["Modbus", "SiteConfig", "Control", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        // The thin command-line executable.
+        .executableTarget(
+            name: "busbar",
+            dependencies: [
+                "Modbus", "SiteConfig", "Control", "Simulation", "Gateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "ModbusTests", dependencies: ["Modbus"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SiteConfigTests",
+            dependencies: ["SiteConfig"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ControlTests",
+            dependencies: ["Control", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Modbus", "SiteConfig"], swiftSettings: strictSettings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Modbus", "SiteConfig", "Control"], swiftSettings: strictSettings),
+        // End-to-end tests of the executable over real sockets.
+        .testTarget(name: "BusbarTests", dependencies: ["Modbus"], swiftSettings: strictSettings),
+    ]
+)
