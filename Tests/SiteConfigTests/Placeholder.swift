@@ -1,0 +1,3 @@
+import Testing
+
+// Placeholder until the suite's first test lands.
