@@ -56,7 +56,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ModbusTests", dependencies: ["Modbus"], swiftSettings: strictSettings),
+        // Helpers the test suites share: peers as subprocesses, paths, free ports.
+        .target(name: "TestSupport", dependencies: ["Modbus"], path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "ModbusTests", dependencies: ["Modbus", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "SiteConfigTests",
             dependencies: ["SiteConfig"],
@@ -68,9 +70,9 @@ let package = Package(
             dependencies: ["Control", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Modbus", "SiteConfig"], swiftSettings: strictSettings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Modbus", "SiteConfig", "Control"], swiftSettings: strictSettings),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Modbus", "SiteConfig", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Modbus", "SiteConfig", "Control", "TestSupport"], swiftSettings: strictSettings),
         // End-to-end tests of the executable over real sockets.
-        .testTarget(name: "BusbarTests", dependencies: ["Modbus"], swiftSettings: strictSettings),
+        .testTarget(name: "BusbarTests", dependencies: ["Modbus", "TestSupport"], swiftSettings: strictSettings),
     ]
 )

@@ -1,0 +1,168 @@
+import CModbus
+import Glibc
+
+/// The one owner of a libmodbus client context. Every libmodbus call of a client runs here, on
+/// the thread that owns this value; it is deliberately not `Sendable`.
+final class ModbusContext {
+    private let context: OpaquePointer
+    let endpoint: Endpoint
+    private(set) var isConnected = false
+
+    init(endpoint: Endpoint) throws(ModbusError) {
+        let created: OpaquePointer?
+        switch endpoint {
+        case .tcp(let host, let port):
+            created = modbus_new_tcp_pi(host, String(port))
+        case .rtu(let line):
+            let parity = Int8(UInt8(ascii: line.settings.parity.rawValue.unicodeScalars.first!))
+            created = modbus_new_rtu(
+                line.device, Int32(line.settings.baud), CChar(parity),
+                Int32(line.settings.dataBits), Int32(line.settings.stopBits))
+        }
+        guard let created else {
+            throw ModbusContext.error(errno: CModbus_errno(), operation: "open \(endpoint)")
+        }
+        context = created
+        self.endpoint = endpoint
+    }
+
+    deinit {
+        modbus_close(context)
+        modbus_free(context)
+    }
+
+    func setTimeouts(response: Duration, byte: Duration) {
+        let (responseSeconds, responseMicros) = Self.split(response)
+        let (byteSeconds, byteMicros) = Self.split(byte)
+        modbus_set_response_timeout(context, responseSeconds, responseMicros)
+        modbus_set_byte_timeout(context, byteSeconds, byteMicros)
+    }
+
+    func connect() throws(ModbusError) {
+        guard !isConnected else { return }
+        guard modbus_connect(context) == 0 else {
+            let code = CModbus_errno()
+            // libmodbus keeps a half-open socket on some failures; close it so a retry starts clean.
+            modbus_close(context)
+            throw Self.error(errno: code, operation: "connect to \(endpoint)")
+        }
+        isConnected = true
+    }
+
+    func close() {
+        modbus_close(context)
+        isConnected = false
+    }
+
+    /// Reads `count` registers or bits of `table`; `count` is within the protocol limit.
+    func read(_ table: RegisterTable, unit: UInt8, address: Int, count: Int) throws(ModbusError) -> [UInt16] {
+        try prepare(unit: unit)
+        var words = [UInt16](repeating: 0, count: count)
+        let received: Int32
+        switch table {
+        case .holding:
+            received = modbus_read_registers(context, Int32(address), Int32(count), &words)
+        case .input:
+            received = modbus_read_input_registers(context, Int32(address), Int32(count), &words)
+        case .coil, .discrete:
+            var bits = [UInt8](repeating: 0, count: count)
+            received =
+                table == .coil
+                ? modbus_read_bits(context, Int32(address), Int32(count), &bits)
+                : modbus_read_input_bits(context, Int32(address), Int32(count), &bits)
+            words = bits.map { UInt16($0) }
+        }
+        try check(received, operation: table.readFunction.description, unit: unit, address: address)
+        return words
+    }
+
+    func writeRegister(unit: UInt8, address: Int, value: UInt16) throws(ModbusError) {
+        try prepare(unit: unit)
+        let result = modbus_write_register(context, Int32(address), value)
+        try check(result, operation: FunctionCode.writeSingleRegister.description, unit: unit, address: address)
+    }
+
+    func writeRegisters(unit: UInt8, address: Int, values: [UInt16]) throws(ModbusError) {
+        try prepare(unit: unit)
+        let result = modbus_write_registers(context, Int32(address), Int32(values.count), values)
+        try check(result, operation: FunctionCode.writeMultipleRegisters.description, unit: unit, address: address)
+    }
+
+    func writeCoil(unit: UInt8, address: Int, value: Bool) throws(ModbusError) {
+        try prepare(unit: unit)
+        let result = modbus_write_bit(context, Int32(address), value ? 1 : 0)
+        try check(result, operation: FunctionCode.writeSingleCoil.description, unit: unit, address: address)
+    }
+
+    func writeCoils(unit: UInt8, address: Int, values: [Bool]) throws(ModbusError) {
+        try prepare(unit: unit)
+        let bits = values.map { UInt8($0 ? 1 : 0) }
+        let result = modbus_write_bits(context, Int32(address), Int32(bits.count), bits)
+        try check(result, operation: FunctionCode.writeMultipleCoils.description, unit: unit, address: address)
+    }
+
+    func writeAndRead(
+        unit: UInt8, writeAddress: Int, values: [UInt16], readAddress: Int, readCount: Int
+    ) throws(ModbusError) -> [UInt16] {
+        try prepare(unit: unit)
+        var words = [UInt16](repeating: 0, count: readCount)
+        let result = modbus_write_and_read_registers(
+            context, Int32(writeAddress), Int32(values.count), values, Int32(readAddress), Int32(readCount), &words)
+        try check(
+            result, operation: FunctionCode.readWriteMultipleRegisters.description, unit: unit, address: writeAddress)
+        return words
+    }
+
+    private func prepare(unit: UInt8) throws(ModbusError) {
+        try connect()
+        modbus_set_slave(context, Int32(unit))
+    }
+
+    /// Turns a failed call into a typed error. After a timeout or a garbled answer the stream may
+    /// still carry a late reply that would be taken for the next request's answer (the
+    /// transaction-id lockstep seen with grid-x/modbus and NModbus): a TCP connection is dropped
+    /// and made anew on the next request; a serial line, which cannot reconnect, is flushed.
+    private func check(_ result: Int32, operation: String, unit: UInt8, address: Int) throws(ModbusError) {
+        guard result == -1 else { return }
+        let code = CModbus_errno()
+        let error = Self.error(errno: code, operation: operation, unit: unit, address: address)
+        switch error.kind {
+        case .exception, .invalidArgument:
+            break
+        case .connectionClosed, .connectionRefused, .system:
+            close()
+        case .timeout, .invalidResponse:
+            if case .tcp = endpoint { close() } else { modbus_flush(context) }
+        }
+        throw error
+    }
+
+    /// Maps an errno value read right after a failing libmodbus call to a typed error.
+    static func error(errno code: Int32, operation: String, unit: UInt8? = nil, address: Int? = nil) -> ModbusError {
+        let base = Int32(MODBUS_ENOBASE)
+        if code > base, code - base <= 11, code < CModbus_EMBBADCRC {
+            return ModbusError(
+                .exception(ExceptionCode(rawValue: UInt8(code - base))), operation: operation, unit: unit,
+                address: address)
+        }
+        let kind: ModbusError.Kind
+        switch code {
+        case CModbus_EMBBADCRC: kind = .invalidResponse("bad CRC")
+        case CModbus_EMBBADDATA: kind = .invalidResponse("data does not match the request")
+        case CModbus_EMBBADEXC: kind = .invalidResponse("invalid exception code")
+        case CModbus_EMBMDATA: kind = .invalidResponse("too many data")
+        case CModbus_EMBBADSLAVE: kind = .invalidResponse("answer from another unit id")
+        case ETIMEDOUT: kind = .timeout
+        case ECONNREFUSED: kind = .connectionRefused
+        case ECONNRESET, EPIPE, ENOTCONN: kind = .connectionClosed
+        case EINVAL: kind = .invalidArgument("invalid argument for libmodbus")
+        default: kind = .system(errno: code, message: String(cString: strerror(code)))
+        }
+        return ModbusError(kind, operation: operation, unit: unit, address: address)
+    }
+
+    private static func split(_ duration: Duration) -> (UInt32, UInt32) {
+        let (seconds, attoseconds) = duration.components
+        return (UInt32(clamping: seconds), UInt32(clamping: attoseconds / 1_000_000_000_000))
+    }
+}

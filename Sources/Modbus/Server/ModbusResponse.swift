@@ -1,0 +1,18 @@
+/// A handler's answer to one request.
+public enum ModbusResponse: Sendable, Hashable {
+    /// Register values for FC3/FC4, exactly as many as requested.
+    case registers([UInt16])
+    /// Bit values for FC1/FC2, exactly as many as requested.
+    case bits([Bool])
+    /// The write was applied whole; the server echoes it.
+    case written
+    /// The request is refused with this exception, and nothing was changed.
+    case exception(ExceptionCode)
+}
+
+/// Answers the requests a `ModbusTCPServer` receives. Connections are served on threads of their
+/// own, so `handle` is called concurrently and must be safe to call from any thread; it should
+/// answer from memory and never block on I/O.
+public protocol ModbusRequestHandler: Sendable {
+    func handle(_ request: ModbusRequest, unit: UInt8) -> ModbusResponse
+}
