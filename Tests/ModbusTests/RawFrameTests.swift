@@ -1,0 +1,105 @@
+import Modbus
+import TestSupport
+import Testing
+
+/// Hand-made frames against the server: protocol limits, check order, MBAP integrity
+/// (reliability.md test plan items 3 and 4).
+@Suite(.serialized)
+struct RawFrameTests {
+    let bank = RegisterBank(ranges: [.holding: [0..<100], .coil: [0..<100]])
+
+    func withConnection(_ body: (RawConnection, ModbusTCPServer) throws -> Void) throws {
+        let server = ModbusTCPServer(host: "127.0.0.1", port: 0, handler: bank)
+        try server.start()
+        defer { server.stop() }
+        try body(try RawConnection(port: server.port), server)
+    }
+
+    /// Sends one PDU and returns the reply's PDU (after the MBAP header).
+    func exchange(_ connection: RawConnection, _ pdu: [UInt8], transaction: UInt16 = 7) -> [UInt8]? {
+        connection.send(RawConnection.frame(transaction: transaction, pdu: pdu))
+        guard let reply = connection.receive(), reply.count > 7 else { return nil }
+        #expect(reply[0] == UInt8(transaction >> 8) && reply[1] == UInt8(transaction & 0xFF))
+        return Array(reply[7...])
+    }
+
+    @Test(arguments: [
+        ([0x03, 0, 0, 0, 0], [0x83, 0x03]),  // quantity 0
+        ([0x03, 0, 0, 0, 126], [0x83, 0x03]),  // one register over the limit
+        ([0x04, 0, 0, 0xFF, 0xFF], [0x84, 0x03]),  // quantity 0xFFFF
+        ([0x01, 0, 0, 0x07, 0xD1], [0x81, 0x03]),  // 2001 coils
+        ([0x03, 0xFF, 0xFF, 0, 2], [0x83, 0x02]),  // runs past 65535
+        ([0x03, 0, 200, 0, 1], [0x83, 0x02]),  // not served
+        ([0x05, 0, 1, 0x12, 0x34], [0x85, 0x03]),  // coil value neither 0x0000 nor 0xFF00
+        ([0x10, 0, 0, 0, 2, 3, 0, 1, 0], [0x90, 0x03]),  // byte count 3 for 2 registers
+        ([0x10, 0, 0, 0, 124, 2, 0, 0], [0x90, 0x03]),  // 124 registers
+        ([0x0F, 0, 0, 0, 9, 1, 0xFF], [0x8F, 0x03]),  // byte count 1 for 9 coils
+        ([0x42, 1, 2], [0xC2, 0x01]),  // unknown function code
+        ([0x08, 0, 0, 0x12, 0x34], [0x88, 0x01]),  // diagnostics: not on TCP
+        ([0x2B, 0x0E, 1, 0], [0xAB, 0x01]),  // device identification: not served
+    ] as [([UInt8], [UInt8])])
+    func invalidRequestGetsTheSpecException(request: [UInt8], reply: [UInt8]) throws {
+        try withConnection { connection, _ in
+            #expect(exchange(connection, request) == reply)
+            // The stream stays in step: the next request on the same connection is answered.
+            #expect(exchange(connection, [0x03, 0, 0, 0, 1], transaction: 8) == [0x03, 2, 0, 0])
+        }
+        #expect(bank.writeCount == 0)
+    }
+
+    @Test func nonzeroProtocolIdClosesTheConnection() throws {
+        try withConnection { connection, server in
+            connection.send(RawConnection.frame(pdu: [0x03, 0, 0, 0, 1], protocolID: 1))
+            #expect(connection.receive() == nil)
+            let next = try RawConnection(port: server.port)
+            #expect(exchange(next, [0x03, 0, 0, 0, 1]) == [0x03, 2, 0, 0])
+        }
+    }
+
+    @Test func lengthLongerThanTheFrameClosesTheConnection() throws {
+        try withConnection { connection, _ in
+            var frame = RawConnection.frame(pdu: [0x03, 0, 0, 0, 1])
+            frame[5] = 9  // claims three more bytes than FC3 carries
+            connection.send(frame + [0x03, 0x00, 0x00])
+            #expect(connection.receive() == nil)
+        }
+    }
+
+    @Test func lengthShorterThanTheFrameClosesTheConnection() throws {
+        try withConnection { connection, _ in
+            var frame = RawConnection.frame(pdu: [0x06, 0, 1, 0, 5])
+            frame[5] = 2
+            connection.send(frame)
+            #expect(connection.receive() == nil)
+            #expect(bank.writeCount == 0)
+        }
+    }
+
+    @Test func truncatedFrameIsDroppedAfterTheByteTimeout() throws {
+        try withConnection { connection, _ in
+            connection.send(Array(RawConnection.frame(pdu: [0x03, 0, 0, 0, 1]).prefix(9)))
+            #expect(connection.receive(timeout: .seconds(3)) == nil)
+        }
+    }
+
+    @Test func pipelinedRequestsEchoEveryTransactionId() throws {
+        try withConnection { connection, _ in
+            var frames: [UInt8] = []
+            for transaction in 1...200 {
+                frames += RawConnection.frame(transaction: UInt16(transaction), pdu: [0x03, 0, UInt8(transaction % 50), 0, 1])
+            }
+            connection.send(frames)
+            let replies = connection.receive(timeout: .seconds(5), expecting: 200 * 11) ?? []
+            #expect(replies.count == 200 * 11)
+            let echoed = stride(from: 0, to: replies.count, by: 11).map { Int(replies[$0]) << 8 | Int(replies[$0 + 1]) }
+            #expect(echoed == Array(1...200))
+        }
+    }
+
+    @Test func broadcastUnitZeroIsAnsweredOnTCP() throws {
+        try withConnection { connection, _ in
+            connection.send(RawConnection.frame(unit: 0, pdu: [0x03, 0, 0, 0, 1]))
+            #expect(connection.receive()?.count == 11)
+        }
+    }
+}
