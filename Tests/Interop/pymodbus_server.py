@@ -37,7 +37,7 @@ async def main():
     if mode == "tcp":
         server = ModbusTcpServer(devices, address=("127.0.0.1", int(where)))
     else:
-        server = ModbusSerialServer(devices, port=where, baudrate=19200, parity="E")
+        server = ModbusSerialServer(devices, port=where, baudrate=19200, parity="N")
     task = asyncio.create_task(server.serve_forever())
     await asyncio.sleep(0.3)
     print("READY", flush=True)

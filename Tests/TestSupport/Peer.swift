@@ -52,12 +52,15 @@ public final class Peer: @unchecked Sendable {
         return false
     }
 
-    /// Sends SIGTERM and waits for the exit.
+    /// Ends the process and waits for the exit: SIGTERM first, SIGKILL if it is still there after
+    /// two seconds. (A child of the test runner may inherit a signal mask that blocks SIGTERM.)
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = ContinuousClock.now + .seconds(2)
+        while process.isRunning, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 
     /// Sends a signal (SIGHUP, SIGINT) without waiting.

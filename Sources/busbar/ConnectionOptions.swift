@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Modbus
+
+/// How to reach a device: the endpoint argument, unit id, serial settings and timeout.
+struct ConnectionOptions: ParsableArguments {
+    @Argument(help: "HOST[:PORT] (port 502 by default) or a serial device path such as /dev/ttyUSB0.")
+    var endpoint: String
+
+    @Option(name: [.short, .long], help: "Unit id (slave address), 0…255.")
+    var unit: UInt8 = 1
+
+    @Option(help: "Response timeout, e.g. 500ms, 2s.", transform: Interval.parse)
+    var timeout: Duration = .seconds(1)
+
+    @Option(help: "Serial baud rate (RTU).")
+    var baud: Int = 19200
+
+    @Option(help: "Serial parity (RTU): none, even or odd.", transform: ConnectionOptions.parity)
+    var parity: SerialLine.Parity = .even
+
+    @Option(help: "Serial data bits (RTU).")
+    var dataBits: Int = 8
+
+    @Option(help: "Serial stop bits (RTU).")
+    var stopBits: Int = 1
+
+    func makeClient() throws -> ModbusClient {
+        let settings = SerialLine.Settings(baud: baud, parity: parity, dataBits: dataBits, stopBits: stopBits)
+        do {
+            let endpoint = try Endpoint.parse(self.endpoint, serial: settings)
+            return try ModbusClient(endpoint: endpoint, timeouts: .init(response: timeout, byte: timeout))
+        } catch {
+            if case .invalidArgument = error.kind { throw ValidationError(error.description) }
+            throw error
+        }
+    }
+
+    static func parity(_ text: String) throws -> SerialLine.Parity {
+        switch text.lowercased() {
+        case "n", "none": .none
+        case "e", "even": .even
+        case "o", "odd": .odd
+        default: throw ValidationError("parity \"\(text)\" is not none, even or odd")
+        }
+    }
+}
+
+/// Parses intervals such as `500ms`, `2s`, `1.5` (seconds).
+enum Interval {
+    static func parse(_ text: String) throws -> Duration {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let (number, scale): (Substring, Double) =
+            if trimmed.hasSuffix("ms") { (trimmed.dropLast(2), 0.001) }
+            else if trimmed.hasSuffix("s") { (trimmed.dropLast(1), 1) }
+            else if trimmed.hasSuffix("m") { (trimmed.dropLast(1), 60) }
+            else { (Substring(trimmed), 1) }
+        guard let value = Double(number.trimmingCharacters(in: .whitespaces)), value > 0, value.isFinite else {
+            throw ValidationError("interval \"\(text)\" is not a positive duration such as 500ms or 2s")
+        }
+        return .milliseconds(Int64((value * scale * 1000).rounded()))
+    }
+}
