@@ -1,6 +1,6 @@
 /// The chargepoint control modes without their parameters. Codes 0–3 are OpenEMS EVSE's
 /// `Mode` values (ZERO, MINIMUM, SURPLUS, FORCE); LIMIT is busbar's own.
-public enum ChargepointModeKind: UInt16, Hashable, Comparable, Sendable, CaseIterable, CustomStringConvertible {
+public enum ChargepointModeKind: UInt16, CodedModeKind {
     /// Off: 0 A.
     case zero = 0
     /// The minimum charging current, 6 A.
@@ -11,9 +11,6 @@ public enum ChargepointModeKind: UInt16, Hashable, Comparable, Sendable, CaseIte
     case force = 3
     /// A cap on the current: the chargepoint charges at most `current` A.
     case limit = 4
-
-    /// The stable numeric code (the value of a mode register).
-    public var code: UInt16 { rawValue }
 
     /// The stable name, e.g. `"SURPLUS"`.
     public var name: String {
@@ -26,25 +23,8 @@ public enum ChargepointModeKind: UInt16, Hashable, Comparable, Sendable, CaseIte
         }
     }
 
-    /// The kind with the given stable name, if any.
-    public init?(name: String) {
-        guard let kind = Self.allCases.first(where: { $0.name == name }) else { return nil }
-        self = kind
-    }
-
-    /// The kind with the given stable code, if any.
-    public init?(code: UInt16) {
-        self.init(rawValue: code)
-    }
-
     /// The parameter the mode takes, if any.
     public var parameter: ModeParameter? {
         self == .limit ? .current("current") : nil
     }
-
-    public static func < (lhs: ChargepointModeKind, rhs: ChargepointModeKind) -> Bool {
-        lhs.rawValue < rhs.rawValue
-    }
-
-    public var description: String { name }
 }

@@ -1,6 +1,6 @@
 /// The ESS control modes without their parameters, with the stable codes and names that
 /// register maps and JSON APIs use.
-public enum EssModeKind: UInt16, Hashable, Comparable, Sendable, CaseIterable, CustomStringConvertible {
+public enum EssModeKind: UInt16, CodedModeKind {
     /// No override: the devices' own behaviour.
     case auto = 0
     /// Discharge ≤ 0; charging stays allowed (OpenEMS ToU DELAY_DISCHARGE), not "hold at 0".
@@ -18,9 +18,6 @@ public enum EssModeKind: UInt16, Hashable, Comparable, Sendable, CaseIterable, C
     /// Full override: exactly `power` W, positive = discharge.
     case setPower = 7
 
-    /// The stable numeric code (the value of a mode register).
-    public var code: UInt16 { rawValue }
-
     /// The stable name, e.g. `"NO_DISCHARGE"`.
     public var name: String {
         switch self {
@@ -35,17 +32,6 @@ public enum EssModeKind: UInt16, Hashable, Comparable, Sendable, CaseIterable, C
         }
     }
 
-    /// The kind with the given stable name, if any.
-    public init?(name: String) {
-        guard let kind = Self.allCases.first(where: { $0.name == name }) else { return nil }
-        self = kind
-    }
-
-    /// The kind with the given stable code, if any.
-    public init?(code: UInt16) {
-        self.init(rawValue: code)
-    }
-
     /// The parameter the mode takes, if any.
     public var parameter: ModeParameter? {
         switch self {
@@ -56,10 +42,4 @@ public enum EssModeKind: UInt16, Hashable, Comparable, Sendable, CaseIterable, C
         case .setPower: .power("power", signed: true)
         }
     }
-
-    public static func < (lhs: EssModeKind, rhs: EssModeKind) -> Bool {
-        lhs.rawValue < rhs.rawValue
-    }
-
-    public var description: String { name }
 }
