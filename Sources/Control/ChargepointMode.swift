@@ -1,0 +1,62 @@
+/// A chargepoint control mode with its parameter (DESIGN.md §2, OpenEMS EVSE semantics).
+/// Currents are amperes per phase.
+public enum ChargepointMode: Hashable, Sendable, CustomStringConvertible {
+    /// Off: 0 A.
+    case zero
+    /// The minimum current, 6 A.
+    case minimum
+    /// Surplus power only, with hysteresis.
+    case surplus
+    /// The chargepoint's maximum current.
+    case force
+    /// At most `current` A. Below the 6 A minimum a chargepoint cannot charge, so a limit under
+    /// 6 A means off: a limit is a ceiling and rounding it up to 6 A would break it.
+    case limit(current: Amperes)
+
+    /// The smallest current at which a chargepoint charges (IEC 61851).
+    public static let minimumCurrent: Amperes = 6
+
+    /// The mode without its parameter.
+    public var kind: ChargepointModeKind {
+        switch self {
+        case .zero: .zero
+        case .minimum: .minimum
+        case .surplus: .surplus
+        case .force: .force
+        case .limit: .limit
+        }
+    }
+
+    /// The value of the mode's parameter, if it takes one.
+    public var parameterValue: Amperes? {
+        if case .limit(let current) = self { return current }
+        return nil
+    }
+
+    /// The mode of `kind` with `parameter`, as decoded from a register block or a JSON body.
+    /// Throws when a required parameter is missing or outside the documented range.
+    public init(kind: ChargepointModeKind, parameter: Amperes?) throws(CommandRejection) {
+        switch kind {
+        case .zero: self = .zero
+        case .minimum: self = .minimum
+        case .surplus: self = .surplus
+        case .force: self = .force
+        case .limit:
+            guard let parameter else { throw .parameterMissing(mode: kind.name, parameter: "current") }
+            self = .limit(current: parameter)
+            try validate()
+        }
+    }
+
+    /// Checks the parameter against its documented range.
+    public func validate() throws(CommandRejection) {
+        if let spec = kind.parameter, let value = parameterValue {
+            try spec.validate(value, of: kind.name)
+        }
+    }
+
+    public var description: String {
+        guard let value = parameterValue else { return kind.name }
+        return "\(kind.name)(current: \(value) A)"
+    }
+}

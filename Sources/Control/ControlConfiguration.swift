@@ -1,0 +1,47 @@
+/// Everything the control core needs from the site file.
+public struct ControlConfiguration: Hashable, Sendable {
+    /// The sources allowed to send commands.
+    public var sources: [Source]
+    /// The controllable devices and their kinds, so that device targets can be checked when a
+    /// command arrives.
+    public var devices: [DeviceID: DeviceKind]
+    /// The mode a target returns to when no command is active on it. A target without an
+    /// entry returns to AUTO: no override, the devices run themselves.
+    public var fallbacks: [Target: Mode]
+    /// How a cluster power target or limit is split over the batteries.
+    public var essStrategy: AllocationStrategy
+    /// How a cluster current (a LIMIT, or the surplus) is split over the chargepoints.
+    public var chargepointStrategy: AllocationStrategy
+    /// SURPLUS hysteresis and voltage.
+    public var surplus: SurplusSettings
+
+    public init(
+        sources: [Source],
+        devices: [DeviceID: DeviceKind] = [:],
+        fallbacks: [Target: Mode] = [:],
+        essStrategy: AllocationStrategy = .proportional,
+        chargepointStrategy: AllocationStrategy = .equal,
+        surplus: SurplusSettings = SurplusSettings()
+    ) {
+        self.sources = sources
+        self.devices = devices
+        self.fallbacks = fallbacks
+        self.essStrategy = essStrategy
+        self.chargepointStrategy = chargepointStrategy
+        self.surplus = surplus
+    }
+
+    /// The source with `id`; with duplicates, the last one.
+    public func source(_ id: SourceID) -> Source? {
+        sources.last { $0.id == id }
+    }
+
+    /// The device kind a mode must have on `target`, or `nil` for an unknown device.
+    public func kind(of target: Target) -> DeviceKind? {
+        switch target {
+        case .essCluster: .battery
+        case .chargepointCluster: .chargepoint
+        case .device(let id): devices[id]
+        }
+    }
+}

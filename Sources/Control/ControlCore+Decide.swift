@@ -1,0 +1,121 @@
+extension ControlCore {
+    /// A command in force, or a target's fallback, in order of precedence.
+    struct Contender {
+        var ref: CommandRef
+        var command: Command?
+        var priority: Int?
+    }
+
+    /// The commands in force at `now` by precedence — source priority (higher first), then the
+    /// newer command, then source id, then target — followed by the fallbacks of the targets no
+    /// command holds, by target.
+    func contenders(at now: ControlInstant) -> [Contender] {
+        let inForce = commandsInForce(at: now)
+        let priority = { (command: Command) in configuration.source(command.source)?.priority ?? .min }
+        let commands = inForce.sorted { lhs, rhs in
+            if priority(lhs) != priority(rhs) { return priority(lhs) > priority(rhs) }
+            if lhs.issuedAt != rhs.issuedAt { return lhs.issuedAt > rhs.issuedAt }
+            return (lhs.source, lhs.target) < (rhs.source, rhs.target)
+        }.map { command in
+            Contender(ref: CommandRef(command), command: command, priority: priority(command))
+        }
+        let held = Set(inForce.map(\.target))
+        let fallbacks = configuration.fallbacks.filter { target, mode in
+            !held.contains(target) && configuration.kind(of: target) == mode.kind.deviceKind
+        }.sorted { $0.key < $1.key }.map { target, mode in
+            Contender(ref: CommandRef(origin: .fallback, target: target, mode: mode), command: nil, priority: nil)
+        }
+        return commands + fallbacks
+    }
+
+    /// Decides the device orders and the status for `site` at `now`: the commands in force are
+    /// resolved by precedence against the devices' limits, cluster targets are allocated, and
+    /// SURPLUS advances its hysteresis (kept in the core for the next decision).
+    public mutating func decide(site: SiteSnapshot, at now: ControlInstant) -> Decision {
+        let contenders = contenders(at: now)
+        var ess = EssResolver(batteries: site.online(.battery))
+        var evcs = ChargepointResolver(chargepoints: site.online(.chargepoint))
+        var unplaced: [(rank: Int, loss: LostCommand)] = []
+        for (rank, contender) in contenders.enumerated() where contender.ref.mode != .ess(.auto) {
+            let ref = contender.ref
+            let reached = site.onlineDevices(of: ref.target).filter { $0.kind == ref.mode.kind.deviceKind }
+            let reason: LostCommand.Reason? =
+                reached.isEmpty ? .noOnlineDevice
+                : Self.modes(for: ref.target, in: site).contains(ref.mode.kind) ? nil : .modeUnavailable
+            if let reason {
+                unplaced.append((rank, LostCommand(command: ref, scope: ref.target, reason: reason)))
+                continue
+            }
+            switch ref.mode {
+            case .ess(let mode): ess.apply(ref, rank: rank, constraint: mode.constraint)
+            case .chargepoint(let mode): evcs.apply(ref, rank: rank, constraint: mode.constraint)
+            }
+        }
+        let losses = (unplaced + ess.losses + evcs.losses).sorted {
+            ($0.rank, $0.loss.scope) < ($1.rank, $1.loss.scope)
+        }
+        let defeated = defeatedRanks(losses, contenders: contenders, site: site)
+
+        var allowed = EssResolver(batteries: site.online(.battery), includeTargets: false)
+        for (rank, ref) in ess.refs.sorted(by: { $0.key < $1.key }) where !losses.contains(where: { $0.rank == rank }) {
+            if case .ess(let mode) = ref.mode { allowed.apply(ref, rank: rank, constraint: mode.constraint) }
+        }
+        let essOutcome = ess.outcome(strategy: configuration.essStrategy)
+        let evcsOutcome = evcs.outcome(
+            gridPower: site.gridPower, essPower: site.essActivePower, hysteresis: surplusHysteresis,
+            settings: configuration.surplus, strategy: configuration.chargepointStrategy, at: now)
+        surplusHysteresis = evcsOutcome.hysteresis
+
+        let inEffect = contenders.enumerated().filter { !defeated.contains($0.offset) }.map { rank, contender in
+            ActiveCommand(
+                command: contender.ref, priority: contender.priority, issuedAt: contender.command?.issuedAt,
+                remaining: contender.command.map { now.duration(to: deadline(of: $0)) }, clampedTo: ess.clamps[rank])
+        }
+        let essStatus = EssClusterStatus(
+            online: ess.batteries.count, bounds: essOutcome.bounds,
+            allowedChargePower: min(0, allowed.feasible.min), allowedDischargePower: max(0, allowed.feasible.max),
+            setpoint: essOutcome.setpoint)
+        return Decision(
+            at: now,
+            devices: site.devices.map { device in
+                essOutcome.decisions[device.id] ?? evcsOutcome.decisions[device.id] ?? Self.offline(device)
+            },
+            ess: essStatus, chargepoints: evcsOutcome.status,
+            active: inEffect.enumerated().sorted {
+                ($0.element.command.target, $0.offset) < ($1.element.command.target, $1.offset)
+            }.map(\.element),
+            lost: losses.map(\.loss), availableModes: availableModes(site: site, inEffect: inEffect))
+    }
+
+    /// Decides as if `command` had arrived at `now`, without changing the core: the decision
+    /// shows whether it would lose (`Decision.losses(of:on:)`) or be clamped.
+    public func preview(
+        _ command: Command, site: SiteSnapshot, at now: ControlInstant
+    ) -> Result<Decision, CommandRejection> {
+        var trial = self
+        return trial.apply(command, at: now).map { _ in trial.decide(site: site, at: now) }
+    }
+
+    /// The ranks of the contenders that have no effect at all: lost on their own target, or,
+    /// for a chargepoint cluster aim, lost on every online chargepoint.
+    private func defeatedRanks(
+        _ losses: [(rank: Int, loss: LostCommand)], contenders: [Contender], site: SiteSnapshot
+    ) -> Set<Int> {
+        var defeated = Set<Int>()
+        for (rank, contender) in contenders.enumerated() {
+            let own = losses.filter { $0.rank == rank }
+            if own.contains(where: { $0.loss.scope == contender.ref.target }) {
+                defeated.insert(rank)
+            } else if !own.isEmpty, own.count >= site.onlineDevices(of: contender.ref.target).count {
+                defeated.insert(rank)
+            }
+        }
+        return defeated
+    }
+
+    /// An offline device's decision: no order, no share.
+    private static func offline(_ device: DeviceSnapshot) -> DeviceDecision {
+        let recipes: [Mode] = device.kind == .battery ? [.ess(.auto)] : []
+        return DeviceDecision(device: device.id, online: device.online, order: .auto, recipes: recipes, origins: [])
+    }
+}

@@ -1,0 +1,115 @@
+/// The control core: the active commands, their watchdogs and the SURPLUS hysteresis, as one
+/// value. Pure: every operation takes the instant it happens at, and nothing reads a clock,
+/// sleeps or does I/O.
+///
+/// Lifecycle: `apply` commands as they arrive (each refreshes its source's watchdog, as does
+/// `refresh` for a heartbeat), call `tick` to collect the commands that ended, and `decide`
+/// whenever telemetry or commands change to get the device orders and the status.
+public struct ControlCore: Sendable {
+    private struct Key: Hashable {
+        var source: SourceID
+        var target: Target
+    }
+
+    /// The sources, devices, fallbacks and strategies in force.
+    public private(set) var configuration: ControlConfiguration
+    private var commands: [Key: Command] = [:]
+    private var lastHeard: [SourceID: ControlInstant] = [:]
+    /// The SURPLUS state carried from one decision to the next.
+    public internal(set) var surplusHysteresis = SurplusHysteresis()
+
+    public init(configuration: ControlConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// The commands held (including any that expired since the last `tick`), by target, then
+    /// source.
+    public var commandsHeld: [Command] {
+        commands.values.sorted { ($0.target, $0.source) < ($1.target, $1.source) }
+    }
+
+    /// When `command` ends: its explicit end, or its source's last contact plus the watchdog
+    /// timeout. A command with an explicit end runs "fire and forget" and is not subject to the
+    /// watchdog.
+    public func deadline(of command: Command) -> ControlInstant {
+        if let end = command.endInstant { return end }
+        let timeout = configuration.source(command.source)?.watchdogTimeout ?? .zero
+        return (lastHeard[command.source] ?? command.issuedAt) + timeout
+    }
+
+    /// Records that `source` was heard from at `now` (a heartbeat or any write), which extends
+    /// its commands' watchdog. Returns `false` for an unknown source.
+    @discardableResult
+    public mutating func refresh(_ source: SourceID, at now: ControlInstant) -> Bool {
+        guard configuration.source(source) != nil else { return false }
+        lastHeard[source] = max(lastHeard[source] ?? now, now)
+        return true
+    }
+
+    /// Accepts `command`, received at `now`: it replaces the source's previous command on the
+    /// same target and refreshes the source's watchdog. AUTO is a command like any other: it
+    /// holds the target off its fallback and overrides nothing. A rejected command changes
+    /// nothing.
+    public mutating func apply(_ command: Command, at now: ControlInstant) -> Result<CommandReceipt, CommandRejection> {
+        if let rejection = rejection(of: command, at: now) { return .failure(rejection) }
+        refresh(command.source, at: now)
+        let replaced = commands.updateValue(command, forKey: Key(source: command.source, target: command.target))
+        return .success(CommandReceipt(replaced: replaced, expiresAt: deadline(of: command)))
+    }
+
+    /// Removes the commands of `source` (any when `nil`) on `target` (any when `nil`), so the
+    /// targets return to their fallback or to the remaining commands. Returns what it removed.
+    @discardableResult
+    public mutating func release(source: SourceID? = nil, target: Target? = nil) -> [Command] {
+        let removed = commands.filter { key, _ in
+            (source == nil || key.source == source) && (target == nil || key.target == target)
+        }
+        for key in removed.keys { commands[key] = nil }
+        return removed.values.sorted { ($0.target, $0.source) < ($1.target, $1.source) }
+    }
+
+    /// Removes the commands whose deadline is at or before `now` and reports each with its
+    /// reason, by deadline, then target, then source. A command is in force strictly before
+    /// its deadline.
+    public mutating func tick(at now: ControlInstant) -> [Expiration] {
+        let expired = commands.filter { deadline(of: $0.value) <= now }
+        for key in expired.keys { commands[key] = nil }
+        return expired.values.map { command in
+            Expiration(
+                command: command, reason: command.end == nil ? .watchdog : .durationEnded, at: deadline(of: command))
+        }.sorted { ($0.at, $0.command.target, $0.command.source) < ($1.at, $1.command.target, $1.command.source) }
+    }
+
+    /// Replaces the configuration (a reloaded site file). Commands whose source or device is
+    /// gone, or whose mode no longer fits its target, are dropped and returned.
+    @discardableResult
+    public mutating func reconfigure(_ configuration: ControlConfiguration) -> [Command] {
+        self.configuration = configuration
+        lastHeard = lastHeard.filter { configuration.source($0.key) != nil }
+        let dropped = commands.filter { _, command in
+            configuration.source(command.source) == nil
+                || configuration.kind(of: command.target) != command.mode.kind.deviceKind
+        }
+        for key in dropped.keys { commands[key] = nil }
+        return dropped.values.sorted { ($0.target, $0.source) < ($1.target, $1.source) }
+    }
+
+    /// The commands in force at `now`: not past their deadline.
+    func commandsInForce(at now: ControlInstant) -> [Command] {
+        commands.values.filter { deadline(of: $0) > now }
+    }
+
+    private func rejection(of command: Command, at now: ControlInstant) -> CommandRejection? {
+        guard configuration.source(command.source) != nil else { return .unknownSource(command.source) }
+        guard let kind = configuration.kind(of: command.target) else {
+            if case .device(let id) = command.target { return .unknownDevice(id) }
+            return .modeNotForTarget(mode: command.mode.kind.name, target: command.target)
+        }
+        guard kind == command.mode.kind.deviceKind else {
+            return .modeNotForTarget(mode: command.mode.kind.name, target: command.target)
+        }
+        do { try command.mode.validate() } catch { return error }
+        if let end = command.endInstant, end <= now { return .endNotInFuture(end: end, now: now) }
+        return nil
+    }
+}

@@ -1,0 +1,45 @@
+/// The ESS control modes without their parameters, with the stable codes and names that
+/// register maps and JSON APIs use.
+public enum EssModeKind: UInt16, CodedModeKind {
+    /// No override: the devices' own behaviour.
+    case auto = 0
+    /// Discharge ≤ 0; charging stays allowed (OpenEMS ToU DELAY_DISCHARGE), not "hold at 0".
+    case noDischarge = 1
+    /// Charge power limited to `maxChargePower`; discharging stays allowed.
+    case limitCharge = 2
+    /// Charge ≤ 0; discharging stays allowed.
+    case noCharge = 3
+    /// Discharge power limited to `maxDischargePower`; charging stays allowed.
+    case limitDischarge = 4
+    /// Charge with exactly `power` W (clamped to what the devices allow).
+    case forceCharge = 5
+    /// Discharge with exactly `power` W (clamped to what the devices allow).
+    case forceDischarge = 6
+    /// Full override: exactly `power` W, positive = discharge.
+    case setPower = 7
+
+    /// The stable name, e.g. `"NO_DISCHARGE"`.
+    public var name: String {
+        switch self {
+        case .auto: "AUTO"
+        case .noDischarge: "NO_DISCHARGE"
+        case .limitCharge: "LIMIT_CHARGE"
+        case .noCharge: "NO_CHARGE"
+        case .limitDischarge: "LIMIT_DISCHARGE"
+        case .forceCharge: "FORCE_CHARGE"
+        case .forceDischarge: "FORCE_DISCHARGE"
+        case .setPower: "SET_POWER"
+        }
+    }
+
+    /// The parameter the mode takes, if any.
+    public var parameter: ModeParameter? {
+        switch self {
+        case .auto, .noDischarge, .noCharge: nil
+        case .limitCharge: .power("maxChargePower")
+        case .limitDischarge: .power("maxDischargePower")
+        case .forceCharge, .forceDischarge: .power("power")
+        case .setPower: .power("power", signed: true)
+        }
+    }
+}

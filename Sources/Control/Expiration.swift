@@ -1,0 +1,25 @@
+/// A command that ended on its own, as `ControlCore.tick(at:)` reports it.
+public struct Expiration: Hashable, Sendable, CustomStringConvertible {
+    /// Why it ended.
+    public enum Reason: String, Hashable, Sendable {
+        /// Its source sent nothing within its watchdog timeout.
+        case watchdog
+        /// Its explicit duration or end time was reached.
+        case durationEnded
+    }
+
+    /// The command that ended; its target returns to its fallback unless another command holds it.
+    public var command: Command
+    /// Why.
+    public var reason: Reason
+    /// The instant it ended (its deadline, not the tick that noticed it).
+    public var at: ControlInstant
+
+    public init(command: Command, reason: Reason, at: ControlInstant) {
+        self.command = command
+        self.reason = reason
+        self.at = at
+    }
+
+    public var description: String { "\(command) ended (\(reason.rawValue)) at \(at)" }
+}

@@ -1,0 +1,36 @@
+/// What an ESS mode asks of the power of its target: bounds, plus at most one exact target.
+///
+/// Constraints from all active commands are intersected with the devices' own limits; the
+/// target is clamped into what remains (DESIGN.md §2).
+public struct PowerConstraint: Hashable, Sendable {
+    /// The power interval the mode allows, `nil` when it does not bound the power.
+    public var bounds: PowerInterval?
+    /// The exact power the mode asks for, `nil` when the devices may choose.
+    public var target: Watts?
+
+    public init(bounds: PowerInterval? = nil, target: Watts? = nil) {
+        self.bounds = bounds
+        self.target = target
+    }
+
+    /// No bounds and no target: the device's own behaviour.
+    public static let none = PowerConstraint()
+}
+
+extension EssMode {
+    /// The mode as constraints: NO_DISCHARGE → [-∞, 0]; LIMIT_CHARGE(x) → [-x, +∞];
+    /// NO_CHARGE → [0, +∞]; LIMIT_DISCHARGE(x) → [-∞, x]; FORCE_CHARGE(p) → target −p;
+    /// FORCE_DISCHARGE(p) → target +p; SET_POWER(p) → target p; AUTO → nothing.
+    public var constraint: PowerConstraint {
+        switch self {
+        case .auto: .none
+        case .noDischarge: PowerConstraint(bounds: PowerInterval(max: 0))
+        case .limitCharge(let maxChargePower): PowerConstraint(bounds: PowerInterval(min: -maxChargePower))
+        case .noCharge: PowerConstraint(bounds: PowerInterval(min: 0))
+        case .limitDischarge(let maxDischargePower): PowerConstraint(bounds: PowerInterval(max: maxDischargePower))
+        case .forceCharge(let power): PowerConstraint(target: -power)
+        case .forceDischarge(let power): PowerConstraint(target: power)
+        case .setPower(let power): PowerConstraint(target: power)
+        }
+    }
+}

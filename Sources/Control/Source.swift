@@ -1,0 +1,18 @@
+/// A configured command source: an upstream master, the local API, a schedule.
+public struct Source: Hashable, Sendable {
+    /// The default watchdog timeout (OpenEMS `apiTimeout`).
+    public static let defaultWatchdogTimeout: Duration = .seconds(60)
+
+    /// The source's id, as commands name it.
+    public var id: SourceID
+    /// Higher wins conflicts.
+    public var priority: Int
+    /// Commands without an explicit end expire when the source sends nothing for this long.
+    public var watchdogTimeout: Duration
+
+    public init(id: SourceID, priority: Int, watchdogTimeout: Duration = Source.defaultWatchdogTimeout) {
+        self.id = id
+        self.priority = priority
+        self.watchdogTimeout = watchdogTimeout
+    }
+}

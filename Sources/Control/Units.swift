@@ -1,0 +1,12 @@
+/// Active power in watts. For an ESS: positive = discharge, negative = charge. For a
+/// chargepoint: positive = charging. For the grid: positive = import, negative = export.
+public typealias Watts = Double
+
+/// Current in amperes per phase.
+public typealias Amperes = Double
+
+/// Energy in watt-hours.
+public typealias WattHours = Double
+
+/// State of charge in percent, 0...100.
+public typealias Percent = Double
