@@ -4,6 +4,7 @@ import ArgumentParser
 struct Busbar: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "busbar",
-        abstract: "A Modbus gateway for energy sites behind one meter."
+        abstract: "A Modbus gateway for energy sites behind one meter.",
+        subcommands: [CheckCommand.self]
     )
 }
