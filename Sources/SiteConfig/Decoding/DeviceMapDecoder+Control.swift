@@ -135,6 +135,7 @@ extension DeviceMapDecoder {
         }
         var valid = true
         for name in expression.names.sorted() {
+            let location = location.shifted(by: Self.offset(of: name, in: scalar.string))
             if parameters.contains(name) || constants[name] != nil { continue }
             if let point = points.first(where: { $0.name == name }) {
                 if !point.access.isReadable || point.valueType.isString {
@@ -154,6 +155,24 @@ extension DeviceMapDecoder {
             sink.error(location, "value: found unknown name \"\(name)\"\(Suggestion.hint(for: name, in: candidates))")
         }
         return valid ? expression : nil
+    }
+}
+
+extension DeviceMapDecoder {
+    /// Where a name first stands as a whole word in an expression's text, so a message points
+    /// at it rather than at the start of the value.
+    static func offset(of name: String, in text: String) -> Int {
+        let characters = Array(text), target = Array(name)
+        func isWordCharacter(_ index: Int) -> Bool {
+            index >= 0 && index < characters.count && (characters[index].isLetter || characters[index].isNumber || characters[index] == "_")
+        }
+        guard target.count <= characters.count else { return 0 }
+        for start in 0...(characters.count - target.count)
+        where Array(characters[start..<(start + target.count)]) == target
+            && !isWordCharacter(start - 1) && !isWordCharacter(start + target.count) {
+            return start
+        }
+        return 0
     }
 }
 

@@ -21,7 +21,7 @@ extension DeviceMapDecoder {
         }
         for (name, node) in reader.pairs {
             pointLocations[name.value] = name.location
-            guard checkName(name, what: "point") else { continue }
+            _ = checkName(name, what: "point")
             if constants[name.value] != nil {
                 sink.error(name.location, "found point \"\(name.value)\" with the name of a constant, expected distinct names")
             }
@@ -50,7 +50,7 @@ extension DeviceMapDecoder {
         let unit = reader.string("unit", expected: "a unit such as W, A or %")?.value
         let access = reader.choice("access", PointAccess.self, what: "an access")
         if let access, access.value.isWritable, !table.isWritable {
-            sink.error(access.location, "access: found \(access.value.rawValue) on a \(table) point, expected r (\(table)s are read-only)")
+            sink.error(access.location, "access: found \(access.value.rawValue) on \(table.withArticle) point, expected r (\(table)s are read-only)")
         }
         let scaleRegister = reader.string("scale_register", expected: "the name of the point holding the scale factor")
         if let scaleRegister { scaleRegisters.append((name, scaleRegister)) }
@@ -86,7 +86,7 @@ extension DeviceMapDecoder {
         }
         if table.isBits {
             guard ValueType.parse(name)?.type == .bool else {
-                sink.error(encoding.location, "encoding: found \(name) on a \(table), expected bool (a \(table) holds one bit)")
+                sink.error(encoding.location, "encoding: found \(name) on \(table.withArticle), expected bool (\(table.withArticle) holds one bit)")
                 return nil
             }
             return .bool
@@ -226,4 +226,9 @@ extension ValueType {
         if case .string = self { return true }
         return false
     }
+}
+
+extension RegisterTable {
+    /// "a coil", "an input register".
+    var withArticle: String { (self == .input ? "an " : "a ") + description }
 }

@@ -3,7 +3,7 @@ public struct ExpressionError: Error, Sendable, Hashable, CustomStringConvertibl
     public var message: String
     public var offset: Int
 
-    init(_ message: String, at offset: Int) {
+    public init(_ message: String, at offset: Int) {
         self.message = message
         self.offset = offset
     }
