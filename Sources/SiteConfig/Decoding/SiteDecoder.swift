@@ -1,0 +1,102 @@
+import Foundation
+import Modbus
+import Yams
+
+/// Decodes and checks a site file and every map it references.
+final class SiteDecoder {
+    let file: String
+    let sink: DiagnosticSink
+    /// Maps by resolved path; nil for a map that failed.
+    var maps: [String: DeviceMap?] = [:]
+
+    static let siteKeys = ["site", "upstream", "devices", "allocation", "sources", "poll_interval"]
+    static let deviceKeys = [
+        "id", "map", "uri", "device", "baudrate", "comset", "unit", "device_address", "slave", "capacity", "max_power",
+        "max_current", "phases", "priority", "min_soc", "max_soc", "simulate",
+    ]
+
+    init(file: String, sink: DiagnosticSink) {
+        self.file = file
+        self.sink = sink
+    }
+
+    func decode(_ root: Node) -> Site? {
+        guard let reader = MappingReader(root, file: file, sink: sink, context: "the site file", expected: "a mapping with site, upstream and devices") else {
+            return nil
+        }
+        reader.checkKeys(Self.siteKeys)
+        let name = reader.string("site", required: true, expected: "the site's name")?.value
+        let upstreams = decodeUpstreams(reader)
+        let devices = decodeDevices(reader)
+        let allocation = reader.choice("allocation", AllocationStrategy.self, what: "an allocation strategy")?.value ?? .equal
+        let sources = decodeSources(reader)
+        let pollInterval = reader.duration("poll_interval")?.value ?? .seconds(1)
+        guard let name, !sink.hasErrors else { return nil }
+        return Site(
+            name: name, upstreams: upstreams, devices: devices, allocation: allocation, sources: sources,
+            pollInterval: pollInterval
+        )
+    }
+
+    // MARK: - Upstream
+
+    private func decodeUpstreams(_ reader: MappingReader) -> [UpstreamConfig] {
+        guard let items = reader.list("upstream", expected: "a list of {profile, listen, unit}") else { return [] }
+        var seen: [String: Int] = [:]
+        return items.compactMap { item in
+            guard let upstream = MappingReader(item, file: file, sink: sink, context: "an upstream", expected: "{profile: native, listen: \"0.0.0.0:502\", unit: 1}") else {
+                return nil
+            }
+            upstream.checkKeys(["profile", "listen", "unit"])
+            let profile = upstream.choice("profile", UpstreamConfig.Profile.self, required: true, what: "a profile")
+            let unit = upstream.integer("unit", in: 0...255, expected: "a unit id from 0 to 255")?.value ?? 1
+            var host = "0.0.0.0", port = 502
+            if let listen = upstream.string("listen", expected: "HOST:PORT such as \"0.0.0.0:502\"") {
+                switch try? Endpoint.parse(listen.value) {
+                case .tcp(let parsedHost, let parsedPort)?:
+                    (host, port) = (parsedHost, parsedPort)
+                    if let line = seen["\(host):\(port)"] {
+                        sink.error(listen.location, "listen: found \(listen.value) again, expected each upstream on its own address (first at line \(line))")
+                    }
+                    seen["\(host):\(port)"] = listen.location.line
+                default:
+                    sink.error(listen.location, "listen: found \"\(listen.value)\", expected HOST:PORT such as \"0.0.0.0:502\"")
+                }
+            }
+            guard let profile else { return nil }
+            return UpstreamConfig(profile: profile.value, host: host, port: port, unit: unit)
+        }
+    }
+
+    // MARK: - Sources
+
+    private func decodeSources(_ reader: MappingReader) -> [SourceConfig] {
+        guard let items = reader.list("sources", expected: "a list of {id, priority, watchdog, fallback}") else { return [] }
+        var seen: [String: Int] = [:]
+        let defined = Set(maps.values.compactMap { $0 }.flatMap(\.control.modes))
+        return items.compactMap { item in
+            guard let source = MappingReader(item, file: file, sink: sink, context: "a source", expected: "{id: ems, priority: 10, watchdog: 60 s, fallback: AUTO}") else {
+                return nil
+            }
+            source.checkKeys(["id", "priority", "watchdog", "fallback"])
+            let id = source.string("id", required: true, expected: "the source's name, such as ems")
+            let priority = source.integer("priority", in: -1000...1000, expected: "a whole number from -1000 to 1000")?.value ?? 0
+            let watchdog = source.duration("watchdog")?.value ?? .seconds(60)
+            let fallback = source.choice("fallback", ControlMode.self, what: "a mode")
+            if let id {
+                if let line = seen[id.value] {
+                    sink.error(id.location, "id: found source \"\(id.value)\" again, expected unique source ids (first at line \(line))")
+                }
+                seen[id.value] = id.location.line
+            }
+            // AUTO needs no recipe: it means "no override", and a device without one simply stops being written.
+            if let fallback, fallback.value != .auto, !defined.contains(fallback.value), !maps.values.contains(where: { $0 == nil }) {
+                let modes = defined.sorted().map(\.rawValue)
+                let expected = modes.isEmpty ? "AUTO (no map of this site defines a mode)" : "AUTO or a mode a map defines: \(modes.joined(separator: ", "))"
+                sink.error(fallback.location, "fallback: found mode \(fallback.value), which no device map of this site defines; expected \(expected)")
+            }
+            guard let id else { return nil }
+            return SourceConfig(id: id.value, priority: priority, watchdog: watchdog, fallback: fallback?.value ?? .auto)
+        }
+    }
+}

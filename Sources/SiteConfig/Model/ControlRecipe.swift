@@ -1,0 +1,10 @@
+/// How a device carries out one mode: writes in the order they must happen.
+public struct ControlRecipe: Sendable, Hashable {
+    public var mode: ControlMode
+    public var steps: [WriteStep]
+
+    public init(mode: ControlMode, steps: [WriteStep]) {
+        self.mode = mode
+        self.steps = steps
+    }
+}

@@ -1,0 +1,48 @@
+/// A device type: its points, how to control it, how to read it. Loaded from
+/// `sites/devices/*.yaml` by ``DeviceMapLoader``.
+public struct DeviceMap: Sendable, Hashable {
+    public var kind: DeviceKind
+    public var name: String
+    /// The unit id the device answers on unless the site says otherwise.
+    public var unit: Int
+    /// Unused registers one planned read may bridge to save a request.
+    public var maxGap: Int
+    public var blocks: [ReadBlock]
+    /// Addresses a read may not span: registers below and at-or-above are read separately.
+    public var barriers: [ReadBlock]
+    /// In the order the map declares them.
+    public var points: [Point]
+    /// Named numbers recipes may use.
+    public var constants: [String: Double]
+    /// Points shown as the device's identity (manufacturer, model, serial).
+    public var identity: [String]
+    public var control: DeviceControl
+    public var fallback: Fallback?
+
+    public init(
+        kind: DeviceKind, name: String, unit: Int = 1, maxGap: Int = 0, blocks: [ReadBlock] = [],
+        barriers: [ReadBlock] = [], points: [Point], constants: [String: Double] = [:], identity: [String] = [],
+        control: DeviceControl = DeviceControl(), fallback: Fallback? = nil
+    ) {
+        self.kind = kind
+        self.name = name
+        self.unit = unit
+        self.maxGap = maxGap
+        self.blocks = blocks
+        self.barriers = barriers
+        self.points = points
+        self.constants = constants
+        self.identity = identity
+        self.control = control
+        self.fallback = fallback
+    }
+
+    public func point(named name: String) -> Point? {
+        points.first { $0.name == name }
+    }
+
+    /// The point playing a well-known role (``DeviceKind/wellKnownPoints``), if the map has it.
+    public subscript(role name: String) -> Point? {
+        kind.wellKnownPoints[name] == nil ? nil : point(named: name)
+    }
+}

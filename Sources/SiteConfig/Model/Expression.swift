@@ -1,0 +1,73 @@
+/// The value of a write step: a number, a mode parameter (`power`, `current`, …), a point read
+/// from the device, a map constant, and `+ - * /`, unary minus, parentheses, `min(a, b)`,
+/// `max(a, b)` over them. `"maxChargePower / battery_voltage"` turns watts into amperes.
+public indirect enum Expression: Sendable, Hashable, CustomStringConvertible {
+    case number(Double)
+    /// A mode parameter, point or constant, looked up when the expression is evaluated.
+    case name(String)
+    case negate(Expression)
+    case binary(Operator, Expression, Expression)
+    case call(Function, Expression, Expression)
+
+    public enum Operator: String, Sendable, Hashable {
+        case add = "+", subtract = "-", multiply = "*", divide = "/"
+    }
+
+    public enum Function: String, Sendable, Hashable, CaseIterable {
+        case min, max
+    }
+
+    /// Parses the text of a `value:`.
+    public static func parse(_ text: String) throws(ExpressionError) -> Expression {
+        var parser = ExpressionParser(text)
+        return try parser.parseAll()
+    }
+
+    /// The value, or nil when a name has no value (a point not read yet, a parameter the mode
+    /// was not given), a division by zero, or any other non-finite result.
+    public func evaluate(_ lookup: (String) -> Double?) -> Double? {
+        let result: Double?
+        switch self {
+        case .number(let value):
+            result = value
+        case .name(let name):
+            result = lookup(name)
+        case .negate(let operand):
+            result = operand.evaluate(lookup).map { -$0 }
+        case .binary(let op, let lhs, let rhs):
+            guard let left = lhs.evaluate(lookup), let right = rhs.evaluate(lookup) else { return nil }
+            switch op {
+            case .add: result = left + right
+            case .subtract: result = left - right
+            case .multiply: result = left * right
+            case .divide: result = right == 0 ? nil : left / right
+            }
+        case .call(let function, let lhs, let rhs):
+            guard let left = lhs.evaluate(lookup), let right = rhs.evaluate(lookup) else { return nil }
+            result = function == .min ? Swift.min(left, right) : Swift.max(left, right)
+        }
+        guard let result, result.isFinite else { return nil }
+        return result
+    }
+
+    /// Every name the expression looks up.
+    public var names: Set<String> {
+        switch self {
+        case .number: []
+        case .name(let name): [name]
+        case .negate(let operand): operand.names
+        case .binary(_, let lhs, let rhs), .call(_, let lhs, let rhs): lhs.names.union(rhs.names)
+        }
+    }
+
+    /// Fully parenthesised, so the structure shows: `(-(power) / 230)`.
+    public var description: String {
+        switch self {
+        case .number(let value): Quantity.format(value)
+        case .name(let name): name
+        case .negate(let operand): "-(\(operand))"
+        case .binary(let op, let lhs, let rhs): "(\(lhs) \(op.rawValue) \(rhs))"
+        case .call(let function, let lhs, let rhs): "\(function.rawValue)(\(lhs), \(rhs))"
+        }
+    }
+}

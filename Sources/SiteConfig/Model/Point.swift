@@ -1,0 +1,97 @@
+public import Modbus
+
+/// One named value of a device map: where it is, how it is encoded and how it converts to
+/// engineering units.
+///
+/// Engineering value = raw × ``scale`` × 10^SF + ``offset``, where SF is the value of the
+/// ``scaleRegister`` point (SunSpec `_SF`) or 0; writes invert it.
+public struct Point: Sendable, Hashable {
+    public var name: String
+    public var table: RegisterTable
+    /// 0-based PDU address.
+    public var address: Int
+    public var valueType: ValueType
+    public var order: WordOrder
+    public var scale: Double
+    public var offset: Double
+    /// The engineering unit (`W`, `A`, `%`, `Wh`, …), for display and role checks.
+    public var unit: String?
+    public var access: PointAccess
+    /// Raw values that mean "not available" (SunSpec/SMA sentinels); empty when none apply.
+    public var notAvailable: [RegisterValue]
+    /// The name of the point holding this point's power-of-ten scale factor.
+    public var scaleRegister: String?
+    /// Names of raw values (enumerations such as a state register).
+    public var values: [Int64: String]
+    /// Whether the point may share registers with another (a bit view of a status word).
+    public var overlay: Bool
+
+    public init(
+        name: String, table: RegisterTable = .holding, address: Int, valueType: ValueType,
+        order: WordOrder = .abcd, scale: Double = 1, offset: Double = 0, unit: String? = nil,
+        access: PointAccess = .read, notAvailable: [RegisterValue]? = nil, scaleRegister: String? = nil,
+        values: [Int64: String] = [:], overlay: Bool = false
+    ) {
+        self.name = name
+        self.table = table
+        self.address = address
+        self.valueType = valueType
+        self.order = order
+        self.scale = scale
+        self.offset = offset
+        self.unit = unit
+        self.access = access
+        self.notAvailable = notAvailable ?? Self.defaultNotAvailable(for: valueType)
+        self.scaleRegister = scaleRegister
+        self.values = values
+        self.overlay = overlay
+    }
+
+    /// Registers (or bits) the point occupies.
+    public var count: Int { table.isBits ? 1 : valueType.registerCount }
+
+    /// The addresses the point occupies.
+    public var range: Range<Int> { address..<(address + count) }
+
+    /// Reads and writes the point's registers, with ``scale`` and ``offset`` (without any
+    /// scale-factor register, which only the value of another point can give).
+    public var codec: RegisterCodec { RegisterCodec(valueType: valueType, order: order, scale: scale, offset: offset) }
+
+    /// The codec once the scale-factor register has been read as `sf`.
+    public func codec(scaleFactor sf: Int) -> RegisterCodec {
+        var codec = codec
+        codec.scale = scale * pow10(sf)
+        return codec
+    }
+
+    /// Whether a raw value is one of the "not available" sentinels. Any NaN matches a NaN
+    /// sentinel.
+    public func isNotAvailable(_ raw: RegisterValue) -> Bool {
+        notAvailable.contains { sentinel in
+            if case .float(let expected) = sentinel, expected.isNaN, case .float(let value) = raw { return value.isNaN }
+            return sentinel == raw
+        }
+    }
+
+    /// SunSpec's and SMA's "not implemented" values (pysunspec2; SMA Modbus profile):
+    /// int16 0x8000, uint16 0xFFFF, int32 0x80000000, uint32 0xFFFFFFFF, 64-bit likewise,
+    /// floats NaN. Flags and text have none.
+    public static func defaultNotAvailable(for type: ValueType) -> [RegisterValue] {
+        switch type {
+        case .int16: [.int(Int64(Int16.min))]
+        case .uint16: [.uint(UInt64(UInt16.max))]
+        case .int32: [.int(Int64(Int32.min))]
+        case .uint32: [.uint(UInt64(UInt32.max))]
+        case .int64: [.int(Int64.min)]
+        case .uint64: [.uint(UInt64.max)]
+        case .float32, .float64: [.float(.nan)]
+        case .bool, .string: []
+        }
+    }
+}
+
+private func pow10(_ exponent: Int) -> Double {
+    var result = 1.0
+    for _ in 0..<exponent.magnitude { result *= 10 }
+    return exponent < 0 ? 1 / result : result
+}

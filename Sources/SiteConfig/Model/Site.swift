@@ -1,0 +1,27 @@
+/// A site file: the devices behind one meter, how the master reaches busbar, and who may
+/// command it. Loaded with its device maps by ``SiteLoader``.
+public struct Site: Sendable, Hashable {
+    public var name: String
+    public var upstreams: [UpstreamConfig]
+    public var devices: [DeviceConfig]
+    public var allocation: AllocationStrategy
+    public var sources: [SourceConfig]
+    /// How often telemetry is polled.
+    public var pollInterval: Duration
+
+    public init(
+        name: String, upstreams: [UpstreamConfig] = [], devices: [DeviceConfig], allocation: AllocationStrategy = .equal,
+        sources: [SourceConfig] = [], pollInterval: Duration = .seconds(1)
+    ) {
+        self.name = name
+        self.upstreams = upstreams
+        self.devices = devices
+        self.allocation = allocation
+        self.sources = sources
+        self.pollInterval = pollInterval
+    }
+
+    public func device(id: String) -> DeviceConfig? {
+        devices.first { $0.id == id }
+    }
+}

@@ -1,0 +1,95 @@
+import Modbus
+import SiteConfig
+import Testing
+
+/// The maps and the demo site in `sites/` load, and mean what their comments say.
+struct ShippedSiteTests {
+    static func loadDemo() throws -> LoadedSite {
+        try SiteLoader.load(path: FixturePaths.site("demo.yaml")).get()
+    }
+
+    @Test func theDemoSitePassesCheckWithoutWarnings() throws {
+        let loaded = try Self.loadDemo()
+        #expect(loaded.warnings.isEmpty)
+        #expect(loaded.site.name == "Demo site")
+        #expect(loaded.site.devices.map(\.id) == ["ess1", "ess2", "evse1", "evse2", "grid"])
+        #expect(loaded.maps.count == 5)
+        #expect(loaded.site.allocation == .proportional)
+        #expect(loaded.site.pollInterval == .seconds(1))
+        #expect(loaded.site.upstreams == [
+            UpstreamConfig(profile: .native, host: "0.0.0.0", port: 5020, unit: 1),
+            UpstreamConfig(profile: .openems, host: "0.0.0.0", port: 5021, unit: 1),
+        ])
+        #expect(loaded.site.sources == [
+            SourceConfig(id: "ems", priority: 10, watchdog: .seconds(60), fallback: .auto),
+            SourceConfig(id: "cloud", priority: 5, watchdog: .seconds(300), fallback: .auto),
+        ])
+    }
+
+    @Test func theDemoHasTwoBatteriesTwoChargepointsAndAMeterOfDifferentVendors() throws {
+        let loaded = try Self.loadDemo()
+        let kinds = loaded.site.devices.map { loaded.map(for: $0)?.kind }
+        #expect(kinds == [.battery, .battery, .chargepoint, .chargepoint, .meter])
+        let names = Set(loaded.site.devices.compactMap { loaded.map(for: $0)?.name })
+        #expect(names.count == 5)
+    }
+
+    @Test func ratingsAreInBusbarUnits() throws {
+        let loaded = try Self.loadDemo()
+        let ess1 = try #require(loaded.site.device(id: "ess1"))
+        #expect(ess1.ratings == DeviceRatings(capacity: 10_000, maxPower: 5_000, minSoc: 10, maxSoc: 95))
+        #expect(ess1.endpoint == .tcp(host: "127.0.0.1", port: 15020))
+        #expect(ess1.unit == 100)
+        #expect(ess1.simulate)
+        let evse1 = try #require(loaded.site.device(id: "evse1"))
+        #expect(evse1.ratings == DeviceRatings(maxCurrent: 16, phases: 3))
+    }
+
+    @Test func devicesBehindOneGatewayShareItsEndpoint() throws {
+        let loaded = try Self.loadDemo()
+        let ess1 = try #require(loaded.site.device(id: "ess1")), grid = try #require(loaded.site.device(id: "grid"))
+        #expect(ess1.endpoint == grid.endpoint)
+        #expect(ess1.unit != grid.unit)
+    }
+
+    @Test func victronBatteryPowerIsTurnedToBusbarSigns() throws {
+        let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/victron-gx-ess.yaml")).get()
+        let power = try #require(map[role: "active_power"])
+        // Victron reports 1200 W as +1200 while charging; busbar counts charging as negative.
+        #expect(try power.codec.engineeringValue([1200]) == -1200)
+        let minSoc = try #require(map.point(named: "min_soc"))
+        #expect(try minSoc.codec.encode(engineering: 20) == [200])
+        let recipe = try #require(map.control.recipes[.limitCharge])
+        let amperes = recipe.steps[0].value.evaluate { ["maxChargePower": 2400, "battery_voltage": 48][$0] }
+        #expect(recipe.steps.map(\.point) == ["max_charge_current"])
+        #expect(amperes == 50)
+    }
+
+    @Test func alfenRefreshesWithinItsValidityAndFallsBackToTheSafeCurrent() throws {
+        let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/alfen-ng9xx.yaml")).get()
+        #expect(map.kind == .chargepoint)
+        #expect(map.control.modes == [.zero, .minimum, .surplus, .force, .limit])
+        #expect(map.control.refresh == Refresh(interval: .seconds(25)))
+        #expect(map.fallback == Fallback(after: .seconds(60), writes: [WriteStep(point: "current_limit", value: .name("safe_current"))]))
+        let limit = try #require(map[role: "current_limit"])
+        #expect(limit.valueType == .float32)
+        #expect(limit.access == .readWrite)
+        #expect(try limit.codec.encode(engineering: 16) == [0x4180, 0x0000])
+    }
+
+    @Test func webastoSendsALifeBit() throws {
+        let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/webasto-next.yaml")).get()
+        #expect(map.control.heartbeat == Heartbeat(step: WriteStep(point: "life_bit", value: .number(1)), interval: .seconds(10)))
+    }
+
+    @Test func notAvailableSentinelsFollowSunSpecAndSMA() throws {
+        let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/sma-sunny-boy-storage.yaml")).get()
+        let soc = try #require(map[role: "soc"])
+        #expect(soc.isNotAvailable(.uint(0xFFFF_FFFF)))
+        #expect(!soc.isNotAvailable(.uint(55)))
+        let power = try #require(map[role: "active_power"])
+        #expect(power.isNotAvailable(.int(Int64(Int32.min))))
+        let alfenPower = try #require(DeviceMapLoader.load(path: FixturePaths.site("devices/alfen-ng9xx.yaml")).get()[role: "active_power"])
+        #expect(alfenPower.isNotAvailable(.float(.nan)))
+    }
+}
