@@ -1,0 +1,115 @@
+public import Control
+public import SiteConfig
+
+/// Everything the upstream profiles publish, taken at one instant: device telemetry after the
+/// last poll and the control core's decision. Profiles render registers from this value only,
+/// so a read never sees half of an update.
+public struct GatewaySnapshot: Sendable {
+    /// The site's name from the site file.
+    public var siteName: String
+    /// When the snapshot was taken, on the control core's clock.
+    public var at: ControlInstant
+    /// Every device of the site, in site-file order.
+    public var devices: [DeviceStatus]
+    /// The control core's latest decision (active and available modes, device orders).
+    public var decision: Decision?
+    /// Grid active power, W (positive = import), from the site's meter; `nil` without a meter or
+    /// while the meter is offline.
+    public var gridPower: Double?
+
+    public init(siteName: String, at: ControlInstant, devices: [DeviceStatus], decision: Decision?, gridPower: Double?) {
+        self.siteName = siteName
+        self.at = at
+        self.devices = devices
+        self.decision = decision
+        self.gridPower = gridPower
+    }
+
+    /// Online batteries.
+    public var batteries: [DeviceStatus] { devices.filter { $0.kind == .battery } }
+    /// Chargepoints.
+    public var chargepoints: [DeviceStatus] { devices.filter { $0.kind == .chargepoint } }
+
+    /// Cluster SoC in %, weighted by capacity over online batteries that report one.
+    public var essSoc: Double? {
+        let reporting = batteries.filter { $0.online && $0.value(.soc) != nil }
+        let capacity = reporting.reduce(0) { $0 + ($1.capacity ?? 0) }
+        guard capacity > 0 else {
+            let socs = reporting.compactMap { $0.value(.soc) }
+            return socs.isEmpty ? nil : socs.reduce(0, +) / Double(socs.count)
+        }
+        return reporting.reduce(0) { $0 + $1.value(.soc)! * ($1.capacity ?? 0) } / capacity
+    }
+
+    /// Sum of online batteries' active power, W (positive = discharge).
+    public var essActivePower: Double {
+        batteries.filter(\.online).reduce(0) { $0 + ($1.value(.activePower) ?? 0) }
+    }
+
+    /// Sum of the online batteries' capacities, Wh.
+    public var essCapacity: Double {
+        batteries.filter(\.online).reduce(0) { $0 + ($1.capacity ?? 0) }
+    }
+
+    /// Sum of online chargepoints' active power, W.
+    public var evcsActivePower: Double {
+        chargepoints.filter(\.online).reduce(0) { $0 + ($1.value(.activePower) ?? 0) }
+    }
+
+    /// Devices online.
+    public var devicesOnline: Int { devices.filter(\.online).count }
+
+    public func device(_ id: String) -> DeviceStatus? { devices.first { $0.id == id } }
+}
+
+/// One device as the gateway last saw it.
+public struct DeviceStatus: Sendable {
+    public var id: String
+    public var kind: SiteConfig.DeviceKind
+    /// Whether the last poll succeeded recently enough (within the stale limit).
+    public var online: Bool
+    /// Time since the last good read; `nil` before the first one.
+    public var age: Duration?
+    /// Engineering values by point name (busbar units and signs), as last read.
+    public var values: [String: Double]
+    /// Identity texts by point name (manufacturer, model, serial, …).
+    public var identity: [String: String]
+    /// Ratings from the site file.
+    public var ratings: DeviceRatings
+
+    public init(
+        id: String, kind: SiteConfig.DeviceKind, online: Bool, age: Duration?, values: [String: Double],
+        identity: [String: String], ratings: DeviceRatings
+    ) {
+        self.id = id
+        self.kind = kind
+        self.online = online
+        self.age = age
+        self.values = values
+        self.identity = identity
+        self.ratings = ratings
+    }
+
+    /// A well-known telemetry value.
+    public func value(_ role: TelemetryRole) -> Double? { values[role.rawValue] }
+
+    /// Capacity in Wh: the site file's rating, else the device's own `capacity` point.
+    public var capacity: Double? { ratings.capacity ?? value(.capacity) }
+}
+
+/// The point names a device map uses for the telemetry the gateway understands.
+public enum TelemetryRole: String, Sendable, CaseIterable {
+    case soc
+    case activePower = "active_power"
+    case allowedChargePower = "allowed_charge_power"
+    case allowedDischargePower = "allowed_discharge_power"
+    case maxChargePower = "max_charge_power"
+    case maxDischargePower = "max_discharge_power"
+    case capacity
+    case state
+    case status
+    case plugged
+    case currentLimit = "current_limit"
+    case phases
+    case energy
+}
