@@ -1,0 +1,155 @@
+import Control
+import Logging
+import Modbus
+import SiteConfig
+import Synchronization
+
+/// One device of the site at run time: its map, its read plan, what was last read, and what it
+/// should be doing. Telemetry is written by the device's endpoint worker and read by the
+/// controller; the order is written by the controller and carried out by the worker. Both sides
+/// go through `state`.
+final class DeviceRuntime: Sendable {
+    struct State {
+        var values: [String: Double] = [:]
+        var identity: [String: String] = [:]
+        var lastGoodRead: ContinuousClock.Instant?
+        var failures = 0
+        var retryAt: ContinuousClock.Instant?
+        var desired = DeviceOrderPlan.idle
+        var written: DeviceOrderPlan?
+        var lastWrite: ContinuousClock.Instant?
+        var lastHeartbeat: ContinuousClock.Instant?
+        var wasOnline = false
+    }
+
+    let config: DeviceConfig
+    let map: DeviceMap
+    let plan: [PlannedRead]
+    let staleAfter: Duration
+    let state = Mutex(State())
+    let logger: Logger
+
+    init(config: DeviceConfig, map: DeviceMap, pollInterval: Duration, logger: Logger) {
+        self.config = config
+        self.map = map
+        self.plan = ReadPlanner.plan(map: map)
+        // Three missed polls make a device stale (at least three seconds).
+        self.staleAfter = max(pollInterval * 3, .seconds(3))
+        var logger = logger
+        logger[metadataKey: "device.id"] = "\(config.id)"
+        logger[metadataKey: "modbus.unit"] = "\(config.unit)"
+        self.logger = logger
+    }
+
+    var id: String { config.id }
+    var unit: UInt8 { UInt8(clamping: config.unit) }
+
+    func isOnline(at now: ContinuousClock.Instant) -> Bool {
+        state.withLock { state in
+            guard let last = state.lastGoodRead else { return false }
+            return now - last <= staleAfter
+        }
+    }
+
+    /// The status the upstream profiles publish.
+    func status(at now: ContinuousClock.Instant) -> DeviceStatus {
+        state.withLock { state in
+            let age = state.lastGoodRead.map { now - $0 }
+            return DeviceStatus(
+                id: config.id, kind: map.kind, online: age.map { $0 <= staleAfter } ?? false, age: age,
+                values: state.values, identity: state.identity, ratings: config.ratings)
+        }
+    }
+
+    /// Replaces the order; returns whether it differs from what the device has now.
+    func setDesired(_ plan: DeviceOrderPlan) -> Bool {
+        state.withLock { state in
+            state.desired = plan
+            return state.written != plan
+        }
+    }
+}
+
+// MARK: - Polling (runs on the endpoint worker's thread)
+
+extension DeviceRuntime {
+    /// Runs the planned block reads and decodes every point. A block answered with an
+    /// exception loses only its own points; no answer at all fails the whole poll.
+    @available(*, noasync)
+    func poll(with client: ModbusClient, at now: ContinuousClock.Instant) throws(ModbusError) {
+        var raw: [String: [UInt16]] = [:]
+        for read in plan {
+            do {
+                let words = try client.read(read.table, unit: unit, address: read.address, count: read.count)
+                for name in read.points {
+                    guard let point = map.point(named: name) else { continue }
+                    let start = point.address - read.address
+                    raw[name] = Array(words[start..<start + point.count])
+                }
+            } catch {
+                guard case .exception = error.kind else { throw error }
+                logger.debug("block read refused", metadata: ["register.address": "\(read.address)", "error": "\(error)"])
+            }
+        }
+        let (values, identity) = decode(raw)
+        let cameOnline = state.withLock { state -> Bool in
+            state.values = values
+            state.identity.merge(identity) { $1 }
+            state.lastGoodRead = now
+            state.failures = 0
+            state.retryAt = nil
+            defer { state.wasOnline = true }
+            return !state.wasOnline
+        }
+        if cameOnline { logger.notice("device online") }
+    }
+
+    /// Records a failed poll and when to try again: the poll interval doubled per failure, at
+    /// most 30 s, so a dead device costs little and is found again within one back-off step.
+    func pollFailed(_ error: ModbusError, at now: ContinuousClock.Instant, interval: Duration) {
+        let wentOffline = state.withLock { state -> Bool in
+            state.failures += 1
+            let backoff = min(interval * (1 << min(state.failures - 1, 10)), .seconds(30))
+            state.retryAt = now + backoff
+            let stale = state.lastGoodRead.map { now - $0 > staleAfter } ?? true
+            if stale, state.wasOnline {
+                state.wasOnline = false
+                state.written = nil  // when it returns, its order is written again
+                return true
+            }
+            return false
+        }
+        if wentOffline { logger.warning("device offline", metadata: ["error": "\(error)"]) }
+    }
+
+    func pollDue(at now: ContinuousClock.Instant) -> Bool {
+        state.withLock { state in state.retryAt.map { now >= $0 } ?? true }
+    }
+
+    private func decode(_ raw: [String: [UInt16]]) -> (values: [String: Double], identity: [String: String]) {
+        var values: [String: Double] = [:]
+        var identity: [String: String] = [:]
+        // Scale-factor registers first: other points refer to them.
+        for point in map.points {
+            guard let words = raw[point.name] else { continue }
+            if case .string = point.valueType {
+                if let value = try? point.codec.decode(words), case .string(let text) = value { identity[point.name] = text }
+                continue
+            }
+            guard let rawValue = try? point.codec.decode(words), !point.isNotAvailable(rawValue) else { continue }
+            if point.table.isBits {
+                values[point.name] = words.first.map { $0 != 0 ? 1 : 0 }
+                continue
+            }
+            var codec = point.codec
+            if let factor = point.scaleRegister {
+                guard let sfWords = raw[factor], let sf = try? map.point(named: factor)?.codec.decode(sfWords),
+                    case .int(let exponent) = sf, (-10...10).contains(exponent)
+                else { continue }
+                codec = point.codec(scaleFactor: Int(exponent))
+            }
+            values[point.name] = try? codec.engineeringValue(words)
+        }
+        return (values, identity)
+    }
+}

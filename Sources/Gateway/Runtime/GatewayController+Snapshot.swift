@@ -1,0 +1,103 @@
+import Control
+import SiteConfig
+
+extension GatewayController {
+    /// The control core's view of the site: online state, power, limits and what each map can do.
+    static func siteSnapshot(devices: [DeviceRuntime], statuses: [DeviceStatus]) -> SiteSnapshot {
+        var snapshots: [DeviceSnapshot] = []
+        var grid = 0.0
+        for (device, status) in zip(devices, statuses) {
+            let id = DeviceID(device.id)
+            let power = status.value(.activePower) ?? 0
+            let supported = Set(device.map.control.recipes.keys.compactMap(ModeKind.init(controlMode:)))
+            let ratings = device.config.ratings
+            switch device.map.kind {
+            case .battery:
+                let rated = ratings.maxPower ?? status.value(.maxDischargePower) ?? status.value(.maxChargePower) ?? 0
+                let charge = status.value(.allowedChargePower).map { -abs($0) } ?? -(status.value(.maxChargePower) ?? rated)
+                let discharge = status.value(.allowedDischargePower).map(abs) ?? status.value(.maxDischargePower) ?? rated
+                let telemetry = BatteryTelemetry(
+                    soc: status.value(.soc) ?? 50, capacity: status.capacity ?? 0, allowedChargePower: charge,
+                    allowedDischargePower: discharge, ratedPower: rated, minSoc: ratings.minSoc ?? 0,
+                    maxSoc: ratings.maxSoc ?? 100)
+                snapshots.append(
+                    .battery(
+                        id, telemetry, online: status.online, activePower: power, supportedModes: supported,
+                        priority: device.config.priority))
+            case .chargepoint:
+                let phases = ratings.phases ?? status.value(.phases).map { Int($0) } ?? 3
+                let telemetry = ChargepointTelemetry(
+                    maxCurrent: ratings.maxCurrent ?? 16, phases: ChargepointTelemetry.Phases(rawValue: phases) ?? .three)
+                snapshots.append(
+                    .chargepoint(
+                        id, telemetry, online: status.online, activePower: power, supportedModes: supported,
+                        priority: device.config.priority))
+            case .meter:
+                if status.online, grid == 0 { grid = power }
+            }
+        }
+        return SiteSnapshot(devices: snapshots, gridPower: grid)
+    }
+
+    /// The control core's configuration from the site file. Each upstream profile and API is a
+    /// command source of its own; one the site does not list gets a default priority (Modbus
+    /// masters 10, the local API and the cloud 5) and the 60 s watchdog.
+    static func configuration(for site: Site, maps: [String: DeviceMap]) -> ControlConfiguration {
+        var sources = site.sources.map {
+            Source(id: SourceID($0.id), priority: $0.priority, watchdogTimeout: $0.watchdog)
+        }
+        for (id, priority) in GatewaySources.defaults where !sources.contains(where: { $0.id.rawValue == id }) {
+            sources.append(Source(id: SourceID(id), priority: priority))
+        }
+        var kinds: [DeviceID: Control.DeviceKind] = [:]
+        for device in site.devices {
+            switch maps[device.mapPath]?.kind {
+            case .battery: kinds[DeviceID(device.id)] = .battery
+            case .chargepoint: kinds[DeviceID(device.id)] = .chargepoint
+            default: break
+            }
+        }
+        var fallbacks: [Target: Mode] = [:]
+        if let essFallback = site.sources.max(by: { $0.priority < $1.priority })?.fallback,
+            essFallback.kind == .battery, essFallback != .auto,
+            let kind = EssModeKind(name: essFallback.rawValue), let mode = try? EssMode(kind: kind, parameter: nil)
+        {
+            fallbacks[.essCluster] = .ess(mode)
+        }
+        let strategy: Control.AllocationStrategy =
+            switch site.allocation {
+            case .equal: .equal
+            case .proportional: .proportional
+            case .soc: .socBalancing
+            case .priority: .priority
+            }
+        return ControlConfiguration(sources: sources, devices: kinds, fallbacks: fallbacks, essStrategy: strategy)
+    }
+}
+
+/// The command sources busbar itself speaks for.
+public enum GatewaySources {
+    /// The native Modbus profile's masters.
+    public static let modbus = "modbus"
+    /// An OpenEMS master Edge through the openems profile.
+    public static let openems = "openems"
+    /// The local JSON API.
+    public static let local = "local"
+    /// A cloud EMS through the push API.
+    public static let cloud = "cloud"
+
+    static let defaults: [(String, Int)] = [(modbus, 10), (openems, 10), (local, 5), (cloud, 5)]
+}
+
+extension ModeKind {
+    /// The control core's name for a device map's mode.
+    init?(controlMode: ControlMode) {
+        if let ess = EssModeKind(name: controlMode.rawValue) {
+            self = .ess(ess)
+        } else if let chargepoint = ChargepointModeKind(name: controlMode.rawValue) {
+            self = .chargepoint(chargepoint)
+        } else {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,173 @@
+public import Control
+import Foundation
+import Logging
+import Modbus
+import SiteConfig
+import Synchronization
+
+/// Runs the control core on events: a command from a master, a poll that brought new
+/// telemetry, or the watchdog's tick. After each decision it hands every device its order and
+/// publishes a fresh snapshot for the upstream profiles. It is the gateway's `CommandSink`.
+public final class GatewayController: CommandSink, @unchecked Sendable {
+    // @unchecked Sendable: the core, the last decision and the snapshot are behind `core` and
+    // `published` (Mutex); `pending` and `stopping` only under `condition`.
+    private let core: Mutex<ControlCore>
+    private let published: Mutex<GatewaySnapshot>
+    private let devices: [DeviceRuntime]
+    private let workers: [String: EndpointWorker]
+    private let siteName: String
+    private let epoch = ContinuousClock.now
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var pending = false
+    private var stopping = false
+    private let finished = DispatchSemaphore(value: 0)
+    private let activeModes = Mutex<[Target: String]>([:])
+
+    init(
+        site: Site, configuration: ControlConfiguration, devices: [DeviceRuntime], workers: [String: EndpointWorker],
+        logger: Logger
+    ) {
+        self.core = Mutex(ControlCore(configuration: configuration))
+        self.devices = devices
+        self.workers = workers
+        self.siteName = site.name
+        self.logger = logger
+        self.published = Mutex(GatewaySnapshot(siteName: site.name, at: .seconds(0), devices: [], decision: nil, gridPower: nil))
+    }
+
+    /// The latest snapshot; upstream profiles read registers from it.
+    public var snapshot: GatewaySnapshot { published.withLock { $0 } }
+
+    // MARK: CommandSink
+
+    public func now() -> ControlInstant { ControlInstant(sinceEpoch: ContinuousClock.now - epoch) }
+
+    public func submit(_ command: Command) -> Result<CommandReceipt, CommandRejection> {
+        let result = core.withLock { $0.apply(command, at: now()) }
+        switch result {
+        case .success:
+            logger.debug("command accepted", metadata: ["command": "\(command)"])
+            requestDecision()
+        case .failure(let rejection):
+            logger.notice("command rejected", metadata: ["command": "\(command)", "reason": "\(rejection)"])
+        }
+        return result
+    }
+
+    public func refresh(_ source: SourceID) {
+        _ = core.withLock { $0.refresh(source, at: now()) }
+    }
+
+    public func release(_ source: SourceID, target: Target?) {
+        let released = core.withLock { $0.release(source: source, target: target) }
+        if !released.isEmpty {
+            for command in released { logger.info("command released", metadata: ["command": "\(command)"]) }
+            requestDecision()
+        }
+    }
+
+    // MARK: Running
+
+    /// Asks for a new decision as soon as possible (a command, or new telemetry).
+    func requestDecision() {
+        condition.lock()
+        pending = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    func start() {
+        decide()
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "busbar-control"
+        thread.start()
+    }
+
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+        finished.wait()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            if !pending && !stopping {
+                // The watchdog's resolution: expiry is seen within a quarter of a second.
+                condition.wait(until: Date(timeIntervalSinceNow: 0.25))
+            }
+            pending = false
+            let stop = stopping
+            condition.unlock()
+            if stop { return }
+            decide()
+        }
+    }
+
+    /// One control step: expire, decide, hand out orders, publish.
+    func decide() {
+        let clock = ContinuousClock.now
+        let at = ControlInstant(sinceEpoch: clock - epoch)
+        let statuses = devices.map { $0.status(at: clock) }
+        let site = Self.siteSnapshot(devices: devices, statuses: statuses)
+        let (expirations, decision) = core.withLock { core in
+            let expired = core.tick(at: at)
+            return (expired, core.decide(site: site, at: at))
+        }
+        for expiration in expirations {
+            logger.notice(
+                "command ended",
+                metadata: [
+                    "command": "\(expiration.command)", "reason": "\(expiration.reason.rawValue)",
+                    "source": "\(expiration.command.source)",
+                ])
+        }
+        logModeChanges(decision)
+        for device in devices {
+            guard let order = decision.device(DeviceID(device.id)) else { continue }
+            let plan: DeviceOrderPlan
+            switch order.order {
+            case .current(let amperes): plan = DeviceOrderPlan.plan(current: amperes, recipes: order.recipes, map: device.map)
+            case .auto: plan = .idle
+            default: plan = DeviceOrderPlan.plan(for: order.recipes, map: device.map)
+            }
+            if device.setDesired(plan) { workers[device.config.endpoint.description]?.wake() }
+        }
+        let grid = statuses.first { $0.kind == .meter && $0.online }?.value(.activePower)
+        published.withLock {
+            $0 = GatewaySnapshot(siteName: siteName, at: at, devices: statuses, decision: decision, gridPower: grid)
+        }
+    }
+
+    /// Logs each target's active mode once when it changes, with its source.
+    private func logModeChanges(_ decision: Decision) {
+        var changes: [(Target, String, ActiveCommand)] = []
+        activeModes.withLock { known in
+            for active in decision.active {
+                let target = active.command.target
+                let label = "\(active.command.mode) from \(active.command.origin)"
+                if known[target] != label {
+                    known[target] = label
+                    changes.append((target, label, active))
+                }
+            }
+        }
+        for (target, _, active) in changes {
+            logger.notice(
+                "mode changed",
+                metadata: [
+                    "target": "\(target)", "mode": "\(active.command.mode)", "source": "\(active.command.origin)",
+                    "remaining": "\(active.secondsLeft.map { "\($0) s" } ?? "until replaced")",
+                ])
+        }
+        for lost in decision.lost {
+            logger.debug("command lost", metadata: ["command": "\(lost.command)", "reason": "\(lost.reason)"])
+        }
+    }
+}
