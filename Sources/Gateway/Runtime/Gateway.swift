@@ -1,0 +1,100 @@
+public import Logging
+public import Modbus
+public import SiteConfig
+import Synchronization
+
+/// The running gateway for one site: a worker thread per device endpoint, the controller, and
+/// the upstream servers the masters talk to.
+public final class Gateway: Sendable {
+    public let controller: GatewayController
+    public let site: LoadedSite
+    private let workers: [EndpointWorker]
+    private let servers = Mutex<[ModbusTCPServer]>([])
+    private let running = Mutex(false)
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - site: a site that passed `busbar check`.
+    ///   - endpoints: where to reach devices instead of their site-file endpoint, by device id
+    ///     (simulated devices on ports chosen at run time).
+    ///   - timeouts: per request toward the devices.
+    public init(
+        site: LoadedSite, logger: Logger, endpoints: [String: Endpoint] = [:],
+        timeouts: ModbusClient.Timeouts = .init(response: .milliseconds(500), byte: .milliseconds(200))
+    ) {
+        self.site = site
+        self.logger = logger
+        let poll = site.site.pollInterval
+        var runtimes: [DeviceRuntime] = []
+        var byEndpoint: [(Endpoint, [DeviceRuntime])] = []
+        for var config in site.site.devices {
+            guard let map = site.map(for: config) else { continue }
+            if let endpoint = endpoints[config.id] { config.endpoint = endpoint }
+            let runtime = DeviceRuntime(config: config, map: map, pollInterval: poll, logger: logger)
+            runtimes.append(runtime)
+            if let index = byEndpoint.firstIndex(where: { $0.0 == config.endpoint }) {
+                byEndpoint[index].1.append(runtime)
+            } else {
+                byEndpoint.append((config.endpoint, [runtime]))
+            }
+        }
+        let box = ControllerBox()
+        let workers = byEndpoint.map { endpoint, devices in
+            EndpointWorker(
+                endpoint: endpoint, devices: devices, pollInterval: poll, timeouts: timeouts, logger: logger,
+                onPolled: { box.controller?.requestDecision() })
+        }
+        self.workers = workers
+        controller = GatewayController(
+            site: site.site, configuration: GatewayController.configuration(for: site.site, maps: site.maps),
+            devices: runtimes, workers: Dictionary(workers.map { ($0.endpoint.description, $0) }) { first, _ in first },
+            logger: logger)
+        box.controller = controller
+    }
+
+    /// Starts polling and control, then serves each upstream with the handler made for it.
+    /// - Throws: `ModbusError` when a listen address cannot be bound (nothing is left running).
+    public func start(upstreams: [(UpstreamConfig, any ModbusRequestHandler)]) throws(ModbusError) {
+        running.withLock { $0 = true }
+        for worker in workers { worker.start() }
+        controller.start()
+        var started: [ModbusTCPServer] = []
+        for (upstream, handler) in upstreams {
+            let server = ModbusTCPServer(host: upstream.host, port: upstream.port, handler: handler)
+            do {
+                try server.start()
+            } catch {
+                for running in started { running.stop() }
+                stopWorkers()
+                throw error
+            }
+            logger.notice(
+                "serving upstream",
+                metadata: ["upstream.profile": "\(upstream.profile.rawValue)", "upstream.listen": "\(upstream.host):\(server.port)"])
+            started.append(server)
+        }
+        servers.withLock { $0 = started }
+    }
+
+    /// The ports the upstream servers listen on, in the order they were given to `start`.
+    public var upstreamPorts: [Int] { servers.withLock { $0.map(\.port) } }
+
+    /// Stops serving masters first, then control and polling.
+    public func stop() {
+        for server in servers.withLock({ $0 }) { server.stop() }
+        servers.withLock { $0 = [] }
+        stopWorkers()
+    }
+
+    private func stopWorkers() {
+        guard running.withLock({ state in defer { state = false }; return state }) else { return }
+        controller.stop()
+        for worker in workers { worker.stop() }
+    }
+}
+
+/// Lets the workers reach the controller that is built after them.
+private final class ControllerBox: @unchecked Sendable {
+    // @unchecked Sendable: written once in `Gateway.init` before any worker starts, read after.
+    var controller: GatewayController?
+}
