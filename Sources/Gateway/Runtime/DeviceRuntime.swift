@@ -107,7 +107,7 @@ extension DeviceRuntime {
     /// Records a failed poll and when to try again: the poll interval doubled per failure, at
     /// most 30 s, so a dead device costs little and is found again within one back-off step.
     func pollFailed(_ error: ModbusError, at now: ContinuousClock.Instant, interval: Duration) {
-        let wentOffline = state.withLock { state -> Bool in
+        let (wentOffline, firstMiss) = state.withLock { state -> (Bool, Bool) in
             state.failures += 1
             let backoff = min(interval * (1 << min(state.failures - 1, 10)), .seconds(30))
             state.retryAt = now + backoff
@@ -115,11 +115,12 @@ extension DeviceRuntime {
             if stale, state.wasOnline {
                 state.wasOnline = false
                 state.written = nil  // when it returns, its order is written again
-                return true
+                return (true, false)
             }
-            return false
+            return (false, state.failures == 1 && state.lastGoodRead == nil)
         }
         if wentOffline { logger.warning("device offline", metadata: ["error": "\(error)"]) }
+        if firstMiss { logger.warning("device not answering", metadata: ["error": "\(error)"]) }
     }
 
     func pollDue(at now: ContinuousClock.Instant) -> Bool {

@@ -11,7 +11,7 @@ public final class Gateway: Sendable {
     private let workers: [EndpointWorker]
     private let servers = Mutex<[ModbusTCPServer]>([])
     private let running = Mutex(false)
-    private let logger: Logger
+    let logger: Logger
 
     /// - Parameters:
     ///   - site: a site that passed `busbar check`.
