@@ -57,7 +57,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Helpers the test suites share: peers as subprocesses, paths, free ports.
-        .target(name: "TestSupport", dependencies: ["Modbus"], path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .target(name: "TestSupport", dependencies: ["Modbus", "SiteConfig"], path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "SiteConfigTests",

@@ -148,15 +148,20 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     /// Logs each target's active mode once when it changes, with its source.
     private func logModeChanges(_ decision: Decision) {
         var changes: [(Target, String, ActiveCommand)] = []
+        var ended: [Target] = []
         activeModes.withLock { known in
+            var current: [Target: String] = [:]
             for active in decision.active {
                 let target = active.command.target
                 let label = "\(active.command.mode) from \(active.command.origin)"
-                if known[target] != label {
-                    known[target] = label
-                    changes.append((target, label, active))
-                }
+                current[target] = label
+                if known[target] != label { changes.append((target, label, active)) }
             }
+            ended = known.keys.filter { current[$0] == nil }
+            known = current
+        }
+        for target in ended {
+            logger.notice("mode changed", metadata: ["target": "\(target)", "mode": "fallback", "source": "fallback"])
         }
         for (target, _, active) in changes {
             logger.notice(
