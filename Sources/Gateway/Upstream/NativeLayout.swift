@@ -124,18 +124,18 @@ enum NativeLayout {
 
     private static func status(_ target: Target, kind: Control.DeviceKind, prefix: String, base: Int) -> [NativeRegister] {
         var block = Block(base: base)
-        let own = if case .device = target { "this device's own command, else its cluster's" } else { "the cluster" }
+        let own = if case .device = target { "this device (its own command, else its cluster's)" } else { "the cluster" }
         block.add(
             "\(prefix).activeMode", .uint16, .read, "", "The mode in force on \(own).",
             values: modeValues(kind, release: false), point: .status(target, .activeMode))
         switch kind {
         case .battery:
             block.add(
-                "\(prefix).activePower", .int32, .read, "W", "The active mode's power parameter.",
+                "\(prefix).activeModePower", .int32, .read, "W", "The active mode's power parameter.",
                 point: .status(target, .activeParameter))
         case .chargepoint:
             block.add(
-                "\(prefix).activeCurrent", .uint16, .read, "A", "The active mode's current parameter.",
+                "\(prefix).activeModeCurrent", .uint16, .read, "A", "The active mode's current parameter.",
                 point: .status(target, .activeParameter))
         }
         block.add(

@@ -39,6 +39,7 @@ public struct NativeRegisterMap: Sendable {
         self.siteName = siteName
         let registers = NativeLayout.registers(siteName: siteName, devices: devices)
         self.registers = registers
+        precondition(Set(registers.map(\.name)).count == registers.count, "native map: two points share a name")
         var index: [Int: Int] = [:]
         for (position, register) in registers.enumerated() {
             for address in register.addresses {
