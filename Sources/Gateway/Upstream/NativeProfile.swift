@@ -159,10 +159,14 @@ public final class NativeProfile: ModbusRequestHandler {
         do throws(CommandRejection) {
             switch group.kind {
             case .battery:
-                guard let kind = EssModeKind(code: request.mode) else { throw .modeNotForTarget(mode: "\(request.mode)", target: group.target) }
+                guard let kind = EssModeKind(code: request.mode) else {
+                    throw .modeNotForTarget(mode: "\(request.mode)", target: group.target)
+                }
                 mode = .ess(try EssMode(kind: kind, parameter: request.parameter))
             case .chargepoint:
-                guard let kind = ChargepointModeKind(code: request.mode) else { throw .modeNotForTarget(mode: "\(request.mode)", target: group.target) }
+                guard let kind = ChargepointModeKind(code: request.mode) else {
+                    throw .modeNotForTarget(mode: "\(request.mode)", target: group.target)
+                }
                 mode = .chargepoint(try ChargepointMode(kind: kind, parameter: request.parameter))
             }
         } catch {

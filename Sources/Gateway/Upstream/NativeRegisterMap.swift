@@ -17,6 +17,8 @@ public struct NativeRegisterMap: Sendable {
 
     /// The site's name, as the header holds it.
     public let siteName: String
+    /// The devices with a block, in block order.
+    public let devices: [DeviceID]
     /// Every point, by address.
     public let registers: [NativeRegister]
     /// The first address past the table.
@@ -37,6 +39,7 @@ public struct NativeRegisterMap: Sendable {
     /// The map for a site named `siteName` with these devices, in order.
     public init(siteName: String, devices: [(id: DeviceID, kind: SiteConfig.DeviceKind)]) {
         self.siteName = siteName
+        self.devices = devices.map(\.id)
         let registers = NativeLayout.registers(siteName: siteName, devices: devices)
         self.registers = registers
         precondition(Set(registers.map(\.name)).count == registers.count, "native map: two points share a name")

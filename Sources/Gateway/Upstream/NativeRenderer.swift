@@ -16,12 +16,20 @@ struct NativeRenderer {
             return register.words(for: active(on: target).map { $0.command.origin.description } ?? "")
         case .device(let id, .id):
             return register.words(for: id.rawValue)
-        case .device(let id, let field) where [.manufacturer, .model, .serial].contains(field):
-            let key = "\(field)"
-            return register.words(for: snapshot.device(id.rawValue)?.identity[key] ?? "")
+        case .device(let id, .manufacturer):
+            return register.words(for: identity(id, "manufacturer"))
+        case .device(let id, .model):
+            return register.words(for: identity(id, "model"))
+        case .device(let id, .serial):
+            return register.words(for: identity(id, "serial"))
         default:
             return register.words(for: number(for: register.point))
         }
+    }
+
+    /// An identity text by its point name in the device's map; empty when the map has none.
+    private func identity(_ id: DeviceID, _ name: String) -> String {
+        snapshot.device(id.rawValue)?.identity[name] ?? ""
     }
 
     private func number(for point: NativePoint) -> Double? {
@@ -39,7 +47,7 @@ struct NativeRenderer {
         switch field {
         case .magic: Double(NativeRegisterMap.magic)
         case .version: Double(NativeRegisterMap.version)
-        case .deviceCount: Double(map.registers.filter { if case .device(_, .kind) = $0.point { true } else { false } }.count)
+        case .deviceCount: Double(map.devices.count)
         case .deviceBase: Double(NativeLayout.deviceBase)
         case .deviceStride: Double(NativeLayout.deviceStride)
         case .siteName: nil
