@@ -1,6 +1,8 @@
 import Control
+import Foundation
 import Gateway
 import Modbus
+import SiteConfig
 import Synchronization
 import TestSupport
 import Testing
@@ -149,5 +151,17 @@ import Testing
             #expect(try client.read(.holding, unit: 1, address: 0, count: 1) == [0x6201])
             #expect(sink.commands.isEmpty)
         }
+    }
+}
+
+/// The layout the runtime builds from a site file.
+@Suite struct OpenEMSLayoutTests {
+    @Test func demoSiteShowsItsGridMeterAndBothChargepoints() throws {
+        let path = Paths.root.appendingPathComponent("sites/demo.yaml").path
+        let loaded = try SiteLoader.load(path: path).get()
+        let layout = OpenEMSProfile.layout(for: loaded.site, maps: loaded.maps)
+        #expect(layout.components.map(\.id) == ["_sum", "ess0", "meter0", "evcs0", "evcs1"])
+        #expect(layout.components.map(\.kind) == [.sum, .ess, .meter(device: "grid"), .evcs(device: "evse1"), .evcs(device: "evse2")])
+        #expect(OpenEMSProfile.layout(for: loaded.site, maps: loaded.maps, essID: "ess9").components[1].id == "ess9")
     }
 }

@@ -45,7 +45,8 @@ public struct OpenEMSLayout: Sendable, Hashable {
         ]
         for (index, device) in meters.enumerated() {
             components.append(
-                Component(id: "meter\(index)", kind: .meter(device: device), natures: [.openemsComponent, .electricityMeter]))
+                Component(
+                    id: "meter\(index)", kind: .meter(device: device), natures: [.openemsComponent, .electricityMeter]))
         }
         for (index, device) in chargepoints.enumerated() {
             components.append(

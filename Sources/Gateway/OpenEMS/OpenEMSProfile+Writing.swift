@@ -42,7 +42,8 @@ extension OpenEMSProfile {
                 cursor = covered.upperBound
             }
             let commands: [Command]
-            switch Result(catching: { () throws(CommandRejection) in try self.commands(for: complete, snapshot: snapshot) }) {
+            let built = Result { () throws(CommandRejection) in try self.commands(for: complete, snapshot: snapshot) }
+            switch built {
             case .success(let built): commands = built
             case .failure(let rejection): return .exception(Self.exception(for: rejection))
             }

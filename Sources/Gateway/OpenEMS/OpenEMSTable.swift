@@ -69,7 +69,10 @@ public struct OpenEMSTable: Sendable {
         self.layout = layout
         var entries: [Entry] = []
         func add(_ entry: Entry) { entries.append(entry) }
-        func structure(_ address: Int, _ component: String, _ index: Int?, _ nature: String?, _ name: String, _ type: OpenEMSType, _ value: OpenEMSValue) {
+        func structure(
+            _ address: Int, _ component: String, _ index: Int?, _ nature: String?, _ name: String,
+            _ type: OpenEMSType, _ value: OpenEMSValue
+        ) {
             add(Entry(
                 address: address, component: component, componentIndex: index, nature: nature, name: name,
                 role: .structure, type: type, access: .readOnly, fixed: type.encode(value)))
@@ -101,7 +104,8 @@ public struct OpenEMSTable: Sendable {
             var natureStart = start + Self.blockHeader
             for nature in component.natures {
                 structure(natureStart, component.id, index, nature.name, "Hash", .uint16, .number(Double(nature.hash)))
-                structure(natureStart + 1, component.id, index, nature.name, "Length", .uint16, .number(Double(nature.length)))
+                structure(
+                    natureStart + 1, component.id, index, nature.name, "Length", .uint16, .number(Double(nature.length)))
                 for record in nature.records {
                     add(Entry(
                         address: natureStart + 2 + record.offset, component: component.id, componentIndex: index,
