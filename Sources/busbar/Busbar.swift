@@ -11,6 +11,6 @@ struct Busbar: ParsableCommand {
             Exit status: 0 ok, 1 the device answered with a Modbus exception, 2 no answer \
             (refused, timed out, closed), 64 bad arguments.
             """,
-        subcommands: [ReadCommand.self, WriteCommand.self, ScanCommand.self, CheckCommand.self]
+        subcommands: [ReadCommand.self, WriteCommand.self, ScanCommand.self, CheckCommand.self, SimulateCommand.self]
     )
 }
