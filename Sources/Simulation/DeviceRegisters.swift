@@ -31,11 +31,27 @@ final class DeviceRegisters: ModbusRequestHandler, Sendable {
         for unit in map.units(device: deviceUnit) {
             let points = map.points.filter { $0.unit(device: deviceUnit) == unit }
             var ranges: [RegisterTable: [Range<Int>]] = [:]
-            for point in points { ranges[point.table, default: []].append(point.range) }
+            for table in RegisterTable.allCases {
+                ranges[table] = Self.merged(points.filter { $0.table == table }.map(\.range))
+            }
             layouts[unit] = Layout(bank: RegisterBank(ranges: ranges), points: points)
         }
         self.layouts = layouts
         pointsByName = Dictionary(map.points.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Adjacent and overlapping ranges joined, so that one read may span neighbouring points
+    /// (the bank serves a request only from within one range).
+    static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = result.last, range.lowerBound <= last.upperBound {
+                result[result.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                result.append(range)
+            }
+        }
+        return result
     }
 
     /// The unit ids this device answers on.

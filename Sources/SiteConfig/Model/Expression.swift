@@ -1,6 +1,7 @@
 /// The value of a write step: a number, a mode parameter (`power`, `current`, …), a point read
 /// from the device, a map constant, and `+ - * /`, unary minus, parentheses, `min(a, b)`,
-/// `max(a, b)` over them. `"maxChargePower / battery_voltage"` turns watts into amperes.
+/// `max(a, b)`, `round(a, step)` over them. `"maxChargePower / battery_voltage"` turns watts into
+/// amperes.
 ///
 /// Comparisons (`== != < <= > >=`, below `+ -` in precedence) give 1 or 0, and
 /// `if(condition, then, else)` picks by a non-zero condition: a simulated device reads its own
@@ -33,6 +34,9 @@ public indirect enum Expression: Sendable, Hashable, CustomStringConvertible {
 
     public enum Function: String, Sendable, Hashable, CaseIterable {
         case min, max
+        /// `round(x, step)`: x rounded to the nearest multiple of step (halves away from zero),
+        /// so that values split over registers still add up: `power - 2 * round(power / 3, 1)`.
+        case round
     }
 
     /// Parses the text of a `value:`.
@@ -68,7 +72,11 @@ public indirect enum Expression: Sendable, Hashable, CustomStringConvertible {
             }
         case .call(let function, let lhs, let rhs):
             guard let left = lhs.evaluate(lookup), let right = rhs.evaluate(lookup) else { return nil }
-            result = function == .min ? Swift.min(left, right) : Swift.max(left, right)
+            switch function {
+            case .min: result = Swift.min(left, right)
+            case .max: result = Swift.max(left, right)
+            case .round: result = right == 0 ? nil : (left / right).rounded(.toNearestOrAwayFromZero) * right
+            }
         case .condition(let test, let then, let otherwise):
             guard let decision = test.evaluate(lookup) else { return nil }
             result = decision != 0 ? then.evaluate(lookup) : otherwise.evaluate(lookup)

@@ -124,7 +124,7 @@ struct ExpressionParser {
                 return .condition(test, then, otherwise)
             }
             guard let function = Expression.Function(rawValue: name) else {
-                throw ExpressionError("found a call to \"\(name)\", expected min, max or if", at: start)
+                throw ExpressionError("found a call to \"\(name)\", expected min, max, round or if", at: start)
             }
             position += 1
             let lhs = try parseComparison()

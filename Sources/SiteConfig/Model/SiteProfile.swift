@@ -12,7 +12,8 @@ public struct SiteProfile: Sendable, Hashable {
     public var pvPeak: Double
     /// The time of day when the simulation starts (0 = midnight).
     public var start: Duration
-    /// How long a simulated day lasts: 24 h in real time, shorter for a demo.
+    /// How long a simulated day lasts: 24 h in real time, shorter for a demo; zero holds the
+    /// time of day at ``start`` (a still sun, for tests).
     public var dayLength: Duration
 
     public init(
@@ -37,9 +38,9 @@ public struct SiteProfile: Sendable, Hashable {
     /// The PV's power `elapsed` after the start, W ≥ 0: a half sine from 6:00 to 18:00.
     public func pv(at elapsed: Duration) -> Double {
         let day = dayLength.secondsValue
-        guard day > 0, pvPeak > 0 else { return 0 }
+        guard pvPeak > 0 else { return 0 }
         let startFraction = start.secondsValue / (24 * 3600)
-        let fraction = (startFraction + elapsed.secondsValue / day).truncatingRemainder(dividingBy: 1)
+        let fraction = day > 0 ? (startFraction + elapsed.secondsValue / day).truncatingRemainder(dividingBy: 1) : startFraction
         let light = (fraction - 0.25) / 0.5  // 0 at 6:00, 1 at 18:00
         guard (0...1).contains(light) else { return 0 }
         return pvPeak * sin(Double.pi * light)
