@@ -72,10 +72,10 @@ struct ExpressionTests {
         ("", "found an empty expression, expected a number, parameter or point name", 0),
         ("power *", "found the end, expected a number, parameter or point name", 7),
         ("(power", "found the end, expected \")\"", 6),
-        ("power power", "found \"p\", expected an operator (+ - * /) or the end", 6),
-        ("abs(power)", "found a call to \"abs\", expected min or max", 0),
+        ("power power", "found \"p\", expected an operator (+ - * / == != < <= > >=) or the end", 6),
+        ("abs(power)", "found a call to \"abs\", expected min, max, round or if", 0),
         ("min(power)", "found \")\", expected \",\"", 9),
-        ("power % 2", "found \"%\", expected an operator (+ - * /) or the end", 6),
+        ("power % 2", "found \"%\", expected an operator (+ - * / == != < <= > >=) or the end", 6),
     ])
     func malformedExpressionsSayWhatAndWhere(text: String, message: String, offset: Int) {
         #expect(throws: ExpressionError(message, at: offset)) { try Expression.parse(text) }

@@ -103,13 +103,14 @@ struct ReadPlannerTests {
         ])
     }
 
-    @Test func victronNeedsFourReadsForNinePoints() throws {
+    @Test func victronNeedsFiveReadsOnTwoUnitsForFifteenPoints() throws {
         let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/victron-gx-ess.yaml")).get()
         #expect(ReadPlanner.plan(map: map).map(\.description) == [
             "FC3 840+5: battery_voltage, battery_current, active_power, soc, state",
             "FC3 2704+2: max_discharge_limit, max_charge_current",
             "FC3 2716+2: grid_setpoint",
-            "FC3 2901+1: min_soc",
+            "FC3 2901+2: min_soc, ess_mode",
+            "FC3 37+5 unit 227: setpoint_l1, disable_charge, disable_feed_in, setpoint_l2, setpoint_l3",
         ])
     }
 

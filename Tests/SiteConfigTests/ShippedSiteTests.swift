@@ -81,7 +81,8 @@ struct ShippedSiteTests {
     @Test func bothDemoBatteriesCarryEveryEssModeIncludingSetPower() throws {
         let loaded = try Self.loadDemo()
         for id in ["ess1", "ess2"] {
-            let map = try #require(loaded.map(for: try #require(loaded.site.device(id: id))))
+            let device = try #require(loaded.site.device(id: id))
+            let map = try #require(loaded.map(for: device))
             #expect(map.control.modes == DeviceKind.battery.modes, "\(map.name)")
             #expect(map.simulation?.active != nil, "\(map.name)")
         }

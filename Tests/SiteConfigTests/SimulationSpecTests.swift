@@ -6,13 +6,13 @@ import Testing
 struct SimulationSpecTests {
     @Test func aBrokenSimulationSectionReportsEveryProblemInPlace() {
         #expect(BrokenMapTests.report("maps/simulation.yaml") == [
-            #"11:3: error: found current in the simulation of a battery map, expected one of active, power, charge_limit, discharge_limit, grid_target, soc_min, soc_max, initial, telemetry"#,
-            #"10:3: error: found active without power in simulation, expected power: the set-point the battery follows while active"#,
-            #"12:18: error: charge_limit: found unknown name "setpont"; did you mean "setpoint"?"#,
-            #"13:19: error: initial: found "externl" for point "mode", expected a number or one of its values; did you mean "external"?"#,
-            #"13:33: error: initial: found 70000 for point "soc", which its registers cannot hold: value 70000 is out of range for uint16: expected 0…65535"#,
-            #"13:44: error: initial: found unknown point "missing"; did you mean "mode"?"#,
-            #"15:5: error: telemetry: found writable point "mode", expected a read-only point (writable points keep what the master writes)"#,
+            #"9:3: error: found active without power in simulation, expected power: the set-point the battery follows while active"#,
+            #"10:3: error: found current in the simulation of a battery map, expected one of active, power, charge_limit, discharge_limit, grid_target, soc_min, soc_max, initial, telemetry"#,
+            #"11:18: error: charge_limit: found unknown name "setpont"; did you mean "setpoint"?"#,
+            #"12:19: error: initial: found "externl" for point "mode", expected a number or one of its values; did you mean "external"?"#,
+            #"12:33: error: initial: found 70000 for point "soc", which its registers cannot hold: 70000 does not fit uint16 (0…65535)"#,
+            #"12:40: error: initial: found unknown point "missing", expected one of the map's points"#,
+            #"14:5: error: telemetry: found writable point "mode", expected a read-only point (writable points keep what the master writes)"#,
         ])
     }
 
@@ -44,12 +44,10 @@ struct SimulationSpecTests {
     }
 
     @Test func aSiteMayNotGiveAMapsSecondUnitToAnotherDevice() throws {
-        let folder = FixturePaths.site("")
         let (site, diagnostics) = SiteLoader.check(path: FixturePaths.fixture("sites/unit-clash.yaml"))
         #expect(site == nil)
         #expect(diagnostics.map { "\($0.line):\($0.column): \($0.message)" } == [
-            #"5:54: found tcp 127.0.0.1:1502 unit 227 again, expected one device per endpoint and unit (device "ess1" at line 4)"#,
+            #"5:79: found 127.0.0.1:1502 unit 227 again, expected one device per endpoint and unit (device "ess1" at line 4)"#,
         ])
-        _ = folder
     }
 }
