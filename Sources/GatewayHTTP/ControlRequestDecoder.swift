@@ -1,6 +1,7 @@
 public import Control
 public import Foundation
 public import Gateway
+import SiteConfig
 
 /// Turns a control request's bytes into a `ControlRequest`, checking everything first:
 /// targets, modes, parameter types and ranges, dates, durations and the schedule. It reports
@@ -198,7 +199,7 @@ private struct Checker {
         for field in fields.keys.sorted() where !known.contains(field) {
             problem("\(path).\(field)", target: key, "unknown field '\(field)' for mode \(name)")
         }
-        let end = end(in: fields, at: path, allowed: endsAllowed, target: key)
+        let end = self.end(in: fields, at: path, allowed: endsAllowed, target: key)
         guard parameterOK else { return nil }
         let mode: Mode
         do throws(CommandRejection) {
@@ -267,7 +268,7 @@ private struct Checker {
                 problem(path, "missing field 'activateControlModes'")
                 continue
             }
-            let changes = changes(modes, at: "\(path).activateControlModes", defaultEnd: nil, endsAllowed: false)
+            let changes = self.changes(modes, at: "\(path).activateControlModes", defaultEnd: nil, endsAllowed: false)
             if let start, let duration {
                 slots.append(ScheduleSlot(start: start, duration: duration, changes: changes))
             }

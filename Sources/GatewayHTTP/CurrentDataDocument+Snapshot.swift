@@ -44,7 +44,7 @@ extension CurrentDataDocument {
         for device in snapshot.devices {
             for (role, channel) in Self.channels {
                 if let value = device.value(role) {
-                    data["\(device.id)/\(channel)"] = device.online ? value : nil
+                    data.updateValue(device.online ? value : nil, forKey: "\(device.id)/\(channel)")
                 }
             }
         }

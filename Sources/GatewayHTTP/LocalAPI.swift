@@ -1,3 +1,4 @@
+import Control
 public import Foundation
 public import Gateway
 public import Hummingbird

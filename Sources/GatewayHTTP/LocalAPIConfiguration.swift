@@ -1,5 +1,5 @@
 public import Control
-public import Gateway
+import Gateway
 
 /// The local JSON API's settings, as the site file's `http:` section or
 /// `busbar demo --http-port` give them.

@@ -1,5 +1,3 @@
-public import Control
-
 /// One entry of `availableControlModes`: a mode a target offers, with the largest value its
 /// parameter can take on the online devices, written as the proposal does:
 /// `{"mode": "LIMIT_CHARGE", "maxChargePower": 10000}`. SET_POWER's `power` is a magnitude:

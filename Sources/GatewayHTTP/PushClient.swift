@@ -1,5 +1,5 @@
 public import AsyncHTTPClient
-public import Control
+import Control
 public import Foundation
 public import Gateway
 public import Logging
@@ -77,7 +77,7 @@ public final class PushClient: Sendable {
     /// Pushes once now (after waiting for the rate limit) and applies the response.
     @discardableResult
     public func push() async -> PushResult {
-        guard await admit() else { return .failed("cancelled while waiting for the rate limit") }
+        guard await admit() else { return .failed("stopped while waiting for the rate limit") }
         let time = session.now()
         let reported = session.pendingRejections
         let document = CurrentDataDocument(
@@ -114,7 +114,7 @@ public final class PushClient: Sendable {
         do {
             let body = try JSONCoding.encoder().encode(document)
             request.body = .bytes(ByteBuffer(bytes: body))
-            let response = try await httpClient.execute(request, timeout: .init(configuration.timeout), logger: logger)
+            let response = try await httpClient.execute(request, timeout: TimeAmount(configuration.timeout), logger: logger)
             let status = Int(response.status.code)
             let bytes: ByteBuffer
             do {
@@ -132,12 +132,14 @@ public final class PushClient: Sendable {
         }
     }
 
-    /// Waits until the rate limit takes one more request; `false` when cancelled meanwhile.
+    /// Waits until the rate limit takes one more request; `false` when stopped or cancelled
+    /// meanwhile.
     private func admit() async -> Bool {
         while true {
             let wait = limiter.withLock { $0.admit(at: .now) }
             guard let wait else { return true }
-            do { try await Task.sleep(for: wait) } catch { return false }
+            guard !stopping.load(ordering: .acquiring) else { return false }
+            do { try await Task.sleep(for: min(wait, Self.tick)) } catch { return false }
         }
     }
 
@@ -153,12 +155,5 @@ public final class PushClient: Sendable {
     private var redactedURL: String {
         guard let url = URL(string: configuration.url), let host = url.host else { return "(invalid URL)" }
         return "\(url.scheme ?? "http")://\(host)\(url.port.map { ":\($0)" } ?? "")/…"
-    }
-}
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let parts = duration.components
-        self = .nanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
     }
 }

@@ -1,5 +1,5 @@
 public import Control
-public import Gateway
+import Gateway
 
 /// A push client's settings, as the site file's `push:` section or `busbar demo --push-url`
 /// give them.

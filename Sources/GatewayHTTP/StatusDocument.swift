@@ -1,6 +1,7 @@
 public import Control
 public import Foundation
 public import Gateway
+import SiteConfig
 
 /// `GET /api/status`: what a person debugging a site asks first. Which devices answer and how
 /// old their data is, which commands are in force per source and for how long, which lost and

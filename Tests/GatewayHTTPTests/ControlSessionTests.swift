@@ -32,23 +32,23 @@ struct ControlSessionTests {
 
     @Test func nullReleasesWhatTheSourceHoldsOnTheTarget() throws {
         handle(#"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#)
-        try handle(#"{"activateControlModes": {"ess": null}}"#).get()
+        _ = try handle(#"{"activateControlModes": {"ess": null}}"#).get()
         #expect(site.calls.last == .release("cloud", .essCluster))
         #expect(site.held().isEmpty)
     }
 
     @Test func untilAndDurationGiveTheCommandsTheirEnds() throws {
-        try handle(
+        _ = try handle(
             #"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE", "until": "2026-05-01T12:30:00Z"}, "cp1": {"mode": "FORCE", "duration": 120}}}"#
         ).get()
         #expect(site.submitted.map(\.end) == [.after(.seconds(120)), .at(ManualClock.instant(1800))])
     }
 
     @Test func anEmptyResponseKeepsTheModeUntilTheWatchdogEndsIt() throws {
-        try handle(#"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#).get()
+        _ = try handle(#"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#).get()
         site.clock.advance(by: .seconds(30))
-        try handle("").get()
-        try handle(#"{"activateControlModes": {}}"#).get()
+        _ = try handle("").get()
+        _ = try handle(#"{"activateControlModes": {}}"#).get()
         #expect(site.held().count == 1)
         site.clock.advance(by: .seconds(31))
         #expect(site.held().isEmpty)
@@ -56,14 +56,14 @@ struct ControlSessionTests {
 
     @Test func repeatingTheModeKeepsItAlive() throws {
         for _ in 0..<4 {
-            try handle(#"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#).get()
+            _ = try handle(#"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#).get()
             site.clock.advance(by: .seconds(45))
         }
         #expect(site.held().map(\.mode) == [.ess(.noDischarge)])
     }
 
     @Test func aScheduleSlotStartsOnTimeAndEndsWithItsSlot() throws {
-        try handle(
+        _ = try handle(
             #"""
             {"schedule": [
                 {"start": "2026-05-01T12:15:00Z", "duration": 900, "activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}},
@@ -104,10 +104,10 @@ struct ControlSessionTests {
     }
 
     @Test func aNewScheduleReplacesTheOld() throws {
-        try handle(#"{"schedule": [{"start": "2026-05-01T13:00:00Z", "duration": 900, "activateControlModes": {"ess": null}}]}"#).get()
-        try handle(#"{"activateControlModes": {}}"#).get()
+        _ = try handle(#"{"schedule": [{"start": "2026-05-01T13:00:00Z", "duration": 900, "activateControlModes": {"ess": null}}]}"#).get()
+        _ = try handle(#"{"activateControlModes": {}}"#).get()
         #expect(session.schedule.count == 1)
-        try handle(#"{"schedule": []}"#).get()
+        _ = try handle(#"{"schedule": []}"#).get()
         #expect(session.schedule.isEmpty)
     }
 
