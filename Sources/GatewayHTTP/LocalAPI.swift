@@ -17,14 +17,18 @@ public struct LocalAPI: Sendable {
     private let snapshot: @Sendable () -> GatewaySnapshot
     private let logger: Logger
     private let onServerRunning: @Sendable (Int) async -> Void
+    private let pushStatus: (@Sendable () -> PushStatus)?
 
     /// An API on `configuration`'s address, reading `snapshot` and commanding `sink`.
+    /// `pushStatus` adds a push client's state to `/api/status` (pass `{ push.status }`);
     /// `onServerRunning` gets the bound port (useful with port 0); `wallClock` is for tests.
     public init(
         configuration: LocalAPIConfiguration, snapshot: @escaping @Sendable () -> GatewaySnapshot, sink: any CommandSink,
-        logger: Logger, wallClock: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger, pushStatus: (@Sendable () -> PushStatus)? = nil,
+        wallClock: @escaping @Sendable () -> Date = { Date() },
         onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) {
+        self.pushStatus = pushStatus
         self.configuration = configuration
         self.snapshot = snapshot
         self.logger = logger
@@ -79,7 +83,7 @@ public struct LocalAPI: Sendable {
     }
 
     func status() -> Response {
-        JSONResponse.make(StatusDocument(snapshot: snapshot(), at: session.now()))
+        JSONResponse.make(StatusDocument(snapshot: snapshot(), at: session.now(), push: pushStatus?()))
     }
 
     func controlModes(_ request: Request) async -> Response {

@@ -13,7 +13,7 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         /// `battery`, `chargepoint` or `meter`.
         public var kind: String
         public var online: Bool
-        /// Seconds since the last good read; `nil` before the first.
+        /// Seconds since the last good read (to the millisecond); `nil` before the first.
         public var ageSeconds: Double?
 
         public init(id: String, kind: String, online: Bool, ageSeconds: Double?) {
@@ -70,10 +70,12 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     public var watchdog: [String: Watchdog]
     /// Whether the control core has decided yet.
     public var controlRunning: Bool
+    /// How the cloud push fares, when a push client runs.
+    public var push: PushStatus?
 
     public init(
         site: String, timestamp: Date, devicesOnline: Int, devices: [Device], activeCommands: [String: [ActiveControlMode]],
-        lostCommands: [Lost], watchdog: [String: Watchdog], controlRunning: Bool
+        lostCommands: [Lost], watchdog: [String: Watchdog], controlRunning: Bool, push: PushStatus? = nil
     ) {
         self.site = site
         self.timestamp = timestamp
@@ -83,12 +85,13 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         self.lostCommands = lostCommands
         self.watchdog = watchdog
         self.controlRunning = controlRunning
+        self.push = push
     }
 
-    /// The status for `snapshot`, taken at `time`.
-    public init(snapshot: GatewaySnapshot, at time: TimeBase) {
+    /// The status for `snapshot`, taken at `time`, with the push client's if one runs.
+    public init(snapshot: GatewaySnapshot, at time: TimeBase, push: PushStatus? = nil) {
         let devices = snapshot.devices.map {
-            Device(id: $0.id, kind: $0.kind.rawValue, online: $0.online, ageSeconds: $0.age?.seconds)
+            Device(id: $0.id, kind: $0.kind.rawValue, online: $0.online, ageSeconds: $0.age.map { ($0.seconds * 1000).rounded() / 1000 })
         }
         var active: [String: [ActiveControlMode]] = [:]
         var watchdog: [String: Watchdog] = [:]
@@ -111,6 +114,7 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         }
         self.init(
             site: snapshot.siteName, timestamp: time.wall, devicesOnline: snapshot.devicesOnline, devices: devices,
-            activeCommands: active, lostCommands: lost, watchdog: watchdog, controlRunning: snapshot.decision != nil)
+            activeCommands: active, lostCommands: lost, watchdog: watchdog, controlRunning: snapshot.decision != nil,
+            push: push)
     }
 }

@@ -11,14 +11,18 @@ import Testing
 struct LocalAPITests {
     let site = SiteDouble()
 
+    func makeAPI(token: String? = nil, pushStatus: (@Sendable () -> PushStatus)? = nil) -> LocalAPI {
+        let site = self.site
+        return LocalAPI(
+            configuration: LocalAPIConfiguration(port: 0, bearerToken: token, decisionWait: .zero),
+            snapshot: { site.snapshot() }, sink: site, logger: Logger(label: "test"), pushStatus: pushStatus,
+            wallClock: { site.clock.wall })
+    }
+
     func withAPI<Value: Sendable>(
         token: String? = nil, _ body: @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
-        let site = self.site
-        let api = LocalAPI(
-            configuration: LocalAPIConfiguration(port: 0, bearerToken: token, decisionWait: .zero),
-            snapshot: { site.snapshot() }, sink: site, logger: Logger(label: "test"), wallClock: { site.clock.wall })
-        return try await api.makeApplication().test(.live, body)
+        try await makeAPI(token: token).makeApplication().test(.live, body)
     }
 
     static func json(_ response: TestResponse) -> [String: Any] {
@@ -139,6 +143,39 @@ struct LocalAPITests {
         let watchdog = try #require(json["watchdog"] as? [String: [String: Any]])
         #expect(watchdog["modbus"]?["secondsLeft"] as? Int == 40)
         #expect(watchdog["local"]?["commands"] as? Int == 1)
+    }
+
+    @Test func statusIncludesThePushClientsState() async throws {
+        var push = PushStatus()
+        push.attempts = 3
+        push.consecutiveFailures = 1
+        push.lastError = "HTTP status 503"
+        let state = push
+        let response = try await makeAPI(pushStatus: { state }).makeApplication().test(.live) {
+            try await $0.execute(uri: "/api/status", method: .get)
+        }
+        let json = Self.json(response)["push"] as? [String: Any]
+        #expect(json?["attempts"] as? Int == 3)
+        #expect(json?["lastError"] as? String == "HTTP status 503")
+    }
+
+    @Test func aPostedScheduleStartsItsSlotsOnTime() async throws {
+        let api = makeAPI()
+        let schedule = Task { await api.runSchedule() }
+        defer { schedule.cancel() }
+        let response = try await api.makeApplication().test(.live) { client in
+            try await Self.post(
+                client,
+                #"{"schedule": [{"start": "2026-05-01T12:01:00Z", "duration": 60, "activateControlModes": {"evcs": {"mode": "MINIMUM"}}}]}"#)
+        }
+        #expect(response.status == .ok)
+        #expect((Self.json(response)["outcome"] as? [String: Any])?["scheduledSlots"] as? Int == 1)
+        #expect(site.submitted.isEmpty)
+        site.clock.advance(by: .seconds(60))
+        try await waitUntil { !site.submitted.isEmpty }
+        #expect(site.submitted.first?.mode == .chargepoint(.minimum))
+        #expect(site.submitted.first?.source == "local")
+        #expect(site.submitted.first?.end == .at(ManualClock.instant(120)))
     }
 
     @Test func unknownPathsGet404() async throws {
