@@ -23,7 +23,17 @@ public final class ControlSession: Sendable {
 
     private struct State {
         var schedule: [ScheduleSlot] = []
-        var rejections: [RejectedControlMode] = []
+        /// Refusals not yet reported, each with its number in the order they came.
+        var rejections: [(number: Int, rejection: RejectedControlMode)] = []
+        var nextNumber = 0
+
+        mutating func remember(_ new: [RejectedControlMode]) {
+            for rejection in new {
+                rejections.append((nextNumber, rejection))
+                nextNumber += 1
+            }
+            rejections.removeFirst(max(0, rejections.count - ControlSession.rejectionMemory))
+        }
     }
 
     public init(
@@ -78,8 +88,7 @@ public final class ControlSession: Sendable {
             } else {
                 outcome.scheduledSlots = state.schedule.count
             }
-            state.rejections.append(contentsOf: outcome.rejected)
-            state.rejections = Array(state.rejections.suffix(Self.rejectionMemory))
+            state.remember(outcome.rejected)
             return outcome
         }
     }
@@ -89,8 +98,7 @@ public final class ControlSession: Sendable {
     public func runDueSlots() -> ControlOutcome {
         state.withLock { state in
             let outcome = runDueSlots(in: &state)
-            state.rejections.append(contentsOf: outcome.rejected)
-            state.rejections = Array(state.rejections.suffix(Self.rejectionMemory))
+            state.remember(outcome.rejected)
             return outcome
         }
     }
@@ -102,18 +110,22 @@ public final class ControlSession: Sendable {
     public var nextSlotStart: Date? { state.withLock { $0.schedule.first?.start } }
 
     /// The refusals not yet reported, oldest first.
-    public var pendingRejections: [RejectedControlMode] { state.withLock { $0.rejections } }
+    public var pendingRejections: [RejectedControlMode] { pendingReport.rejections }
 
-    /// Forgets the oldest `count` refusals once a report carrying them was delivered.
-    public func removeReported(_ count: Int) {
-        state.withLock { $0.rejections.removeFirst(min(count, $0.rejections.count)) }
+    /// The refusals not yet reported, to hand to `removeReported(_:)` once delivered.
+    public var pendingReport: RejectionReport {
+        state.withLock { state in
+            RejectionReport(rejections: state.rejections.map(\.rejection), through: state.nextNumber)
+        }
+    }
+
+    /// Forgets the refusals a delivered report carried; later ones stay for the next report.
+    public func removeReported(_ report: RejectionReport) {
+        state.withLock { $0.rejections.removeAll { $0.number < report.through } }
     }
 
     private func remember(_ rejections: [RejectedControlMode]) {
-        state.withLock { state in
-            state.rejections.append(contentsOf: rejections)
-            state.rejections = Array(state.rejections.suffix(Self.rejectionMemory))
-        }
+        state.withLock { $0.remember(rejections) }
     }
 
     private func runDueSlots(in state: inout State) -> ControlOutcome {
@@ -149,6 +161,14 @@ public final class ControlSession: Sendable {
         }
         return outcome
     }
+}
+
+/// The refusals one document reports.
+public struct RejectionReport: Sendable, Hashable {
+    /// Oldest first.
+    public var rejections: [RejectedControlMode]
+    /// Marks the end of the report: refusals remembered later are not part of it.
+    var through: Int
 }
 
 /// What applying a request did.

@@ -79,11 +79,11 @@ public final class PushClient: Sendable {
     public func push() async -> PushResult {
         guard await admit() else { return .failed("stopped while waiting for the rate limit") }
         let time = session.now()
-        let reported = session.pendingRejections
+        let report = session.pendingReport
         let document = CurrentDataDocument(
             snapshot: snapshot(), at: time,
             for: DocumentAudience(priority: configuration.priority, allowedTargets: configuration.allowedTargets),
-            rejected: reported)
+            rejected: report.rejections)
         progress.withLock {
             $0.attempts += 1
             $0.lastAttempt = time.wall
@@ -91,7 +91,7 @@ public final class PushClient: Sendable {
         let result = await send(document)
         switch result {
         case .delivered(let status, let outcome):
-            session.removeReported(reported.count)
+            session.removeReported(report)
             progress.withLock {
                 $0.delivered += 1
                 $0.consecutiveFailures = 0

@@ -135,8 +135,24 @@ struct ControlSessionTests {
         #expect(reasons[0].hasPrefix("invalid JSON"))
         #expect(reasons[2].contains("unknown mode 'WARP'"))
 
-        session.removeReported(3)
-        #expect(session.pendingRejections.count == 2)
+        let report = session.pendingReport
+        handle("[]")
+        session.removeReported(report)
+        #expect(session.pendingRejections.map(\.reason) == ["invalid JSON: expected an object at the top level, got an array"])
+    }
+
+    @Test func onlyTheLatestRefusalsAreKept() {
+        for index in 0..<(ControlSession.rejectionMemory + 5) {
+            handle(#"{"activateControlModes": {"nowhere\#(index)": null}}"#)
+        }
+        let targets = session.pendingRejections.map(\.target)
+        #expect(targets.count == ControlSession.rejectionMemory)
+        #expect(targets.first == "nowhere5")
+        // A report taken before the oldest were dropped still forgets only what it carried.
+        let report = session.pendingReport
+        handle(#"{"activateControlModes": {"late": null}}"#)
+        session.removeReported(report)
+        #expect(session.pendingRejections.map(\.target) == ["late"])
     }
 
     @Test func aCommandTheControlCoreRefusesIsRemembered() throws {
