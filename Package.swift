@@ -66,14 +66,16 @@ let package = Package(
         .executableTarget(
             name: "busbar",
             dependencies: [
-                "Modbus", "SiteConfig", "Control", "Simulation", "Gateway",
+                "Modbus", "SiteConfig", "Control", "Simulation", "Gateway", "GatewayHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
         // Helpers the test suites share: peers as subprocesses, paths, free ports.
-        .target(name: "TestSupport", dependencies: ["Modbus", "SiteConfig"], path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Modbus", "SiteConfig", "Control", "Gateway", "Simulation", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "SiteConfigTests",
@@ -91,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "GatewayHTTPTests",
             dependencies: [
-                "GatewayHTTP", "Gateway", "Control", "SiteConfig", "TestSupport",
+                "GatewayHTTP", "Gateway", "Control", "SiteConfig", "Simulation", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -13,8 +13,9 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             Starts sites/demo.yaml: two batteries of different vendors, two chargepoints, a grid \
             meter and PV, all simulated on loopback ports the system picks, and the gateway's \
-            native profile on 127.0.0.1:1502 and OpenEMS profile on 127.0.0.1:1503. Prints a live \
-            status and the commands to try. SIGINT or SIGTERM stop it.
+            native profile on 127.0.0.1:1502, OpenEMS profile on 127.0.0.1:1503 and the local JSON \
+            API on 127.0.0.1:8080 (with --push-url, it also pushes to a cloud EMS and takes its \
+            control modes). Prints a live status and the commands to try. SIGINT or SIGTERM stop it.
             """
     )
 
@@ -26,6 +27,15 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "Port of the OpenEMS profile on 127.0.0.1.")
     var openemsPort = 1503
+
+    @Option(help: "Port of the local JSON API on 127.0.0.1 (0 = none).")
+    var httpPort = 8080
+
+    @Option(name: .customLong("push-url"), help: "Push the site's data to this cloud EMS URL (its API key included) and take its control modes.")
+    var pushURL: String?
+
+    @Option(help: "Time between pushes, e.g. 15s.", transform: Interval.parse)
+    var pushInterval: Duration = .seconds(15)
 
     @Option(help: "Seconds between status prints (0 = none).")
     var statusInterval = 5
@@ -57,6 +67,10 @@ struct DemoCommand: ParsableCommand {
             throw ExitCode.failure
         }
         defer { gateway.stop() }
+        let http = HTTPServices(
+            http: httpPort > 0 ? HTTPConfig(host: "127.0.0.1", port: httpPort) : nil,
+            push: pushURL.map { PushConfig(url: $0, interval: pushInterval) }, gateway: gateway, logger: logger)
+        defer { http?.stop() }
         FileHandle.standardOutput.write(Data((tryThis(NativeRegisterMap(site: loaded)) + "\n").utf8))
         let timer = statusTimer(gateway)
         while signals.next() == SIGHUP {}
@@ -92,6 +106,8 @@ struct DemoCommand: ParsableCommand {
               busbar write \(endpoint) \(mode) uint16:7 int32:-5000 uint32:0                  # SET_POWER -5 kW (charge)
               busbar read \(endpoint) \(status) --count 3                                     # active mode, power, time left
               busbar map \(site) --format md                                                  # the whole register map
+              curl -s 127.0.0.1:\(httpPort)/api/current-data                                  # the same as JSON
+              curl -s -X POST 127.0.0.1:\(httpPort)/api/control-modes -d '{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": 1000}}}'
             A command from the master lasts while it writes again within 60 s (the watchdog).
             """
     }

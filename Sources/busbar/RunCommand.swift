@@ -30,6 +30,7 @@ struct RunCommand: ParsableCommand {
         var loaded = try SiteFile.load(site)
         var gateway = Gateway(site: loaded, logger: logger)
         try gateway.start(upstreams: gateway.upstreamHandlers(listen: override.map { [.native: $0] } ?? [:]))
+        var http = HTTPServices(http: loaded.site.http, push: loaded.site.push, gateway: gateway, logger: logger)
         logger.notice("gateway running", metadata: ["site": "\(loaded.site.name)", "devices": "\(loaded.site.devices.count)"])
         while signals.next() == SIGHUP {
             switch SiteLoader.load(path: site) {
@@ -37,11 +38,13 @@ struct RunCommand: ParsableCommand {
                 logger.error("reload rejected: the site file has errors; the running configuration continues")
                 for diagnostic in diagnostics.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
             case .success(let reloaded):
+                http?.stop()
                 gateway.stop()
                 loaded = reloaded
                 gateway = Gateway(site: loaded, logger: logger)
                 do {
                     try gateway.start(upstreams: gateway.upstreamHandlers(listen: override.map { [.native: $0] } ?? [:]))
+                    http = HTTPServices(http: loaded.site.http, push: loaded.site.push, gateway: gateway, logger: logger)
                     logger.notice("site reloaded", metadata: ["site": "\(loaded.site.name)"])
                 } catch {
                     logger.critical("cannot serve the reloaded site", metadata: ["error": "\(error)"])
@@ -49,6 +52,7 @@ struct RunCommand: ParsableCommand {
                 }
             }
         }
+        http?.stop()
         gateway.stop()
         logger.notice("gateway stopped")
     }

@@ -74,3 +74,13 @@ private func usleepMilliseconds(_ milliseconds: UInt32) {
     var request = timespec(tv_sec: 0, tv_nsec: Int(milliseconds) * 1_000_000)
     nanosleep(&request, nil)
 }
+
+/// `eventually` for async tests: waits with `Task.sleep`, so the cooperative pool keeps running.
+public func eventuallyAsync(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}

@@ -9,7 +9,7 @@ final class SiteDecoder {
     /// Maps by resolved path; nil for a map that failed.
     var maps: [String: DeviceMap?] = [:]
 
-    static let siteKeys = ["site", "upstream", "devices", "allocation", "sources", "poll_interval", "simulation", "surplus"]
+    static let siteKeys = ["site", "upstream", "devices", "allocation", "sources", "poll_interval", "simulation", "surplus", "http", "push"]
     static let deviceKeys = [
         "id", "map", "uri", "device", "baudrate", "comset", "unit", "device_address", "slave", "capacity", "max_power",
         "max_current", "phases", "priority", "min_soc", "max_soc", "simulate",
@@ -33,11 +33,69 @@ final class SiteDecoder {
         let pollInterval = reader.duration("poll_interval")?.value ?? .seconds(1)
         let profile = decodeProfile(reader)
         let surplus = decodeSurplus(reader)
+        let http = decodeHTTP(reader)
+        let push = decodePush(reader, devices: devices)
         guard let name, !sink.hasErrors else { return nil }
         return Site(
             name: name, upstreams: upstreams, devices: devices, allocation: allocation, sources: sources,
-            pollInterval: pollInterval, profile: profile, surplus: surplus
+            pollInterval: pollInterval, profile: profile, surplus: surplus, http: http, push: push
         )
+    }
+
+    /// `http: {listen: "127.0.0.1:8080", token: "…"}`.
+    private func decodeHTTP(_ reader: MappingReader) -> HTTPConfig? {
+        guard let section = reader.mapping("http", context: "http", expected: "a mapping with listen and token") else {
+            return nil
+        }
+        section.checkKeys(["listen", "token"])
+        var http = HTTPConfig()
+        if let listen = section.string("listen", expected: "HOST:PORT such as \"127.0.0.1:8080\"") {
+            if case .tcp(let host, let port)? = try? Endpoint.parse(listen.value) {
+                (http.host, http.port) = (host, port)
+            } else {
+                sink.error(listen.location, "listen: found \"\(listen.value)\", expected HOST:PORT such as \"127.0.0.1:8080\"")
+            }
+        }
+        if let token = section.string("token", expected: "the bearer token clients must send") {
+            if token.value.isEmpty { sink.error(token.location, "token: found an empty token, expected one or no token key") }
+            http.token = token.value
+        }
+        return http
+    }
+
+    /// `push: {url: "https://…/KEY", interval: 15 s, timeout: 10 s, targets: [ess, evse1]}`.
+    private func decodePush(_ reader: MappingReader, devices: [DeviceConfig]) -> PushConfig? {
+        guard let section = reader.mapping("push", context: "push", expected: "a mapping with url, interval, timeout and targets") else {
+            return nil
+        }
+        section.checkKeys(["url", "interval", "timeout", "targets"])
+        guard let url = section.string("url", required: true, expected: "the receiver's URL with its API key") else { return nil }
+        if !(url.value.hasPrefix("http://") || url.value.hasPrefix("https://")) {
+            sink.error(url.location, "url: found \"\(url.value)\", expected an http:// or https:// URL")
+        }
+        var push = PushConfig(url: url.value)
+        if let interval = section.duration("interval") {
+            // The receiver takes at most 180 requests a minute.
+            if interval.value < .milliseconds(334) {
+                sink.error(interval.location, "interval: found \(interval.value), expected at least 334 ms (180 requests per minute)")
+            }
+            push.interval = interval.value
+        }
+        if let timeout = section.duration("timeout") { push.timeout = timeout.value }
+        if let items = section.list("targets", expected: "a list of targets: ess, evcs or device ids") {
+            let known = Set(["ess", "evcs"] + devices.map(\.id))
+            for item in items {
+                guard let name = item.scalar?.string else {
+                    sink.error(item.location(in: file), "targets: found \(item), expected a target name")
+                    continue
+                }
+                if !known.contains(name) {
+                    sink.error(item.location(in: file), "targets: found \"\(name)\", expected ess, evcs or a device id of this site")
+                }
+                push.targets.append(name)
+            }
+        }
+        return push
     }
 
     /// `surplus: {start_delay: 60 s, stop_delay: 3 min}`.

@@ -12,13 +12,19 @@ public struct Site: Sendable, Hashable {
     public var profile: SiteProfile
     /// SURPLUS charging's start and stop delays.
     public var surplus: SurplusConfig
+    /// The local JSON API, when the site file has an `http:` section.
+    public var http: HTTPConfig?
+    /// The cloud EMS push, when the site file has a `push:` section.
+    public var push: PushConfig?
 
     public init(
         name: String, upstreams: [UpstreamConfig] = [], devices: [DeviceConfig], allocation: AllocationStrategy = .equal,
         sources: [SourceConfig] = [], pollInterval: Duration = .seconds(1), profile: SiteProfile = SiteProfile(),
-        surplus: SurplusConfig = SurplusConfig()
+        surplus: SurplusConfig = SurplusConfig(), http: HTTPConfig? = nil, push: PushConfig? = nil
     ) {
         self.surplus = surplus
+        self.http = http
+        self.push = push
         self.name = name
         self.upstreams = upstreams
         self.devices = devices

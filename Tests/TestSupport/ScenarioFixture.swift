@@ -1,23 +1,21 @@
-import Control
+public import Control
 import Foundation
-import Gateway
+public import Gateway
 import Logging
 import Modbus
-import SiteConfig
-import Simulation
-import TestSupport
-import Testing
+public import SiteConfig
+public import Simulation
 
 /// The demo site, every device simulated in real time, the gateway in front of it, and a
 /// pymodbus master (Tests/Interop/native_master.py) talking to the native profile.
-final class ScenarioFixture {
-    let simulation: SiteSimulation
-    let gateway: Gateway
-    let map: NativeRegisterMap
-    let nativePort: Int
-    let openemsPort: Int
+public final class ScenarioFixture: Sendable {
+    public let simulation: SiteSimulation
+    public let gateway: Gateway
+    public let map: NativeRegisterMap
+    public let nativePort: Int
+    public let openemsPort: Int
 
-    init(watchdog: Duration = .seconds(60), profile: SiteProfile? = nil) throws {
+    public init(watchdog: Duration = .seconds(60), profile: SiteProfile? = nil) throws {
         var loaded = try SiteLoader.load(path: Paths.root.appendingPathComponent("sites/demo.yaml").path).get()
         loaded.site.pollInterval = .milliseconds(250)
         loaded.site.surplus = SurplusConfig(startDelay: .seconds(1), stopDelay: .seconds(2))
@@ -38,22 +36,23 @@ final class ScenarioFixture {
             upstreams: gateway.upstreamHandlers(listen: [.native: ("127.0.0.1", 0), .openems: ("127.0.0.1", 0)]))
         nativePort = gateway.upstreamPorts[0]
         openemsPort = gateway.upstreamPorts[1]
-        let online = eventually { self.gateway.controller.snapshot.devicesOnline == 5 }
-        if !online { stop() }
-        try #require(online, "the demo devices did not come online")
+        guard eventually({ self.gateway.controller.snapshot.devicesOnline == 5 }) else {
+            stop()
+            throw FixtureFailure("the demo devices did not come online")
+        }
     }
 
-    func stop() {
+    public func stop() {
         gateway.stop()
         simulation.stop()
     }
 
     /// The simulated power of a device, W (batteries: positive = discharge).
-    func power(_ id: String) -> Double { simulation.reading(of: id)?.power ?? .nan }
-    var essPower: Double { power("ess1") + power("ess2") }
+    public func power(_ id: String) -> Double { simulation.reading(of: id)?.power ?? .nan }
+    public var essPower: Double { power("ess1") + power("ess2") }
 
     /// The loopback port a simulated device answers on.
-    func port(of id: String) -> Int? {
+    public func port(of id: String) -> Int? {
         guard case .tcp(_, let port)? = simulation.endpoint(of: id) else { return nil }
         return port
     }
@@ -61,20 +60,24 @@ final class ScenarioFixture {
     // MARK: The master
 
     /// Runs operations with the pymodbus master and returns one result per operation.
-    func master(_ operations: [[String: Any]]) throws -> [[String: Any]] {
+    public func master(_ operations: [[String: Any]]) throws -> [[String: Any]] {
         let input = String(decoding: try JSONSerialization.data(withJSONObject: operations), as: UTF8.self)
         let result = try runCommand(Paths.python, [Paths.script("native_master.py")], input: input)
-        try #require(result.status == 0, "native_master.py failed: \(result.errorOutput)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]])
+        guard result.status == 0 else { throw FixtureFailure("native_master.py failed: \(result.errorOutput)") }
+        guard let results = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]] else {
+            throw FixtureFailure("native_master.py printed no list: \(result.output)")
+        }
+        return results
     }
 
-    func address(_ name: String) throws -> Int {
-        try #require(map.register(named: name), "no register \(name)").address
+    public func address(_ name: String) throws -> Int {
+        guard let register = map.register(named: name) else { throw FixtureFailure("no register \(name)") }
+        return register.address
     }
 
     /// One FC16 at the mode register of `block` (`site.ess`, `site.evcs`, a device id) with the
     /// mode, its parameter and the duration.
-    func writeModeOperation(_ block: String, mode: Int, parameter: Double = 0, duration: Int = 0) throws -> [String: Any] {
+    public func writeModeOperation(_ block: String, mode: Int, parameter: Double = 0, duration: Int = 0) throws -> [String: Any] {
         let parameterType = block == "site.evcs" || map.register(named: "\(block).current") != nil ? "uint16" : "int32"
         return [
             "port": nativePort, "unit": 1, "op": "write", "address": try address("\(block).mode"),
@@ -84,11 +87,11 @@ final class ScenarioFixture {
 
     /// Writes a mode and returns the Modbus exception code, or nil when it was accepted.
     @discardableResult
-    func setMode(_ block: String, _ mode: Int, parameter: Double = 0, duration: Int = 0) throws -> Int? {
+    public func setMode(_ block: String, _ mode: Int, parameter: Double = 0, duration: Int = 0) throws -> Int? {
         try master([writeModeOperation(block, mode: mode, parameter: parameter, duration: duration)])[0]["exception"] as? Int
     }
 
-    func readOperation(_ name: String, port: Int? = nil, unit: Int = 1, address: Int? = nil, type: String? = nil) throws -> [String: Any] {
+    public func readOperation(_ name: String, port: Int? = nil, unit: Int = 1, address: Int? = nil, type: String? = nil) throws -> [String: Any] {
         let register = map.register(named: name)
         return [
             "port": port ?? nativePort, "unit": unit, "op": "read", "address": try address ?? self.address(name),
@@ -96,7 +99,16 @@ final class ScenarioFixture {
         ]
     }
 
-    func read(_ name: String) throws -> Any? {
+    public func read(_ name: String) throws -> Any? {
         try master([readOperation(name)])[0]["value"]
+    }
+}
+
+/// A fixture that could not be set up, with why.
+public struct FixtureFailure: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
     }
 }
