@@ -73,6 +73,6 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Modbus", "SiteConfig", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Modbus", "SiteConfig", "Control", "TestSupport"], swiftSettings: strictSettings),
         // End-to-end tests of the executable over real sockets.
-        .testTarget(name: "BusbarTests", dependencies: ["Modbus", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "BusbarTests", dependencies: ["Modbus", "SiteConfig", "TestSupport"], swiftSettings: strictSettings),
     ]
 )

@@ -11,6 +11,9 @@ struct Busbar: ParsableCommand {
             Exit status: 0 ok, 1 the device answered with a Modbus exception, 2 no answer \
             (refused, timed out, closed), 64 bad arguments.
             """,
-        subcommands: [RunCommand.self, CheckCommand.self, ReadCommand.self, WriteCommand.self, ScanCommand.self]
+        subcommands: [
+            RunCommand.self, CheckCommand.self, MapCommand.self, InspectCommand.self, ReadCommand.self,
+            WriteCommand.self, ScanCommand.self,
+        ]
     )
 }

@@ -7,8 +7,14 @@ struct ConnectionOptions: ParsableArguments {
     @Argument(help: "HOST[:PORT] (port 502 by default) or a serial device path such as /dev/ttyUSB0.")
     var endpoint: String
 
-    @Option(name: [.short, .long], help: "Unit id (slave address), 0…255.")
-    var unit: UInt8 = 1
+    /// Optional so that `inspect` can tell "not given" from 1 and use the map's unit instead.
+    @Option(
+        name: [.customShort("u"), .customLong("unit")],
+        help: ArgumentHelp("Unit id (slave address), 0…255; 1 unless given (inspect: the map's unit).", valueName: "unit"))
+    var unitOption: UInt8?
+
+    /// The unit id to talk to: the one given, or 1.
+    var unit: UInt8 { unitOption ?? 1 }
 
     @Option(help: "Response timeout, e.g. 500ms, 2s.", transform: Interval.parse)
     var timeout: Duration = .seconds(1)

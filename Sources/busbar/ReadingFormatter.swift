@@ -73,7 +73,8 @@ struct ReadingFormatter {
         return "{" + object.joined(separator: ",") + "}"
     }
 
-    private static func json(_ value: RegisterValue) -> String {
+    /// A value as a JSON literal: text quoted, non-finite numbers as null.
+    static func json(_ value: RegisterValue) -> String {
         switch value {
         case .string(let text): quote(text)
         case .bool(let flag): flag ? "true" : "false"

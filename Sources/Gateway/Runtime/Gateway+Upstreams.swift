@@ -1,3 +1,4 @@
+import Control
 import Logging
 public import Modbus
 public import SiteConfig
@@ -22,8 +23,13 @@ extension Gateway {
     }
 
     private func makeHandler(for upstream: UpstreamConfig) -> (any ModbusRequestHandler)? {
+        let controller = self.controller
         switch upstream.profile {
-        case .native, .openems, .sunspec:
+        case .native:
+            return NativeProfile(
+                map: NativeRegisterMap(site: site), unit: UInt8(clamping: upstream.unit),
+                source: SourceID(GatewaySources.modbus), snapshot: { controller.snapshot }, sink: controller)
+        case .openems, .sunspec:
             return nil
         }
     }

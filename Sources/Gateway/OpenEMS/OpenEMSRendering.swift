@@ -1,0 +1,162 @@
+import Control
+import Foundation
+import SiteConfig
+
+/// What the table shows for one snapshot: each channel's value in OpenEMS units and signs
+/// (which are busbar's: DESIGN.md §2). `nil` is unknown and reads as NaN or 0xFFFF.
+struct OpenEMSRendering {
+    /// The OpenEMS release whose table layout busbar follows, in the version words 2–4.
+    static let openemsVersion = (major: 2026, minor: 4, patch: 0)
+    /// Volts per phase for converting between chargepoint current and power.
+    static let nominalVoltage = 230.0
+
+    let snapshot: GatewaySnapshot
+    let layout: OpenEMSLayout
+    private let batteriesOnline: [DeviceStatus]
+    private let gridMeter: DeviceStatus?
+
+    init(snapshot: GatewaySnapshot, layout: OpenEMSLayout) {
+        self.snapshot = snapshot
+        self.layout = layout
+        batteriesOnline = snapshot.batteries.filter(\.online)
+        gridMeter = snapshot.devices.first { $0.kind == .meter && $0.online }
+    }
+
+    func registers(for entry: OpenEMSTable.Entry) -> [UInt16] {
+        switch entry.role {
+        case .structure, .reserved:
+            return entry.fixed ?? entry.type.undefined
+        case .meta(let field):
+            return entry.type.encode(meta(field))
+        case .channel(let channel):
+            guard entry.access != .writeOnly, let index = entry.componentIndex else { return entry.type.undefined }
+            return entry.type.encode(value(channel, of: layout.components[index].kind))
+        }
+    }
+
+    private func meta(_ field: OpenEMSTable.MetaField) -> OpenEMSValue? {
+        let version = Self.openemsVersion
+        return switch field {
+        case .versionMajor: .number(Double(version.major))
+        case .versionMinor: .number(Double(version.minor))
+        case .versionPatch: .number(Double(version.patch))
+        case .manufacturer: .text("busbar")
+        case .model: .text("busbar gateway")
+        case .options: .text("openems profile")
+        case .version: .text("\(version.major).\(version.minor).\(version.patch)")
+        case .serialNumber: .text(snapshot.siteName)
+        case .emsSerialNumber: .text("")
+        case .systemTimeUtc: .number(Date().timeIntervalSince1970.rounded(.down))
+        }
+    }
+
+    private func value(_ channel: OpenEMSChannel, of kind: OpenEMSLayout.Component.Kind) -> OpenEMSValue? {
+        let number: Double? =
+            switch kind {
+            case .sum: sum(channel)
+            case .ess: ess(channel)
+            case .meter(let id): snapshot.device(id).flatMap { meter(channel, $0) }
+            case .evcs(let id): snapshot.device(id).flatMap { evcs(channel, $0) }
+            }
+        return number.map(OpenEMSValue.number)
+    }
+
+    // MARK: Components
+
+    /// Level: 0 OK, 2 Warning (some devices offline), 3 Fault (none of them online).
+    private func state(of devices: [DeviceStatus]) -> Double {
+        let online = devices.filter(\.online).count
+        if online == devices.count { return 0 }
+        return online == 0 ? 3 : 2
+    }
+
+    private var essPower: Double? { batteriesOnline.isEmpty ? nil : snapshot.essActivePower }
+
+    private func sum(_ channel: OpenEMSChannel) -> Double? {
+        switch channel {
+        case .state: state(of: snapshot.devices)
+        case .essSoc: snapshot.essSoc?.rounded()
+        case .essActivePower, .essDischargePower: essPower
+        case .essActivePowerL1, .essActivePowerL2, .essActivePowerL3: essPower.map { $0 / 3 }
+        case .gridActivePower: snapshot.gridPower
+        case .gridActivePowerL1: gridMeter?.values["active_power_l1"]
+        case .gridActivePowerL2: gridMeter?.values["active_power_l2"]
+        case .gridActivePowerL3: gridMeter?.values["active_power_l3"]
+        case .gridBuyActiveEnergy: gridMeter?.values["energy_import"]
+        case .gridSellActiveEnergy: gridMeter?.values["energy_export"]
+        // OpenEMS without a production meter: production null, consumption = grid + ESS.
+        case .consumptionActivePower: snapshot.gridPower.map { $0 + (essPower ?? 0) }
+        case .gridMode: 1
+        case .essCapacity: snapshot.essCapacity > 0 ? snapshot.essCapacity : nil
+        default: nil
+        }
+    }
+
+    private func ess(_ channel: OpenEMSChannel) -> Double? {
+        let status = snapshot.decision?.ess
+        switch channel {
+        case .state: return state(of: snapshot.batteries)
+        case .soc: return snapshot.essSoc?.rounded()
+        case .gridMode: return 1
+        case .activePower: return essPower
+        case .capacity: return snapshot.essCapacity > 0 ? snapshot.essCapacity : nil
+        case .maxApparentPower:
+            // An Edge2Edge master's Power solver needs this (OpenEMS PR #2257): the ratings, or
+            // else the largest power the batteries allow now.
+            let rated = batteriesOnline.reduce(0) { total, battery in
+                total + (battery.ratings.maxPower
+                    ?? max(battery.value(.maxChargePower) ?? 0, battery.value(.maxDischargePower) ?? 0))
+            }
+            if rated > 0 { return rated }
+            guard let status else { return nil }
+            return max(-status.allowedChargePower, status.allowedDischargePower)
+        case .allowedChargePower: return status?.allowedChargePower
+        case .allowedDischargePower: return status?.allowedDischargePower
+        default: return nil
+        }
+    }
+
+    private func meter(_ channel: OpenEMSChannel, _ device: DeviceStatus) -> Double? {
+        if channel == .state { return state(of: [device]) }
+        guard device.online else { return nil }
+        return switch channel {
+        case .activePower: device.value(.activePower)
+        case .activePowerL1: device.values["active_power_l1"]
+        case .activePowerL2: device.values["active_power_l2"]
+        case .activePowerL3: device.values["active_power_l3"]
+        // OpenEMS counts energy entering the site as production: a grid meter's import.
+        case .activeProductionEnergy: device.values["energy_import"]
+        case .activeConsumptionEnergy: device.values["energy_export"]
+        default: nil
+        }
+    }
+
+    private func evcs(_ channel: OpenEMSChannel, _ device: DeviceStatus) -> Double? {
+        switch channel {
+        case .state: return state(of: [device])
+        case .chargingstationCommunicationFailed: return device.online ? 0 : 1
+        default: break
+        }
+        guard device.online else { return nil }
+        let phases = Self.phases(of: device)
+        let watts = { (amperes: Double) in amperes * Self.nominalVoltage * phases }
+        switch channel {
+        case .activePower: return device.value(.activePower)
+        case .status:
+            // OpenEMS Evcs Status: 1 not ready, 2 ready for charging, 3 charging.
+            if let power = device.value(.activePower), power > 0 { return 3 }
+            return device.value(.plugged).map { $0 != 0 ? 2 : 1 }
+        case .chargingType: return 0  // AC
+        case .phases: return phases
+        case .maximumHardwarePower, .maximumPower: return device.ratings.maxCurrent.map(watts)
+        case .minimumHardwarePower: return watts(ChargepointMode.minimumCurrent)
+        case .setChargePowerLimit: return device.value(.currentLimit).map { watts($0).rounded() }
+        default: return nil
+        }
+    }
+
+    /// A chargepoint's phases: the site file's rating, else what it reports, else three.
+    static func phases(of device: DeviceStatus?) -> Double {
+        Double(device?.ratings.phases ?? device?.value(.phases).map { Int($0) } ?? 3)
+    }
+}

@@ -1,0 +1,300 @@
+import Control
+import Modbus
+import SiteConfig
+
+/// Where every block of the native map starts, and the points each block holds in order. Points
+/// inside a block are packed one after the other, so an address is never written as a literal:
+/// it follows from the block's base and the points before it.
+enum NativeLayout {
+    static let headerBase = 0
+    static let siteTelemetryBase = 100
+    static let essControlBase = 200
+    static let evcsControlBase = 210
+    static let heartbeatBase = 220
+    static let essStatusBase = 300
+    static let evcsStatusBase = 330
+    static let deviceBase = 1000
+    static let deviceStride = 100
+    /// Offsets inside a device block.
+    static let deviceTelemetryOffset = 40
+    static let deviceControlOffset = 60
+    static let deviceStatusOffset = 70
+
+    /// Registers of the text points: the site name, and device ids and identity texts.
+    static let siteNameRegisters = 16
+    static let shortTextRegisters = 8
+
+    /// The largest power a parameter register takes, W (the control core's limit).
+    static let powerRange: ClosedRange<Double> = -ModeParameter.powerLimit...ModeParameter.powerLimit
+    /// The largest current a parameter register takes, A (the control core's limit).
+    static let currentRange: ClosedRange<Double> = 0...ModeParameter.currentLimit
+    /// A duration register's range: up to one year; 0 = while the watchdog is refreshed.
+    static let durationRange: ClosedRange<Double> = 0...31_536_000
+    /// The heartbeat takes any value.
+    static let heartbeatRange: ClosedRange<Double> = 0...Double(UInt16.max)
+
+    static func registers(siteName: String, devices: [(id: DeviceID, kind: SiteConfig.DeviceKind)]) -> [NativeRegister] {
+        var registers: [NativeRegister] = []
+        registers += header(deviceCount: devices.count)
+        registers += siteTelemetry()
+        registers += control(NativeControlGroup(target: .essCluster, kind: .battery), prefix: "site.ess", base: essControlBase)
+        registers += control(
+            NativeControlGroup(target: .chargepointCluster, kind: .chargepoint), prefix: "site.evcs", base: evcsControlBase)
+        var heartbeat = Block(base: heartbeatBase)
+        heartbeat.add(
+            "site.heartbeat", .uint16, .readWrite, "",
+            "Write any value to refresh this master's watchdog (so does any other valid write); reads back the last value written.",
+            range: heartbeatRange, point: .heartbeat)
+        registers += heartbeat.registers
+        registers += status(.essCluster, kind: .battery, prefix: "site.ess", base: essStatusBase)
+        registers += status(.chargepointCluster, kind: .chargepoint, prefix: "site.evcs", base: evcsStatusBase)
+        for (position, device) in devices.enumerated() {
+            registers += deviceBlock(device.id, kind: device.kind, base: deviceBase + position * deviceStride)
+        }
+        return registers
+    }
+
+    // MARK: - Blocks
+
+    private static func header(deviceCount: Int) -> [NativeRegister] {
+        var block = Block(base: headerBase)
+        block.add("header.magic", .uint16, .read, "", "Always 0x4242 (\"BB\"): this is busbar's native map.", point: .header(.magic))
+        block.add("header.version", .uint16, .read, "", "The map layout's version.", point: .header(.version))
+        block.add("header.deviceCount", .uint16, .read, "", "Device blocks that follow.", point: .header(.deviceCount))
+        block.add("header.deviceBase", .uint16, .read, "", "Address of the first device block.", point: .header(.deviceBase))
+        block.add("header.deviceStride", .uint16, .read, "", "Registers per device block.", point: .header(.deviceStride))
+        block.add(
+            "header.siteName", .string(registers: siteNameRegisters), .read, "",
+            "The site's name (UTF-8, zero-padded, cut at \(siteNameRegisters * 2) bytes).", point: .header(.siteName))
+        return block.registers
+    }
+
+    private static func siteTelemetry() -> [NativeRegister] {
+        var block = Block(base: siteTelemetryBase)
+        block.add("site.ess.soc", .float32, .read, "%", "Cluster SoC, weighted by capacity over the online batteries.", point: .site(.essSoc))
+        block.add(
+            "site.ess.activePower", .int32, .read, "W", "Sum of the online batteries' power (positive = discharge).",
+            point: .site(.essActivePower))
+        block.add(
+            "site.ess.allowedChargePower", .int32, .read, "W",
+            "The most charging power the active modes and the devices allow (≤ 0).", point: .site(.essAllowedChargePower))
+        block.add(
+            "site.ess.allowedDischargePower", .int32, .read, "W",
+            "The most discharging power the active modes and the devices allow (≥ 0).",
+            point: .site(.essAllowedDischargePower))
+        block.add("site.ess.capacity", .uint32, .read, "Wh", "Sum of the online batteries' capacities.", point: .site(.essCapacity))
+        block.add(
+            "site.grid.activePower", .int32, .read, "W", "Grid power at the site's meter (positive = import).",
+            point: .site(.gridActivePower))
+        block.add(
+            "site.evcs.activePower", .int32, .read, "W", "Sum of the online chargepoints' power (positive = charging).",
+            point: .site(.evcsActivePower))
+        block.add("site.devices.online", .uint16, .read, "", "Devices online.", point: .site(.devicesOnline))
+        block.add("site.devices.total", .uint16, .read, "", "Devices of the site.", point: .site(.devicesTotal))
+        return block.registers
+    }
+
+    /// Mode, parameter and duration, contiguous so that one FC16 sets a mode with its parameters.
+    private static func control(_ group: NativeControlGroup, prefix: String, base: Int) -> [NativeRegister] {
+        var block = Block(base: base)
+        let what = group.target == .essCluster || group.target == .chargepointCluster ? "the cluster" : "this device"
+        block.add(
+            "\(prefix).mode", .uint16, .readWrite, "",
+            "Writing a mode applies it to \(what) with the parameter and duration below, when the write completes. "
+                + "RELEASE hands the target back to its fallback. Reads back the last value written.",
+            values: modeValues(group.kind), point: .control(group, .mode))
+        switch group.kind {
+        case .battery:
+            block.add(
+                "\(prefix).power", .int32, .readWrite, "W",
+                "The mode's power: SET_POWER signed (positive = discharge), the others a magnitude ≥ 0. "
+                    + "Staged until the next mode write.",
+                range: powerRange, point: .control(group, .parameter))
+        case .chargepoint:
+            block.add(
+                "\(prefix).current", .uint16, .readWrite, "A", "LIMIT's current per phase. Staged until the next mode write.",
+                range: currentRange, point: .control(group, .parameter))
+        }
+        block.add(
+            "\(prefix).duration", .uint32, .readWrite, "s",
+            "How long the mode runs; 0 = while this master refreshes its watchdog. Staged until the next mode write.",
+            range: durationRange, point: .control(group, .duration))
+        return block.registers
+    }
+
+    private static func status(_ target: Target, kind: Control.DeviceKind, prefix: String, base: Int) -> [NativeRegister] {
+        var block = Block(base: base)
+        let own = if case .device = target { "this device (its own command, else its cluster's)" } else { "the cluster" }
+        block.add(
+            "\(prefix).activeMode", .uint16, .read, "", "The mode in force on \(own).",
+            values: modeValues(kind, release: false), point: .status(target, .activeMode))
+        switch kind {
+        case .battery:
+            block.add(
+                "\(prefix).activeModePower", .int32, .read, "W", "The active mode's power parameter.",
+                point: .status(target, .activeParameter))
+        case .chargepoint:
+            block.add(
+                "\(prefix).activeModeCurrent", .uint16, .read, "A", "The active mode's current parameter.",
+                point: .status(target, .activeParameter))
+        }
+        block.add(
+            "\(prefix).remaining", .uint32, .read, "s",
+            "Seconds until the active mode ends (watchdog or duration), rounded up; sentinel for a fallback.",
+            point: .status(target, .remaining))
+        block.add(
+            "\(prefix).availableModes", .uint32, .read, "",
+            "Bitmask of the modes the online devices can carry out: bit n set = mode n available.",
+            point: .status(target, .availableModes))
+        block.add(
+            "\(prefix).source", .uint16, .read, "", "Who holds the active mode.", values: sourceValues,
+            point: .status(target, .source))
+        block.add(
+            "\(prefix).sourceName", .string(registers: shortTextRegisters), .read, "",
+            "The id of the source that holds the active mode (\"fallback\" for a fallback).",
+            point: .status(target, .sourceName))
+        switch kind {
+        case .battery:
+            block.add(
+                "\(prefix).setpoint", .int32, .read, "W", "The power ordered when a set-point is in force.",
+                point: .status(target, .setpoint))
+        case .chargepoint:
+            block.add(
+                "\(prefix).setpointCurrent", .float32, .read, "A", "The current per phase ordered (for the cluster: the sum).",
+                point: .status(target, .setpoint))
+        }
+        return block.registers
+    }
+
+    private static func deviceBlock(_ id: DeviceID, kind: SiteConfig.DeviceKind, base: Int) -> [NativeRegister] {
+        let name = id.rawValue
+        var identity = Block(base: base)
+        identity.add("\(name).kind", .uint16, .read, "", "What the device is.", values: kindValues, point: .device(id, .kind))
+        identity.add(
+            "\(name).online", .uint16, .read, "", "1 while the device answers its polls, else 0.", point: .device(id, .online))
+        identity.add("\(name).age", .uint32, .read, "ms", "Time since the last good read.", point: .device(id, .age))
+        identity.add(
+            "\(name).id", .string(registers: shortTextRegisters), .read, "", "The device's id in the site file.",
+            point: .device(id, .id))
+        identity.add(
+            "\(name).manufacturer", .string(registers: shortTextRegisters), .read, "", "Manufacturer, if the map reads it.",
+            point: .device(id, .manufacturer))
+        identity.add(
+            "\(name).model", .string(registers: shortTextRegisters), .read, "", "Model, if the map reads it.",
+            point: .device(id, .model))
+        identity.add(
+            "\(name).serial", .string(registers: shortTextRegisters), .read, "", "Serial number, if the map reads it.",
+            point: .device(id, .serial))
+        var telemetry = Block(base: base + deviceTelemetryOffset)
+        let powerMeaning: String = switch kind {
+        case .battery: "positive = discharge"
+        case .chargepoint: "positive = charging"
+        case .meter: "positive = import"
+        }
+        telemetry.add(
+            "\(name).activePower", .int32, .read, "W", "Active power (\(powerMeaning)).", point: .device(id, .activePower))
+        var registers = identity.registers
+        switch kind {
+        case .battery:
+            telemetry.add("\(name).soc", .float32, .read, "%", "State of charge.", point: .device(id, .soc))
+            telemetry.add(
+                "\(name).allowedChargePower", .int32, .read, "W", "Charging power the device allows (≤ 0).",
+                point: .device(id, .allowedChargePower))
+            telemetry.add(
+                "\(name).allowedDischargePower", .int32, .read, "W", "Discharging power the device allows (≥ 0).",
+                point: .device(id, .allowedDischargePower))
+            telemetry.add("\(name).capacity", .uint32, .read, "Wh", "Usable energy.", point: .device(id, .capacity))
+            registers += telemetry.registers
+            let group = NativeControlGroup(target: .device(id), kind: .battery)
+            registers += control(group, prefix: name, base: base + deviceControlOffset)
+            registers += status(.device(id), kind: .battery, prefix: name, base: base + deviceStatusOffset)
+        case .chargepoint:
+            telemetry.add("\(name).plugged", .uint16, .read, "", "1 while a car is plugged in.", point: .device(id, .plugged))
+            registers += telemetry.registers
+            let group = NativeControlGroup(target: .device(id), kind: .chargepoint)
+            registers += control(group, prefix: name, base: base + deviceControlOffset)
+            registers += status(.device(id), kind: .chargepoint, prefix: name, base: base + deviceStatusOffset)
+        case .meter:
+            registers += telemetry.registers
+        }
+        return registers
+    }
+
+    // MARK: - Enumerations
+
+    /// Mode register value that releases what this master holds on a target.
+    static let releaseCode = 255
+
+    static func modeValues(_ kind: Control.DeviceKind, release: Bool = true) -> [NativeRegister.EnumValue] {
+        let modes = kind == .battery ? ModeKind.allEss : ModeKind.allChargepoint
+        let values = modes.map { NativeRegister.EnumValue($0.name, Int($0.code)) }
+        return release ? values + [NativeRegister.EnumValue("RELEASE", releaseCode)] : values
+    }
+
+    static let sourceValues: [NativeRegister.EnumValue] = NativeSourceCode.allCases.map {
+        NativeRegister.EnumValue($0.name, Int($0.rawValue))
+    }
+
+    static let kindValues: [NativeRegister.EnumValue] = NativeKindCode.allCases.map {
+        NativeRegister.EnumValue($0.kind.rawValue.uppercased(), Int($0.rawValue))
+    }
+
+    /// Packs points one after the other from a base address.
+    private struct Block {
+        var next: Int
+        var registers: [NativeRegister] = []
+
+        init(base: Int) { next = base }
+
+        mutating func add(
+            _ name: String, _ type: ValueType, _ access: NativeRegister.Access, _ unit: String, _ description: String,
+            values: [NativeRegister.EnumValue]? = nil, range: ClosedRange<Double>? = nil, point: NativePoint
+        ) {
+            let register = NativeRegister(
+                name: name, address: next, type: type, access: access, unit: unit, description: description,
+                values: values, range: range, point: point)
+            registers.append(register)
+            next += type.registerCount
+        }
+    }
+}
+
+/// Who holds a target's active mode, as the `source` status registers say.
+enum NativeSourceCode: UInt16, CaseIterable {
+    /// No decision yet, or nothing in force.
+    case none = 0
+    /// The target's configured fallback.
+    case fallback = 1
+    /// The master talking to this profile (its source id).
+    case thisMaster = 2
+    /// Another source (another master, the local API, a schedule).
+    case other = 3
+
+    var name: String {
+        switch self {
+        case .none: "NONE"
+        case .fallback: "FALLBACK"
+        case .thisMaster: "THIS_MASTER"
+        case .other: "OTHER"
+        }
+    }
+}
+
+/// A device's kind, as the `kind` identity register says.
+enum NativeKindCode: UInt16, CaseIterable {
+    case battery = 1
+    case chargepoint = 2
+    case meter = 3
+
+    var kind: SiteConfig.DeviceKind {
+        switch self {
+        case .battery: .battery
+        case .chargepoint: .chargepoint
+        case .meter: .meter
+        }
+    }
+
+    init(_ kind: SiteConfig.DeviceKind) {
+        self = Self.allCases.first { $0.kind == kind }!
+    }
+}

@@ -1,0 +1,153 @@
+import Control
+import SiteConfig
+
+/// Renders the native map's points from one snapshot and the staged control registers.
+struct NativeRenderer {
+    let snapshot: GatewaySnapshot
+    let control: NativeStagedControl
+    let source: SourceID
+    let map: NativeRegisterMap
+
+    func words(for register: NativeRegister) -> [UInt16] {
+        switch register.point {
+        case .header(.siteName):
+            return register.words(for: map.siteName)
+        case .status(let target, .sourceName):
+            return register.words(for: active(on: target).map { $0.command.origin.description } ?? "")
+        case .device(let id, .id):
+            return register.words(for: id.rawValue)
+        case .device(let id, .manufacturer):
+            return register.words(for: identity(id, "manufacturer"))
+        case .device(let id, .model):
+            return register.words(for: identity(id, "model"))
+        case .device(let id, .serial):
+            return register.words(for: identity(id, "serial"))
+        default:
+            return register.words(for: number(for: register.point))
+        }
+    }
+
+    /// An identity text by its point name in the device's map; empty when the map has none.
+    private func identity(_ id: DeviceID, _ name: String) -> String {
+        snapshot.device(id.rawValue)?.identity[name] ?? ""
+    }
+
+    private func number(for point: NativePoint) -> Double? {
+        switch point {
+        case .header(let field): header(field)
+        case .site(let value): site(value)
+        case .heartbeat: Double(control.heartbeat)
+        case .control(let group, let field): staged(group, field)
+        case .status(let target, let field): status(target, field)
+        case .device(let id, let value): device(id, value)
+        }
+    }
+
+    private func header(_ field: NativePoint.Header) -> Double? {
+        switch field {
+        case .magic: Double(NativeRegisterMap.magic)
+        case .version: Double(NativeRegisterMap.version)
+        case .deviceCount: Double(map.devices.count)
+        case .deviceBase: Double(NativeLayout.deviceBase)
+        case .deviceStride: Double(NativeLayout.deviceStride)
+        case .siteName: nil
+        }
+    }
+
+    private func site(_ value: NativePoint.SiteValue) -> Double? {
+        switch value {
+        case .essSoc: snapshot.essSoc
+        case .essActivePower: snapshot.essActivePower
+        case .essAllowedChargePower: snapshot.decision?.ess.allowedChargePower
+        case .essAllowedDischargePower: snapshot.decision?.ess.allowedDischargePower
+        case .essCapacity: snapshot.essCapacity
+        case .gridActivePower: snapshot.gridPower
+        case .evcsActivePower: snapshot.evcsActivePower
+        case .devicesOnline: Double(snapshot.devicesOnline)
+        case .devicesTotal: Double(snapshot.devices.count)
+        }
+    }
+
+    private func staged(_ group: NativeControlGroup, _ field: NativePoint.ControlField) -> Double? {
+        let request = control.request(for: group)
+        return switch field {
+        case .mode: request.modeCode.map(Double.init)
+        case .parameter: request.parameter
+        case .duration: request.duration
+        }
+    }
+
+    private func status(_ target: Target, _ field: NativePoint.StatusField) -> Double? {
+        guard let decision = snapshot.decision else { return nil }
+        let active = active(on: target)
+        switch field {
+        case .activeMode:
+            return active.map { Double($0.command.mode.kind.code) }
+        case .activeParameter:
+            return active?.command.mode.parameterValue
+        case .remaining:
+            return active?.secondsLeft.map(Double.init)
+        case .availableModes:
+            return Double(decision.modes(for: target)?.bitmask ?? 0)
+        case .source:
+            let code: NativeSourceCode =
+                switch active?.command.origin {
+                case nil: .none
+                case .fallback: .fallback
+                case .source(let id): id == source ? .thisMaster : .other
+                }
+            return Double(code.rawValue)
+        case .sourceName:
+            return nil
+        case .setpoint:
+            switch target {
+            case .essCluster:
+                return decision.ess.setpoint
+            case .chargepointCluster:
+                return decision.chargepoints.current
+            case .device(let id):
+                switch decision.order(id) {
+                case .setpoint(let watts): return watts
+                case .current(let amperes): return amperes
+                case .auto, .limits, nil: return nil
+                }
+            }
+        }
+    }
+
+    /// The command in force on `target`; for a device, its own command, else its cluster's.
+    private func active(on target: Target) -> ActiveCommand? {
+        guard let decision = snapshot.decision else { return nil }
+        if let own = decision.activeCommand(for: target) { return own }
+        guard case .device(let id) = target, let device = snapshot.device(id.rawValue) else { return nil }
+        switch device.kind {
+        case .battery: return decision.activeCommand(for: .essCluster)
+        case .chargepoint: return decision.activeCommand(for: .chargepointCluster)
+        case .meter: return nil
+        }
+    }
+
+    private func device(_ id: DeviceID, _ value: NativePoint.DeviceValue) -> Double? {
+        guard let device = snapshot.device(id.rawValue) else {
+            return value == .online ? 0 : nil
+        }
+        switch value {
+        case .kind: return Double(NativeKindCode(device.kind).rawValue)
+        case .online: return device.online ? 1 : 0
+        case .age: return device.age.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }
+        case .id, .manufacturer, .model, .serial: return nil
+        default: break
+        }
+        // An offline device's last values are stale: unknown, as the site sums leave them out.
+        guard device.online else { return nil }
+        return switch value {
+        case .activePower: device.value(.activePower)
+        case .soc: device.value(.soc)
+        case .allowedChargePower: device.value(.allowedChargePower)
+        case .allowedDischargePower: device.value(.allowedDischargePower)
+        case .capacity: device.capacity
+        case .plugged: device.value(.plugged)
+        case .kind, .online, .age, .id, .manufacturer, .model, .serial: nil
+        }
+    }
+}

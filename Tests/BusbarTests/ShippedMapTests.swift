@@ -1,0 +1,12 @@
+import TestSupport
+import Testing
+
+/// The device maps shipped in sites/devices pass `busbar check`.
+struct ShippedMapTests {
+    @Test(arguments: ["phoenix-ev-charge-control.yaml", "sunspec-storage-124.yaml", "webasto-next.yaml"])
+    func passesCheck(file: String) throws {
+        let result = try busbar("check", shippedMap(file))
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.output.hasPrefix("ok: "), "\(result.output)")
+    }
+}
