@@ -6,6 +6,7 @@
  *       Every latency is kept (preallocated, no allocation per request) and sorted at the end.
  *       Prints: RESULT read conns= requests= errors= seconds= rps= p50_us= p99_us= max_us=
  *               cpu_s= (the load generator's own CPU time over the measured window)
+ *               total= (requests answered including the warm-up, for CPU per request)
  *
  *   loadgen setpoint --port P --stamps FILE --devices N [--dev-unit U] [--changes K]
  *                [--unit 1] [--address 200] [--mode 7] [--direct] [--timeout-ms T]
@@ -86,7 +87,7 @@ struct worker {
     modbus_t *ctx;
     uint32_t *lat; /* ns, ring of `cap` */
     size_t cap, n;
-    long requests, errors;
+    long requests, errors, total; /* total: every request, warm-up included */
 };
 
 static volatile int go, recording, stopping;
@@ -103,6 +104,7 @@ static void *read_worker(void *arg) {
         int rc = modbus_read_registers(w->ctx, address, registers, buf);
         int64_t t1 = now_ns();
         done++;
+        w->total = done;
         if (!__atomic_load_n(&recording, __ATOMIC_RELAXED)) continue;
         if (rc != registers) {
             w->errors++;
@@ -160,9 +162,10 @@ static int run_read(void) {
         end = now_ns();
         cpu1 = cpu_seconds();
     }
-    long requests = 0, errors = 0;
+    long requests = 0, errors = 0, all_requests = 0;
     size_t total = 0;
     for (int i = 0; i < conns; i++) {
+        all_requests += w[i].total;
         requests += w[i].requests;
         errors += w[i].errors;
         total += w[i].n < w[i].cap ? w[i].n : w[i].cap;
@@ -177,9 +180,9 @@ static int run_read(void) {
     qsort(all, total, sizeof(uint32_t), cmp_u32);
     double elapsed = (end - start) / 1e9;
     printf("RESULT read conns=%d requests=%ld errors=%ld seconds=%.3f rps=%.1f p50_us=%.1f p99_us=%.1f max_us=%.1f "
-           "cpu_s=%.3f\n",
+           "cpu_s=%.3f total=%ld\n",
            conns, requests, errors, elapsed, requests / elapsed, percentile_us(all, total, 0.50),
-           percentile_us(all, total, 0.99), total ? all[total - 1] / 1000.0 : 0.0, cpu1 - cpu0);
+           percentile_us(all, total, 0.99), total ? all[total - 1] / 1000.0 : 0.0, cpu1 - cpu0, all_requests);
     for (int i = 0; i < conns; i++) {
         modbus_close(w[i].ctx);
         modbus_free(w[i].ctx);
