@@ -22,6 +22,8 @@ struct CheckReport: Encodable {
         var table: String
         var address: Int
         var count: Int
+        /// The unit id the read goes to.
+        var unit: Int
         var points: [String]
     }
 
@@ -60,7 +62,10 @@ struct CheckReport: Encodable {
             device: device, map: map.name, endpoint: endpoint, unit: unit, requests: reads.count,
             points: map.points.filter(\.access.isReadable).count,
             reads: reads.map {
-                Read(function: Int($0.functionCode.rawValue), table: $0.table.rawValue, address: $0.address, count: $0.count, points: $0.points)
+                Read(
+                    function: Int($0.functionCode.rawValue), table: $0.table.rawValue, address: $0.address, count: $0.count,
+                    unit: $0.unit(device: unit), points: $0.points
+                )
             }
         )
     }
@@ -74,7 +79,8 @@ struct CheckReport: Encodable {
                 let place = device.endpoint.map { "\($0) unit \(device.unit)" } ?? "unit \(device.unit)"
                 lines.append("\(device.device) (\(device.map), \(place)): \(device.requests) request\(device.requests == 1 ? "" : "s") per poll cycle instead of \(device.points)")
                 for read in device.reads {
-                    lines.append("  FC\(read.function) \(read.table) \(read.address)+\(read.count): \(read.points.joined(separator: ", "))")
+                    let place = read.unit == device.unit ? "" : " unit \(read.unit)"
+                    lines.append("  FC\(read.function) \(read.table) \(read.address)+\(read.count)\(place): \(read.points.joined(separator: ", "))")
                 }
             }
         }

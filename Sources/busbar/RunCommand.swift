@@ -29,7 +29,7 @@ struct RunCommand: ParsableCommand {
         let override = try listen.map(ListenAddress.parse)
         var loaded = try SiteFile.load(site)
         var gateway = Gateway(site: loaded, logger: logger)
-        try gateway.start(upstreams: gateway.upstreamHandlers(listen: override))
+        try gateway.start(upstreams: gateway.upstreamHandlers(listen: override.map { [.native: $0] } ?? [:]))
         logger.notice("gateway running", metadata: ["site": "\(loaded.site.name)", "devices": "\(loaded.site.devices.count)"])
         while signals.next() == SIGHUP {
             switch SiteLoader.load(path: site) {
@@ -41,7 +41,7 @@ struct RunCommand: ParsableCommand {
                 loaded = reloaded
                 gateway = Gateway(site: loaded, logger: logger)
                 do {
-                    try gateway.start(upstreams: gateway.upstreamHandlers(listen: override))
+                    try gateway.start(upstreams: gateway.upstreamHandlers(listen: override.map { [.native: $0] } ?? [:]))
                     logger.notice("site reloaded", metadata: ["site": "\(loaded.site.name)"])
                 } catch {
                     logger.critical("cannot serve the reloaded site", metadata: ["error": "\(error)"])

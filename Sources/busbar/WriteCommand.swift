@@ -12,6 +12,7 @@ struct WriteCommand: ParsableCommand {
               busbar write 192.168.1.20 1210 16 --type float32 --unit 1
               busbar write 10.0.0.5 2901 20 --unit 100 --scale 0.1
               busbar write 10.0.0.9 400 on --coil --unit 255
+              busbar write 127.0.0.1:1502 200 uint16:7 int32:-5000 uint32:0
             """
     )
 
@@ -20,7 +21,7 @@ struct WriteCommand: ParsableCommand {
     @Argument(help: "First address (0-based PDU address unless --one-based).")
     var address: Int
 
-    @Argument(help: "Values to write, in the --type (numbers, 0x hex raw words, true/false/on/off for coils).")
+    @Argument(help: "Values to write, in the --type (numbers, 0x hex raw words, true/false/on/off for coils); TYPE:VALUE gives one value its own type, e.g. uint16:7 int32:-5000.")
     var values: [String]
 
     @OptionGroup var register: RegisterOptions
@@ -70,8 +71,16 @@ struct WriteCommand: ParsableCommand {
 
     private func encode() throws -> [UInt16] {
         var words: [UInt16] = []
-        for text in values {
-            let codec = try register.codec(stringRegisters: max(1, (text.utf8.count + 1) / 2))
+        for argument in values {
+            // TYPE:VALUE gives one value its own type, so one FC16 can carry a mode (uint16) with
+            // its power (int32) and duration (uint32).
+            var text = argument
+            var codec = try register.codec(stringRegisters: max(1, (text.utf8.count + 1) / 2))
+            if let colon = argument.firstIndex(of: ":"), let typed = ValueType.parse(String(argument[..<colon])) {
+                text = String(argument[argument.index(after: colon)...])
+                codec.valueType = typed.type
+                codec.order = typed.order ?? codec.order
+            }
             do {
                 words += try codec.encode(text: text)
             } catch {

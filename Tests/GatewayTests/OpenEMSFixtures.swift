@@ -7,7 +7,7 @@ import Synchronization
 import TestSupport
 
 /// A command sink that records what a profile sends, with a clock the test moves.
-final class RecordingSink: CommandSink {
+final class OpenEMSRecordingSink: CommandSink {
     struct Record {
         var commands: [Command] = []
         var refreshes: [SourceID] = []
@@ -65,7 +65,7 @@ enum OpenEMSFixture {
     }
 
     static func profile(
-        sink: RecordingSink, apiTimeout: Duration? = .seconds(60),
+        sink: OpenEMSRecordingSink, apiTimeout: Duration? = .seconds(60),
         snapshot: @escaping @Sendable () -> GatewaySnapshot? = { OpenEMSFixture.snapshot() }
     ) -> OpenEMSProfile {
         OpenEMSProfile(layout: layout, apiTimeout: apiTimeout, snapshot: snapshot, sink: sink)

@@ -6,7 +6,7 @@ import Testing
 
 /// What the master's writes become: commands of the source `openems`, whole or not at all.
 @Suite struct OpenEMSWriteTests {
-    let sink = RecordingSink()
+    let sink = OpenEMSRecordingSink()
     let openems = SourceID("openems")
 
     func withClient(apiTimeout: Duration? = .seconds(60), _ body: (ModbusClient) throws -> Void) throws {

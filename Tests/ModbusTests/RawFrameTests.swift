@@ -103,3 +103,31 @@ struct RawFrameTests {
         }
     }
 }
+
+/// A handler that serves 126-register reads, as the OpenEMS profile does.
+@Suite(.serialized)
+struct ExtendedReadTests {
+    struct Wide: ModbusRequestHandler {
+        func handle(_ request: ModbusRequest, unit: UInt8) -> ModbusResponse {
+            .registers((0..<request.count).map { UInt16(request.address + $0) })
+        }
+        var maxReadRegisters: Int { 126 }
+    }
+
+    @Test func readOf126RegistersIsFramedWholeAndTheStreamStaysInStep() throws {
+        let server = ModbusTCPServer(host: "127.0.0.1", port: 0, handler: Wide())
+        try server.start()
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        connection.send(RawConnection.frame(transaction: 9, pdu: [0x03, 0, 10, 0, 126]))
+        let reply = try #require(connection.receive())
+        #expect(reply.count == 9 + 252)
+        #expect(Array(reply[0..<9]) == [0, 9, 0, 0, 0, 255, 1, 0x03, 252])
+        #expect(Array(reply[9..<11]) == [0, 10] && Array(reply[259..<261]) == [0, 135])
+        // 127 is beyond what this handler serves; the next request on the stream still works.
+        connection.send(RawConnection.frame(transaction: 10, pdu: [0x03, 0, 0, 0, 127]))
+        #expect(connection.receive().map { Array($0[7...]) } == [0x83, 0x03])
+        connection.send(RawConnection.frame(transaction: 11, pdu: [0x03, 0, 0, 0, 1]))
+        #expect(connection.receive().map { Array($0[7...]) } == [0x03, 2, 0, 0])
+    }
+}

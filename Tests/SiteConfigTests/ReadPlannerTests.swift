@@ -11,6 +11,19 @@ struct ReadPlannerTests {
         Point(name: name, table: table, address: address, valueType: type)
     }
 
+    @Test func pointsOnAnotherUnitAreReadSeparatelyAfterTheDevicesOwn() {
+        var other = Self.point("setpoint", 11)
+        other.unitID = 227
+        let plan = ReadPlanner.plan(map: Self.map(points: [Self.point("a", 10), other, Self.point("b", 12), Self.point("c", 13)]))
+        #expect(plan == [
+            PlannedRead(table: .holding, address: 10, count: 1, points: ["a"]),
+            PlannedRead(table: .holding, address: 12, count: 2, points: ["b", "c"]),
+            PlannedRead(table: .holding, address: 11, count: 1, points: ["setpoint"], unit: 227),
+        ])
+        #expect(plan.map { $0.unit(device: 100) } == [100, 100, 227])
+        #expect(plan[2].description == "FC3 11+1 unit 227: setpoint")
+    }
+
     @Test func adjacentPointsShareOneRead() {
         let plan = ReadPlanner.plan(map: Self.map(points: [Self.point("a", 10), Self.point("b", 11, .int32), Self.point("c", 20)]))
         #expect(plan == [
@@ -90,13 +103,14 @@ struct ReadPlannerTests {
         ])
     }
 
-    @Test func victronNeedsFourReadsForNinePoints() throws {
+    @Test func victronNeedsFiveReadsOnTwoUnitsForFifteenPoints() throws {
         let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/victron-gx-ess.yaml")).get()
         #expect(ReadPlanner.plan(map: map).map(\.description) == [
             "FC3 840+5: battery_voltage, battery_current, active_power, soc, state",
             "FC3 2704+2: max_discharge_limit, max_charge_current",
             "FC3 2716+2: grid_setpoint",
-            "FC3 2901+1: min_soc",
+            "FC3 2901+2: min_soc, ess_mode",
+            "FC3 37+5 unit 227: setpoint_l1, disable_charge, disable_feed_in, setpoint_l2, setpoint_l3",
         ])
     }
 

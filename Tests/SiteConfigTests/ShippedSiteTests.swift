@@ -60,8 +60,9 @@ struct ShippedSiteTests {
         let minSoc = try #require(map.point(named: "min_soc"))
         #expect(try minSoc.codec.encode(engineering: 20) == [200])
         let recipe = try #require(map.control.recipes[.limitCharge])
-        let amperes = recipe.steps[0].value.evaluate { ["maxChargePower": 2400, "battery_voltage": 48][$0] }
-        #expect(recipe.steps.map(\.point) == ["max_charge_current"])
+        let step = try #require(recipe.steps.first { $0.point == "max_charge_current" })
+        let amperes = step.value.evaluate { ["maxChargePower": 2400, "battery_voltage": 48][$0] }
+        #expect(recipe.steps.map(\.point) == ["ess_mode", "grid_setpoint", "max_charge_current", "max_discharge_limit"])
         #expect(amperes == 50)
     }
 
@@ -75,6 +76,37 @@ struct ShippedSiteTests {
         #expect(limit.valueType == .float32)
         #expect(limit.access == .readWrite)
         #expect(try limit.codec.encode(engineering: 16) == [0x4180, 0x0000])
+    }
+
+    @Test func bothDemoBatteriesCarryEveryEssModeIncludingSetPower() throws {
+        let loaded = try Self.loadDemo()
+        for id in ["ess1", "ess2"] {
+            let device = try #require(loaded.site.device(id: id))
+            let map = try #require(loaded.map(for: device))
+            #expect(map.control.modes == DeviceKind.battery.modes, "\(map.name)")
+            #expect(map.simulation?.active != nil, "\(map.name)")
+        }
+    }
+
+    @Test func victronSetPowerUsesEssModeThreeOnTheVeBusUnit() throws {
+        let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/victron-gx-ess.yaml")).get()
+        let recipe = try #require(map.control.recipes[.setPower])
+        #expect(recipe.steps.last == WriteStep(point: "ess_mode", value: .name("ess_external")))
+        let phases = recipe.steps.filter { $0.point.hasPrefix("setpoint_l") }
+        #expect(phases.map { map.point(named: $0.point)?.unitID } == [227, 227, 227])
+        // Whole watts per phase that add up to the set-point.
+        let watts = phases.compactMap { $0.value.evaluate { ["power": -2500][$0] } }
+        #expect(watts == [-834, -833, -833])
+        #expect(map.units(device: 100) == [100, 227])
+        #expect(ReadPlanner.plan(map: map).last == PlannedRead(
+            table: .holding, address: 37, count: 5,
+            points: ["setpoint_l1", "disable_charge", "disable_feed_in", "setpoint_l2", "setpoint_l3"], unit: 227
+        ))
+    }
+
+    @Test func theDemoSimulatesLoadsAndPv() throws {
+        let profile = try Self.loadDemo().site.profile
+        #expect(profile == SiteProfile(load: 2500, loadSwing: 1000, loadPeriod: .seconds(600), pvPeak: 8000, start: .seconds(36000), dayLength: .seconds(7200)))
     }
 
     @Test func webastoSendsALifeBit() throws {

@@ -61,6 +61,9 @@ public final class OpenEMSProfile: ModbusRequestHandler, Sendable {
         self.sink = sink
     }
 
+    /// OpenEMS's Edge2Edge groups its reads up to 126 registers (j2mod serves them).
+    public var maxReadRegisters: Int { 126 }
+
     public func handle(_ request: ModbusRequest, unit: UInt8) -> ModbusResponse {
         guard unit == self.unit else { return .exception(.illegalDataAddress) }
         tick()

@@ -77,6 +77,7 @@ extension DeviceRuntime {
     @available(*, noasync)
     private func write(_ step: WriteStep, parameters: [String: Double], with client: ModbusClient) throws {
         guard let point = map.point(named: step.point) else { return }
+        let unit = UInt8(clamping: point.unit(device: config.unit))
         let values = state.withLock { $0.values }
         guard let value = step.value.evaluate({ parameters[$0] ?? map.constants[$0] ?? values[$0] }) else {
             throw WriteFailure(message: "cannot evaluate \(step.value) for \(step.point): a value it needs is unknown")

@@ -80,7 +80,8 @@ extension DeviceRuntime {
         var raw: [String: [UInt16]] = [:]
         for read in plan {
             do {
-                let words = try client.read(read.table, unit: unit, address: read.address, count: read.count)
+                let words = try client.read(
+                    read.table, unit: UInt8(clamping: read.unit(device: config.unit)), address: read.address, count: read.count)
                 for name in read.points {
                     guard let point = map.point(named: name) else { continue }
                     let start = point.address - read.address

@@ -4,14 +4,17 @@ public import Modbus
 public import SiteConfig
 
 extension Gateway {
-    /// The handler for each upstream of the site file, by profile. A profile busbar does not
-    /// serve yet is left out and logged.
-    public func upstreamHandlers(listen override: (host: String, port: Int)? = nil) -> [(UpstreamConfig, any ModbusRequestHandler)] {
+    /// The handler for each upstream of the site file, by profile, each listening where the site
+    /// file says unless `listen` names another address for its profile. A profile busbar does
+    /// not serve yet is left out and logged.
+    public func upstreamHandlers(
+        listen overrides: [UpstreamConfig.Profile: (host: String, port: Int)] = [:]
+    ) -> [(UpstreamConfig, any ModbusRequestHandler)] {
         var result: [(UpstreamConfig, any ModbusRequestHandler)] = []
         for var upstream in site.site.upstreams {
-            if let override, upstream.profile == .native {
-                upstream.host = override.host
-                upstream.port = override.port
+            if let address = overrides[upstream.profile] {
+                upstream.host = address.host
+                upstream.port = address.port
             }
             guard let handler = makeHandler(for: upstream) else {
                 logger.warning("upstream profile not served", metadata: ["upstream.profile": "\(upstream.profile.rawValue)"])
@@ -24,12 +27,19 @@ extension Gateway {
 
     private func makeHandler(for upstream: UpstreamConfig) -> (any ModbusRequestHandler)? {
         let controller = self.controller
+        let unit = UInt8(clamping: upstream.unit)
         switch upstream.profile {
         case .native:
             return NativeProfile(
-                map: NativeRegisterMap(site: site), unit: UInt8(clamping: upstream.unit),
-                source: SourceID(GatewaySources.modbus), snapshot: { controller.snapshot }, sink: controller)
-        case .openems, .sunspec:
+                map: NativeRegisterMap(site: site), unit: unit, source: SourceID(GatewaySources.modbus),
+                snapshot: { controller.snapshot }, sink: controller)
+        case .openems:
+            // The `openems` source's watchdog is the profile's apiTimeout (60 s by default).
+            let timeout = site.site.sources.first { $0.id == GatewaySources.openems }?.watchdog ?? .seconds(60)
+            return OpenEMSProfile(
+                layout: OpenEMSProfile.layout(for: site.site, maps: site.maps), unit: unit, apiTimeout: timeout,
+                snapshot: { controller.snapshot }, sink: controller)
+        case .sunspec:
             return nil
         }
     }

@@ -33,6 +33,8 @@ public enum ModbusLimits {
     public static let maxWriteBits = 1968
     /// FC3/FC4: registers per read.
     public static let maxReadRegisters = 125
+    /// FC3/FC4: the most registers a one-byte byte count can carry (an extension some masters use).
+    public static let maxExtendedReadRegisters = 127
     /// FC16: registers per write.
     public static let maxWriteRegisters = 123
     /// FC23: registers written per request.

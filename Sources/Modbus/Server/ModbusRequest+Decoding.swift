@@ -10,7 +10,12 @@ extension ModbusRequest {
 
     /// Decodes a PDU (function code first) and checks it against the protocol limits, so that a
     /// handler only ever sees requests that are well-formed.
-    public static func decode(pdu: some RandomAccessCollection<UInt8>) -> Result<ModbusRequest, DecodingFailure> {
+    /// - Parameter maxReadRegisters: the most registers one FC3/FC4 read may ask for: 125 by the
+    ///   spec; a server may allow up to 127 (the byte count's limit) for masters such as
+    ///   OpenEMS's Edge2Edge that read 126 at once.
+    public static func decode(
+        pdu: some RandomAccessCollection<UInt8>, maxReadRegisters: Int = ModbusLimits.maxReadRegisters
+    ) -> Result<ModbusRequest, DecodingFailure> {
         let bytes = Array(pdu)
         guard let first = bytes.first else { return .failure(.malformed) }
         guard let function = FunctionCode(rawValue: first), function != .readWriteMultipleRegisters else {
@@ -44,11 +49,11 @@ extension ModbusRequest {
                 .readDiscreteInputs(address: address, count: word(3))
             }
         case .readHoldingRegisters:
-            return checked(count: word(3), limit: ModbusLimits.maxReadRegisters) {
+            return checked(count: word(3), limit: maxReadRegisters) {
                 .readHoldingRegisters(address: address, count: word(3))
             }
         case .readInputRegisters:
-            return checked(count: word(3), limit: ModbusLimits.maxReadRegisters) {
+            return checked(count: word(3), limit: maxReadRegisters) {
                 .readInputRegisters(address: address, count: word(3))
             }
         case .writeSingleCoil:

@@ -15,4 +15,13 @@ public enum ModbusResponse: Sendable, Hashable {
 /// answer from memory and never block on I/O.
 public protocol ModbusRequestHandler: Sendable {
     func handle(_ request: ModbusRequest, unit: UInt8) -> ModbusResponse
+
+    /// The most registers one FC3/FC4 read may ask for: 125 by the spec (the default); a
+    /// handler may serve up to 127, the byte count's limit, for masters that read more at once
+    /// (OpenEMS's Edge2Edge reads 126).
+    var maxReadRegisters: Int { get }
+}
+
+extension ModbusRequestHandler {
+    public var maxReadRegisters: Int { ModbusLimits.maxReadRegisters }
 }

@@ -109,7 +109,8 @@ public final class ModbusTCPServer: Sendable {
     private func serve(_ client: Int32) {
         let connection = ServerConnection(
             socket: client, handler: handler, idleTimeout: configuration.idleTimeout,
-            byteTimeout: configuration.byteTimeout)
+            byteTimeout: configuration.byteTimeout,
+            maxReadRegisters: min(max(1, handler.maxReadRegisters), ModbusLimits.maxExtendedReadRegisters))
         connection?.serve()
         // Forget the descriptor before it is closed, so `stop()` never shuts down a reused number.
         state.withLock { _ = $0.connections.remove(client) }

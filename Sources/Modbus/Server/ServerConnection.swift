@@ -10,12 +10,16 @@ final class ServerConnection {
     private let socket: Int32
     private let handler: any ModbusRequestHandler
     private let idleTimeout: Duration
+    private let maxReadRegisters: Int
     private var query = [UInt8](repeating: 0, count: Int(MODBUS_TCP_MAX_ADU_LENGTH))
     /// Length of the frame in `query`; libmodbus echoes FC5/FC6 requests by copying it.
     private var frameLength: Int32 = 0
 
     /// Takes ownership of `socket`; the socket is closed when the connection is freed.
-    init?(socket: Int32, handler: any ModbusRequestHandler, idleTimeout: Duration, byteTimeout: Duration) {
+    init?(
+        socket: Int32, handler: any ModbusRequestHandler, idleTimeout: Duration, byteTimeout: Duration,
+        maxReadRegisters: Int
+    ) {
         guard let context = modbus_new_tcp("127.0.0.1", 0) else { return nil }
         // Replies are built from a mapping that is re-based on every request: at most the largest
         // read (2000 bits, 125 registers) or write (123 registers) ever needs to fit.
@@ -31,6 +35,7 @@ final class ServerConnection {
         self.socket = socket
         self.handler = handler
         self.idleTimeout = idleTimeout
+        self.maxReadRegisters = maxReadRegisters
         modbus_set_socket(context, socket)
         let (seconds, attoseconds) = byteTimeout.components
         modbus_set_byte_timeout(context, UInt32(seconds), UInt32(attoseconds / 1_000_000_000_000))
@@ -79,7 +84,7 @@ final class ServerConnection {
         }
         let unit = query[6]
         let pdu = query[headerLength..<frameLength]
-        switch ModbusRequest.decode(pdu: pdu) {
+        switch ModbusRequest.decode(pdu: pdu, maxReadRegisters: maxReadRegisters) {
         case .failure(.malformed):
             return false
         case .failure(.exception(let code)):
@@ -98,6 +103,8 @@ final class ServerConnection {
         switch (request, response) {
         case (_, .exception(let code)):
             return reply(exception: code)
+        case (_, .registers(let values)) where values.count == request.count && values.count > ModbusLimits.maxReadRegisters:
+            return replyBeyondADULimit(unit: unit, function: request.functionCode, values: values)
         case (.readHoldingRegisters(let address, let count), .registers(let values)) where values.count == count:
             mapping.pointee.start_registers = Int32(address)
             for (index, value) in values.enumerated() { mapping.pointee.tab_registers[index] = value }
@@ -119,6 +126,23 @@ final class ServerConnection {
             return reply(exception: .serverDeviceFailure)
         }
         return query.withUnsafeBufferPointer { modbus_reply(context, $0.baseAddress, frameLength, mapping) } >= 0
+    }
+
+    /// libmodbus refuses to send an ADU over the spec's 260 bytes, which a 126- or 127-register
+    /// answer needs: such answers are framed here and written to the socket directly.
+    private func replyBeyondADULimit(unit: UInt8, function: FunctionCode, values: [UInt16]) -> Bool {
+        let byteCount = values.count * 2
+        let length = byteCount + 3
+        var frame: [UInt8] = [query[0], query[1], 0, 0, UInt8(length >> 8), UInt8(length & 0xFF), unit, function.rawValue, UInt8(byteCount)]
+        for value in values { frame += [UInt8(value >> 8), UInt8(value & 0xFF)] }
+        var sent = 0
+        while sent < frame.count {
+            let result = frame[sent...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if result < 0, errno == EINTR { continue }
+            guard result > 0 else { return false }
+            sent += result
+        }
+        return true
     }
 
     private func reply(exception code: ExceptionCode) -> Bool {

@@ -121,8 +121,17 @@ extension DeviceMapDecoder {
             step.missing("value", "a number or an expression over mode parameters, points and constants")
             return nil
         }
+        return parseExpression(node, key: "value", parameters: parameters)
+    }
+
+    /// Parses the expression `node` holds (the value of `key`) and checks every name in it:
+    /// `parameters` of the mode, `variables` of the context, points and constants. Write-only
+    /// points are refused unless `writeOnlyPoints` (a simulated device knows what it was sent).
+    func parseExpression(
+        _ node: Node, key: String, parameters: [String], variables: [String] = [], writeOnlyPoints: Bool = false
+    ) -> Expression? {
         guard case .scalar(let scalar) = node else {
-            step.wrong("value", node, "a number or an expression such as \"-power\"")
+            sink.error(node.location(in: file), "\(key): found \(node.found), expected a number or an expression such as \"-power\"")
             return nil
         }
         let location = node.textLocation(in: file)
@@ -130,16 +139,16 @@ extension DeviceMapDecoder {
         do {
             expression = try Expression.parse(scalar.string)
         } catch {
-            sink.error(location.shifted(by: error.offset), "value: \(error.message)")
+            sink.error(location.shifted(by: error.offset), "\(key): \(error.message)")
             return nil
         }
         var valid = true
         for name in expression.names.sorted() {
             let location = location.shifted(by: Self.offset(of: name, in: scalar.string))
-            if parameters.contains(name) || constants[name] != nil { continue }
+            if parameters.contains(name) || variables.contains(name) || constants[name] != nil { continue }
             if let point = points.first(where: { $0.name == name }) {
-                if !point.access.isReadable || point.valueType.isString {
-                    sink.error(location, "value: found point \"\(name)\", which cannot be read as a number; expected a readable numeric point")
+                if !(point.access.isReadable || writeOnlyPoints) || point.valueType.isString {
+                    sink.error(location, "\(key): found point \"\(name)\", which cannot be read as a number; expected a readable numeric point")
                     valid = false
                 }
                 continue
@@ -148,11 +157,11 @@ extension DeviceMapDecoder {
             valid = false
             if ControlMode.parameterNames.contains(name) {
                 let given = parameters.isEmpty ? "no parameters" : parameters.joined(separator: ", ")
-                sink.error(location, "value: found parameter \"\(name)\", which this mode does not give; expected \(given), a point or a constant")
+                sink.error(location, "\(key): found parameter \"\(name)\", which this mode does not give; expected \(given), a point or a constant")
                 continue
             }
-            let candidates = parameters + points.map(\.name) + constants.keys.sorted()
-            sink.error(location, "value: found unknown name \"\(name)\"\(Suggestion.hint(for: name, in: candidates))")
+            let candidates = parameters + variables + points.map(\.name) + constants.keys.sorted()
+            sink.error(location, "\(key): found unknown name \"\(name)\"\(Suggestion.hint(for: name, in: candidates))")
         }
         return valid ? expression : nil
     }

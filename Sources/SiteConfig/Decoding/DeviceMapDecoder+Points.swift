@@ -4,7 +4,7 @@ import Yams
 extension DeviceMapDecoder {
     static let pointKeys = [
         "address", "type", "encoding", "count", "swap", "scale", "offset", "unit", "access", "nan",
-        "scale_register", "values", "overlay",
+        "scale_register", "values", "overlay", "device_address",
     ]
 
     static let encodingNames = [
@@ -56,6 +56,7 @@ extension DeviceMapDecoder {
         if let scaleRegister { scaleRegisters.append((name, scaleRegister)) }
         let values = decodeValues(reader)
         let overlay = reader.bool("overlay") ?? false
+        let unitID = reader.integer("device_address", in: 0...255, expected: "a unit id from 0 to 255 (the point's own, when not the device's)")?.value
 
         guard let address, let typed else { return nil }
         let size = table.isBits ? 1 : typed.registerCount
@@ -69,7 +70,8 @@ extension DeviceMapDecoder {
         return Point(
             name: name, table: table, address: address.value, valueType: typed, order: order ?? .abcd,
             scale: scale?.value ?? 1, offset: offset, unit: unit, access: access?.value ?? .read,
-            notAvailable: notAvailable, scaleRegister: scaleRegister?.value, values: values, overlay: overlay
+            notAvailable: notAvailable, scaleRegister: scaleRegister?.value, values: values, overlay: overlay,
+            unitID: unitID
         )
     }
 
@@ -192,7 +194,7 @@ extension DeviceMapDecoder {
         for (index, point) in sorted.enumerated() {
             for other in sorted[(index + 1)...] where other.table == point.table {
                 guard other.address < point.range.upperBound else { break }
-                if point.overlay || other.overlay { continue }
+                if point.overlay || other.overlay || point.unitID != other.unitID { continue }
                 let pointLine = pointLocations[point.name]?.line ?? 0, otherLine = pointLocations[other.name]?.line ?? 0
                 let (earlier, later) = pointLine <= otherLine ? (point, other) : (other, point)
                 let laterLocation = pointLocations[later.name] ?? SourceLocation(file: file, line: 1, column: 1)

@@ -16,7 +16,7 @@ final class DeviceMapDecoder {
 
     static let mapKeys = [
         "kind", "name", "unit", "max_gap", "blocks", "barriers", "points", "constants", "identity", "control",
-        "fallback",
+        "fallback", "simulation",
     ]
 
     init(file: String, sink: DiagnosticSink) {
@@ -43,12 +43,13 @@ final class DeviceMapDecoder {
         let identity = decodeIdentity(map)
         let fallback = decodeFallback(map)
         let control = decodeControl(map, fallback: fallback)
+        let simulation = decodeSimulation(map)
 
         guard let kind, let name, !sink.hasErrors else { return nil }
         return DeviceMap(
             kind: kind, name: name, unit: unit, maxGap: maxGap, blocks: blocks.map(\.value),
             barriers: barriers.map(\.value), points: points, constants: constants, identity: identity,
-            control: control ?? DeviceControl(), fallback: fallback?.value
+            control: control ?? DeviceControl(), fallback: fallback?.value, simulation: simulation
         )
     }
 
@@ -93,7 +94,8 @@ final class DeviceMapDecoder {
             sink.error(name.location, "found \(what) name \"\(text)\", expected letters, digits and _ starting with a letter")
             return false
         }
-        if ControlMode.parameterNames.contains(text) || Expression.Function(rawValue: text) != nil {
+        if ControlMode.parameterNames.contains(text) || Expression.Function(rawValue: text) != nil
+            || text == Expression.conditionName {
             sink.error(name.location, "found \(what) name \"\(text)\", which is reserved for a mode parameter or function; expected another name")
             return false
         }

@@ -19,11 +19,17 @@ extension SiteDecoder {
                 sink.error(device.idLocation, "id: found device id \"\(config.id)\" again, expected unique ids (first at line \(line))")
             }
             ids[config.id] = ids[config.id] ?? device.idLocation.line
-            let key = "\(config.endpoint.connectionKey) unit \(config.unit)"
-            if let first = endpoints[key] {
-                sink.error(device.endpointLocation, "found \(config.endpoint.connectionKey) unit \(config.unit) again, expected one device per endpoint and unit (device \"\(first.id)\" at line \(first.line))")
-            } else {
-                endpoints[key] = (device.endpointLocation.line, config.id)
+            // A map's points may live on further unit ids (a Victron's VE.Bus unit); those are
+            // taken on the endpoint as well.
+            let ownUnits = Set((maps[config.mapPath] ?? nil)?.points.compactMap(\.unitID) ?? []).subtracting([config.unit])
+            for unit in [config.unit] + ownUnits.sorted() {
+                let key = "\(config.endpoint.connectionKey) unit \(unit)"
+                if let first = endpoints[key] {
+                    let through = unit == config.unit ? "" : " (a unit its map's points use)"
+                    sink.error(device.endpointLocation, "found \(config.endpoint.connectionKey) unit \(unit)\(through) again, expected one device per endpoint and unit (device \"\(first.id)\" at line \(first.line))")
+                } else {
+                    endpoints[key] = (device.endpointLocation.line, config.id)
+                }
             }
             if case .rtu(let line) = config.endpoint {
                 if let first = serialLines[line.device], first.settings != line.settings {

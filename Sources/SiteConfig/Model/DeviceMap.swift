@@ -18,11 +18,13 @@ public struct DeviceMap: Sendable, Hashable {
     public var identity: [String]
     public var control: DeviceControl
     public var fallback: Fallback?
+    /// What the registers mean to `busbar simulate`; nil: the simulator's defaults.
+    public var simulation: SimulationSpec?
 
     public init(
         kind: DeviceKind, name: String, unit: Int = 1, maxGap: Int = 0, blocks: [ReadBlock] = [],
         barriers: [ReadBlock] = [], points: [Point], constants: [String: Double] = [:], identity: [String] = [],
-        control: DeviceControl = DeviceControl(), fallback: Fallback? = nil
+        control: DeviceControl = DeviceControl(), fallback: Fallback? = nil, simulation: SimulationSpec? = nil
     ) {
         self.kind = kind
         self.name = name
@@ -35,6 +37,12 @@ public struct DeviceMap: Sendable, Hashable {
         self.identity = identity
         self.control = control
         self.fallback = fallback
+        self.simulation = simulation
+    }
+
+    /// Every unit id the device answers on: its own and those of points on another unit.
+    public func units(device deviceUnit: Int) -> [Int] {
+        [deviceUnit] + Set(points.compactMap(\.unitID)).subtracting([deviceUnit]).sorted()
     }
 
     public func point(named name: String) -> Point? {

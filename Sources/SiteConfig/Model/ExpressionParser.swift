@@ -1,9 +1,11 @@
 /// Recursive descent over the expression grammar:
 ///
+///     compare = sum (("==" | "!=" | "<=" | ">=" | "<" | ">") sum)?
 ///     sum     = product (("+" | "-") product)*
 ///     product = unary (("*" | "/") unary)*
 ///     unary   = "-" unary | primary
-///     primary = number | 0xHEX | name | name "(" sum "," sum ")" | "(" sum ")"
+///     primary = number | 0xHEX | name | name "(" compare "," compare ")"
+///             | "if" "(" compare "," compare "," compare ")" | "(" compare ")"
 struct ExpressionParser {
     private let characters: [Character]
     private var position = 0
@@ -17,12 +19,30 @@ struct ExpressionParser {
         if position == characters.count {
             throw ExpressionError("found an empty expression, expected a number, parameter or point name", at: 0)
         }
-        let expression = try parseSum()
+        let expression = try parseComparison()
         skipSpaces()
         if position < characters.count {
-            throw ExpressionError("found \"\(characters[position])\", expected an operator (+ - * /) or the end", at: position)
+            throw ExpressionError("found \"\(characters[position])\", expected an operator (+ - * / == != < <= > >=) or the end", at: position)
         }
         return expression
+    }
+
+    /// One comparison at most: `a < b < c` says nothing a reader can trust.
+    private mutating func parseComparison() throws(ExpressionError) -> Expression {
+        let lhs = try parseSum()
+        guard let op = peekComparison() else { return lhs }
+        position += op.rawValue.count
+        return .binary(op, lhs, try parseSum())
+    }
+
+    private mutating func peekComparison() -> Expression.Operator? {
+        skipSpaces()
+        let rest = characters[position...].prefix(2)
+        for op in [Expression.Operator.equal, .notEqual, .lessOrEqual, .greaterOrEqual, .less, .greater]
+        where rest.starts(with: op.rawValue) {
+            return op
+        }
+        return nil
     }
 
     private mutating func parseSum() throws(ExpressionError) -> Expression {
@@ -63,7 +83,7 @@ struct ExpressionParser {
         let character = characters[position]
         if character == "(" {
             position += 1
-            let inner = try parseSum()
+            let inner = try parseComparison()
             try expect(")")
             return inner
         }
@@ -93,13 +113,23 @@ struct ExpressionParser {
             let name = String(characters[start..<position])
             skipSpaces()
             guard position < characters.count, characters[position] == "(" else { return .name(name) }
+            if name == Expression.conditionName {
+                position += 1
+                let test = try parseComparison()
+                try expect(",")
+                let then = try parseComparison()
+                try expect(",")
+                let otherwise = try parseComparison()
+                try expect(")")
+                return .condition(test, then, otherwise)
+            }
             guard let function = Expression.Function(rawValue: name) else {
-                throw ExpressionError("found a call to \"\(name)\", expected min or max", at: start)
+                throw ExpressionError("found a call to \"\(name)\", expected min, max, round or if", at: start)
             }
             position += 1
-            let lhs = try parseSum()
+            let lhs = try parseComparison()
             try expect(",")
-            let rhs = try parseSum()
+            let rhs = try parseComparison()
             try expect(")")
             return .call(function, lhs, rhs)
         }

@@ -25,12 +25,17 @@ public struct Point: Sendable, Hashable {
     public var values: [Int64: String]
     /// Whether the point may share registers with another (a bit view of a status word).
     public var overlay: Bool
+    /// The unit id the point lives on when it is not the device's own (YAML `device_address`,
+    /// Home Assistant's name for a unit id; `unit` is the engineering unit): a Victron GX keeps
+    /// its ESS settings on unit 100 and the VE.Bus set-points on the VE.Bus unit (227 on a
+    /// Cerbo). Nil: the device's unit.
+    public var unitID: Int?
 
     public init(
         name: String, table: RegisterTable = .holding, address: Int, valueType: ValueType,
         order: WordOrder = .abcd, scale: Double = 1, offset: Double = 0, unit: String? = nil,
         access: PointAccess = .read, notAvailable: [RegisterValue]? = nil, scaleRegister: String? = nil,
-        values: [Int64: String] = [:], overlay: Bool = false
+        values: [Int64: String] = [:], overlay: Bool = false, unitID: Int? = nil
     ) {
         self.name = name
         self.table = table
@@ -45,7 +50,11 @@ public struct Point: Sendable, Hashable {
         self.scaleRegister = scaleRegister
         self.values = values
         self.overlay = overlay
+        self.unitID = unitID
     }
+
+    /// The unit id to address the point on, for a device answering on `deviceUnit`.
+    public func unit(device deviceUnit: Int) -> Int { unitID ?? deviceUnit }
 
     /// Registers (or bits) the point occupies.
     public var count: Int { table.isBits ? 1 : valueType.registerCount }

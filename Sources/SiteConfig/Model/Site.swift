@@ -8,10 +8,12 @@ public struct Site: Sendable, Hashable {
     public var sources: [SourceConfig]
     /// How often telemetry is polled.
     public var pollInterval: Duration
+    /// The loads and PV around the simulated devices (`busbar simulate`).
+    public var profile: SiteProfile
 
     public init(
         name: String, upstreams: [UpstreamConfig] = [], devices: [DeviceConfig], allocation: AllocationStrategy = .equal,
-        sources: [SourceConfig] = [], pollInterval: Duration = .seconds(1)
+        sources: [SourceConfig] = [], pollInterval: Duration = .seconds(1), profile: SiteProfile = SiteProfile()
     ) {
         self.name = name
         self.upstreams = upstreams
@@ -19,6 +21,7 @@ public struct Site: Sendable, Hashable {
         self.allocation = allocation
         self.sources = sources
         self.pollInterval = pollInterval
+        self.profile = profile
     }
 
     public func device(id: String) -> DeviceConfig? {

@@ -3,7 +3,8 @@ import Modbus
 /// Plans the reads of one poll cycle: the fewest requests that cover every readable point of a
 /// map.
 ///
-/// Per table: points inside a declared block are read with that block, as declared. The rest
+/// Per unit id (points may live on another unit than the device's, ``Point/unitID``) and per
+/// table: points inside a declared block are read with that block, as declared. The rest
 /// are taken in address order and merged into one read while the read stays within the
 /// table's cap (125 registers, 2000 bits), the unused registers bridged stay within
 /// `max_gap`, and the read does not span a barrier (registers below a barrier address and at
@@ -11,9 +12,21 @@ import Modbus
 /// fits is optimal here: every constraint only looks at the read's first and last address.
 public enum ReadPlanner {
     public static func plan(map: DeviceMap) -> [PlannedRead] {
+        // The device's own unit first, then the others in ascending order.
+        let units = Set(map.points.map(\.unitID)).sorted { ($0 ?? -1) < ($1 ?? -1) }
+        return units.flatMap { unit in
+            plan(map: map, points: map.points.filter { $0.unitID == unit }).map { read in
+                var read = read
+                read.unit = unit
+                return read
+            }
+        }
+    }
+
+    private static func plan(map: DeviceMap, points all: [Point]) -> [PlannedRead] {
         var reads: [PlannedRead] = []
         for table in RegisterTable.allCases.reversed() {  // holding, input, discrete, coil
-            let points = map.points.filter { $0.table == table && $0.access.isReadable }
+            let points = all.filter { $0.table == table && $0.access.isReadable }
             guard !points.isEmpty else { continue }
             let blocks = map.blocks.filter { $0.table == table }
             var loose: [Point] = []

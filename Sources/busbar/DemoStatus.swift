@@ -1,0 +1,46 @@
+import Control
+import Foundation
+import Gateway
+import SiteConfig
+
+/// The live status `busbar demo` prints: each device's state and mode, and what is active on
+/// the clusters with its source and time left.
+enum DemoStatus {
+    static func render(_ snapshot: GatewaySnapshot) -> String {
+        var rows = [["device", "kind", "online", "soc", "power", "mode"]]
+        for device in snapshot.devices {
+            let soc = device.value(.soc).map { String(format: "%.1f %%", $0) } ?? "-"
+            let power = device.value(.activePower).map { String(format: "%.0f W", $0) } ?? "-"
+            let modes = snapshot.decision?.device(DeviceID(device.id))?.recipes.map(\.description).joined(separator: ", ")
+            rows.append([
+                device.id, device.kind.rawValue, device.online ? "yes" : "no", soc, power,
+                device.kind == .meter ? "" : (modes.flatMap { $0.isEmpty ? nil : $0 } ?? "AUTO"),
+            ])
+        }
+        var lines = table(rows)
+        for target in [Target.essCluster, .chargepointCluster] {
+            let name = target == .essCluster ? "ESS cluster" : "Chargepoints"
+            guard let active = snapshot.decision?.activeCommand(for: target) else {
+                lines.append("\(name): fallback (AUTO)")
+                continue
+            }
+            let left = active.secondsLeft.map { ", \($0) s left" } ?? ""
+            lines.append("\(name): \(active.command.mode) from \(active.command.origin)\(left)")
+        }
+        if let lost = snapshot.decision?.lost, !lost.isEmpty {
+            lines += lost.map { "lost: \($0)" }
+        }
+        let grid = snapshot.gridPower.map { String(format: "%.0f W", $0) } ?? "-"
+        let soc = snapshot.essSoc.map { String(format: "%.1f %%", $0) } ?? "-"
+        lines.append("grid \(grid), cluster SoC \(soc), ESS \(String(format: "%.0f W", snapshot.essActivePower)), EV \(String(format: "%.0f W", snapshot.evcsActivePower))")
+        return lines.joined(separator: "\n")
+    }
+
+    private static func table(_ rows: [[String]]) -> [String] {
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Modbus
+import Simulation
+import SiteConfig
+import Testing
+
+/// A car at a simulated chargepoint charges at what the current limit allows and finishes; the
+/// chargepoint falls back as the product does when its refresh or heartbeat stops.
+struct ChargepointTests {
+    @Test func theCarChargesAtTheLimitOnThreePhases() throws {
+        let simulation = try Fixture.simulation(["evse1", "grid"])
+        defer { simulation.stop() }
+        let master = try Master(simulation, device: "evse1", map: Fixture.map("alfen-ng9xx.yaml"))
+        try master.run(.limit, ["current": 10])
+        simulation.advance(by: .seconds(2))
+        #expect(try master.read("active_power") == 6900)
+        #expect(try master.text("status") == "C2")
+        #expect(try master.read("current_l1") == 10)
+        #expect(try master.read("current_l3") == 10)
+        #expect(simulation.balance.grid == 2000 + 6900)
+        try master.keep(.limit, ["current": 10], for: .seconds(3600), in: simulation)
+        #expect(abs(try master.read("energy") - 6900 * 3602 / 3600) < 1)
+    }
+
+    @Test func belowSixAmperesOrAtZeroTheCarWaits() throws {
+        let simulation = try Fixture.simulation(["evse1"])
+        defer { simulation.stop() }
+        let master = try Master(simulation, device: "evse1", map: Fixture.map("alfen-ng9xx.yaml"))
+        try master.write("current_limit", 5)
+        simulation.advance(by: .seconds(1))
+        #expect(try master.read("active_power") == 0)
+        #expect(try master.text("status") == "B1")
+        try master.run(.zero)
+        simulation.advance(by: .seconds(1))
+        #expect(simulation.reading(of: "evse1")?.chargeState == .connected)
+    }
+
+    @Test func theCarFinishesWhenItsBatteryIsFull() throws {
+        let simulation = try Fixture.simulation(["evse1"])
+        defer { simulation.stop() }
+        simulation.plug(Car(capacity: 10_000, soc: 79, targetSoc: 80), into: "evse1")
+        let master = try Master(simulation, device: "evse1", map: Fixture.map("alfen-ng9xx.yaml"))
+        try master.run(.force, ["current": 16])
+        simulation.advance(by: .seconds(60))
+        #expect(simulation.reading(of: "evse1")?.chargeState == .finished)
+        #expect(try master.read("active_power") == 0)
+        #expect(try master.text("status") == "B2")
+        #expect(abs(try master.read("energy") - 100) < 0.01)
+        simulation.plug(nil, into: "evse1")
+        #expect(try master.text("status") == "A1")
+    }
+
+    @Test func alfenRevertsToItsSafeCurrentAfterTheValidityTime() throws {
+        let simulation = try Fixture.simulation(["evse1"])
+        defer { simulation.stop() }
+        let master = try Master(simulation, device: "evse1", map: Fixture.map("alfen-ng9xx.yaml"))
+        try master.run(.limit, ["current": 16])
+        simulation.advance(by: .seconds(25))
+        #expect(try master.read("validity_remaining") == 35)
+        try master.run(.limit, ["current": 16])  // the refresh
+        simulation.advance(by: .seconds(59))
+        #expect(try master.read("current_limit") == 16)
+        simulation.advance(by: .seconds(2))
+        #expect(try master.read("current_limit") == 6)
+        #expect(try master.read("active_power") == 6 * 3 * 230)
+        #expect(simulation.reading(of: "evse1")?.fellBack == true)
+    }
+
+    @Test func webastoKeepsItsCurrentWhileTheLifeBitIsWrittenAndDropsItAfter() throws {
+        let simulation = try Fixture.simulation(["evse2"])
+        defer { simulation.stop() }
+        let master = try Master(simulation, device: "evse2", map: Fixture.map("webasto-next.yaml"))
+        try master.run(.limit, ["current": 16])
+        try master.heartbeat()
+        for _ in 0..<6 {
+            simulation.advance(by: .seconds(10))
+            // The box clears the life bit; the master writes it again.
+            #expect(try master.read("life_bit") == 0)
+            try master.heartbeat()
+        }
+        #expect(try master.read("active_power") == 16 * 3 * 230)
+        #expect(try master.read("status") == 3)
+        simulation.advance(by: .seconds(21))
+        #expect(try master.read("current_limit") == 0)
+        #expect(try master.read("active_power") == 0)
+        #expect(try master.read("status") == 1)
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-
-// Placeholder until the suite's first test lands.
