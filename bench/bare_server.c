@@ -8,10 +8,12 @@
  *
  * As a device stand-in (--stamps FILE --watch ADDR), every write (FC6, FC16) that covers the
  * watched register is stamped into shared memory (see stamps.h) with the time it was received,
- * so that bench/loadgen can tell when each device got its set-point.
+ * so that bench/loadgen can tell when each device got its set-point; --watch-last stamps
+ * writes covering a second register (the last one of the device map's recipe), whatever
+ * their value, so that it can tell when the device got its whole order.
  *
  * Usage:
- *   bare_server [--listeners N | --ports P1,P2,...] [--stamps FILE --watch ADDR]
+ *   bare_server [--listeners N | --ports P1,P2,...] [--stamps FILE --watch ADDR [--watch-last ADDR]]
  * Binds 127.0.0.1 only (port 0 = chosen by the system), prints "PORTS p1 p2 ..." and "READY",
  * and serves until killed.
  */
@@ -46,7 +48,7 @@ struct connection {
 };
 
 static struct stamps_file *stamps;
-static int watch = -1;
+static int watch = -1, watch_last = -1;
 
 static void die(const char *what) {
     fprintf(stderr, "bare_server: %s: %s\n", what, strerror(errno));
@@ -71,6 +73,11 @@ static void stamp_request(struct listener *l, const uint8_t *q, int length) {
     int unit = q[6], fc = q[7];
     int address = q[8] << 8 | q[9];
     int32_t value;
+    if (watch_last >= 0) {
+        int count = fc == MODBUS_FC_WRITE_SINGLE_REGISTER ? 1 : fc == MODBUS_FC_WRITE_MULTIPLE_REGISTERS ? (q[10] << 8 | q[11]) : 0;
+        if (watch_last >= address && watch_last < address + count)
+            stamp_write(&stamps->last[l->index][unit], 0, now_ns());
+    }
     if (fc == MODBUS_FC_WRITE_SINGLE_REGISTER) {
         if (address != watch) return;
         value = (int16_t)(q[10] << 8 | q[11]);
@@ -150,7 +157,7 @@ static int open_listener(int port, int *bound) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: bare_server [--listeners N | --ports P1,P2,...] [--stamps FILE --watch ADDR]\n");
+    fprintf(stderr, "usage: bare_server [--listeners N | --ports P1,P2,...] [--stamps FILE --watch ADDR [--watch-last ADDR]]\n");
     exit(64);
 }
 
@@ -172,6 +179,8 @@ int main(int argc, char **argv) {
             stamp_path = argv[++i];
         } else if (!strcmp(argv[i], "--watch") && i + 1 < argc) {
             watch = atoi(argv[++i]);
+        } else if (!strcmp(argv[i], "--watch-last") && i + 1 < argc) {
+            watch_last = atoi(argv[++i]);
         } else {
             usage();
         }
@@ -197,6 +206,7 @@ int main(int argc, char **argv) {
         close(fd);
         stamps->nports = count;
         stamps->watch = watch;
+        stamps->watch_last = watch_last;
         for (int i = 0; i < count; i++) stamps->ports[i] = listeners[i].port;
         __atomic_store_n(&stamps->magic, STAMPS_MAGIC, __ATOMIC_RELEASE);
     }

@@ -17,7 +17,11 @@
  *       [mode, power (int32), duration (uint32) = 0] at --address on the native profile; each
  *       device is expected to get power / N. --direct writes the int32 value itself at the
  *       watched register of device 0 (the floor: one round trip to one device).
+ *       When the stand-ins also stamp a last register (bare_server --watch-last), the wait goes on
+ *       until each device has also had that register written after its set-point: the end of
+ *       the device map's recipe (done_*; equal to the set-point figures otherwise).
  *       Prints: RESULT setpoint devices= changes= timeouts= p50_us= p99_us= max_us=
+ *               done_p50_us= done_p99_us= done_max_us=
  *
  *   loadgen startup --port P [--unit 1] [--address 0] [--timeout-ms T] [--log FILE] -- CMD ARGS...
  *       Starts CMD and measures the time from exec to the first answered FC3 read on P.
@@ -211,17 +215,23 @@ static struct stamps_file *map_stamps(void) {
     return s;
 }
 
-/* Sends one change and waits until every device has its expected value. Returns the latency in
- * ns, or -1 on timeout (then `*missing` says how many devices lacked it). */
-static int64_t one_change(modbus_t *ctx, struct stamps_file *s, int32_t share, int *missing, int report) {
+/* Sends one change and waits until every device has its expected value at the watched register
+ * and, when the stamp file watches a last register, a write of that register after it (the end
+ * of the device's recipe). Returns the latency to the last set-point in ns and stores the latency
+ * to the last recipe end in *done_ns, or -1 on timeout (then `*missing` says how many devices
+ * lacked it). */
+static int64_t one_change(modbus_t *ctx, struct stamps_file *s, int32_t share, int *missing, int report,
+                          int64_t *done_ns) {
     int n = direct ? 1 : devices;
-    uint64_t before[STAMPS_MAX_PORTS];
-    int64_t got[STAMPS_MAX_PORTS];
+    int with_last = !direct && s->watch_last >= 0;
+    uint64_t before[STAMPS_MAX_PORTS], before_last[STAMPS_MAX_PORTS];
+    int64_t got[STAMPS_MAX_PORTS], done[STAMPS_MAX_PORTS];
     for (int d = 0; d < n; d++) {
         int32_t v;
         int64_t t;
         stamp_read(&s->slot[d][dev_unit], &before[d], &v, &t);
-        got[d] = -1;
+        stamp_read(&s->last[d][dev_unit], &before_last[d], &v, &t);
+        got[d] = done[d] = -1;
     }
     int64_t power = direct ? share : (int64_t)share * devices;
     uint16_t words[5];
@@ -244,31 +254,40 @@ static int64_t one_change(modbus_t *ctx, struct stamps_file *s, int32_t share, i
         return -1;
     }
     int64_t deadline = t0 + (int64_t)timeout_ms * 1000000;
-    int left = n;
+    int left = n, left_done = with_last ? n : 0;
     for (;;) {
         for (int d = 0; d < n; d++) {
-            if (got[d] >= 0) continue;
             uint64_t seq;
             int32_t v;
             int64_t t;
-            stamp_read(&s->slot[d][dev_unit], &seq, &v, &t);
-            if (seq != before[d] && v >= share - 1 && v <= share + 1) {
-                got[d] = t;
-                left--;
+            if (got[d] < 0) {
+                stamp_read(&s->slot[d][dev_unit], &seq, &v, &t);
+                if (seq != before[d] && v >= share - 1 && v <= share + 1) {
+                    got[d] = t;
+                    left--;
+                }
+            }
+            if (with_last && got[d] >= 0 && done[d] < 0) {
+                stamp_read(&s->last[d][dev_unit], &seq, &v, &t);
+                if (seq != before_last[d] && t >= got[d]) {
+                    done[d] = t;
+                    left_done--;
+                }
             }
         }
-        if (!left) break;
+        if (!left && !left_done) break;
         if (now_ns() > deadline) {
-            *missing = left;
+            *missing = left ? left : left_done;
             if (report) {
                 for (int d = 0; d < n; d++) {
-                    if (got[d] >= 0) continue;
+                    if (got[d] >= 0 && (!with_last || done[d] >= 0)) continue;
                     uint64_t seq;
                     int32_t v;
                     int64_t t;
                     stamp_read(&s->slot[d][dev_unit], &seq, &v, &t);
-                    fprintf(stderr, "loadgen: device %d (port %d unit %d) expected %d, last write %d (%s)\n", d,
-                            s->ports[d], dev_unit, share, v, seq != before[d] ? "new" : "none since the change");
+                    fprintf(stderr, "loadgen: device %d (port %d unit %d) expected %d, last write %d (%s)%s\n", d,
+                            s->ports[d], dev_unit, share, v, seq != before[d] ? "new" : "none since the change",
+                            got[d] >= 0 ? ", no recipe end after it" : "");
                     break;
                 }
             }
@@ -277,9 +296,12 @@ static int64_t one_change(modbus_t *ctx, struct stamps_file *s, int32_t share, i
         struct timespec pause = {0, 20000};
         nanosleep(&pause, NULL);
     }
-    int64_t last = 0;
-    for (int d = 0; d < n; d++)
+    int64_t last = 0, last_done = 0;
+    for (int d = 0; d < n; d++) {
         if (got[d] > last) last = got[d];
+        if (done[d] > last_done) last_done = done[d];
+    }
+    *done_ns = with_last ? last_done - t0 : last - t0;
     return last - t0;
 }
 
@@ -304,32 +326,39 @@ static int run_setpoint(void) {
     int64_t give_up = now_ns() + 20000000000LL;
     for (int i = 0; now_ns() < give_up; i++) {
         int32_t share = (i % 2 ? -1 : 1) * (50 + i % 7);
-        if (one_change(ctx, s, share, &missing, 0) >= 0 && ++ok == 3) break;
+        int64_t done_ns;
+        if (one_change(ctx, s, share, &missing, 0, &done_ns) >= 0 && ++ok == 3) break;
         if (missing) sleep_s(0.2);
     }
     if (ok < 3) {
         int32_t share = 77;
-        one_change(ctx, s, share, &missing, 1);
+        int64_t done_ns;
+        one_change(ctx, s, share, &missing, 1, &done_ns);
         fprintf(stderr, "loadgen: set-points do not reach the devices (%d of %d missing)\n", missing,
                 direct ? 1 : devices);
         return 2;
     }
-    uint32_t *lat = calloc(changes, sizeof(uint32_t));
+    uint32_t *lat = calloc(changes, sizeof(uint32_t)), *lat_done = calloc(changes, sizeof(uint32_t));
     long done = 0, timeouts = 0;
     for (long i = 0; i < changes; i++) {
         /* Alternating sign: every change differs from the one before; |share| ≤ 1000 W. */
         int32_t share = (i % 2 ? -1 : 1) * (int32_t)(100 + (i * 37) % 900);
-        int64_t d = one_change(ctx, s, share, &missing, timeouts < 3);
+        int64_t done_ns = 0;
+        int64_t d = one_change(ctx, s, share, &missing, timeouts < 3, &done_ns);
         if (d < 0) {
             timeouts++;
             continue;
         }
+        lat_done[done] = done_ns > UINT32_MAX ? UINT32_MAX : (uint32_t)done_ns;
         lat[done++] = d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
     }
     qsort(lat, done, sizeof(uint32_t), cmp_u32);
-    printf("RESULT setpoint devices=%d changes=%ld timeouts=%ld p50_us=%.1f p99_us=%.1f max_us=%.1f\n",
+    qsort(lat_done, done, sizeof(uint32_t), cmp_u32);
+    printf("RESULT setpoint devices=%d changes=%ld timeouts=%ld p50_us=%.1f p99_us=%.1f max_us=%.1f "
+           "done_p50_us=%.1f done_p99_us=%.1f done_max_us=%.1f\n",
            direct ? 1 : devices, done, timeouts, percentile_us(lat, done, 0.50), percentile_us(lat, done, 0.99),
-           done ? lat[done - 1] / 1000.0 : 0.0);
+           done ? lat[done - 1] / 1000.0 : 0.0, percentile_us(lat_done, done, 0.50), percentile_us(lat_done, done, 0.99),
+           done ? lat_done[done - 1] / 1000.0 : 0.0);
     modbus_close(ctx);
     modbus_free(ctx);
     return done ? 0 : 2;

@@ -106,9 +106,7 @@ def run_scale(args, out_dir, seconds):
     stand, ports = bench.start([args.bare, "--listeners", "25"], log=args.log, ready=True)
     d = tempfile.mkdtemp(dir=args.tmp)
     up = bench.free_port()
-    devices = [(f"d{e + 1:02d}u{u + 1:02d}", "sma-sunny-boy-storage.yaml" if u % 2 == 0 else "victron-gx-ess.yaml",
-                ports[e], u + 1) for e in range(25) for u in range(10)]
-    site = bench.write_site(d, "scale", up, devices)
+    site = bench.write_site(d, "scale", up, bench.scale_devices(ports, 10))
     path = os.path.join(out_dir, "callgrind.out.busbar-scale")
     proc, _ = bench.start(callgrind(path, [args.busbar, "run", site]), log=args.log)
     if not wait_ready_port(up, proc, 120):

@@ -5,6 +5,9 @@
  * (before the reply is sent). CLOCK_MONOTONIC is one clock for every process on the machine,
  * so the load generator can subtract its own send time from the device's receive time.
  *
+ * A second register (`watch_last`, e.g. the last write of a device map's recipe) is stamped
+ * the same way into `last`, without caring for its value.
+ *
  * Each slot is a seqlock: the writer makes `seq` odd, writes, makes it even again; a reader
  * retries while `seq` is odd or changed under it. `seq / 2` is the number of writes seen.
  */
@@ -28,10 +31,11 @@ struct stamp {
 struct stamps_file {
     uint32_t magic;
     uint32_t nports;
-    uint32_t watch; /* the watched register address */
-    uint32_t reserved;
+    uint32_t watch;      /* the watched register address: the set-point, with its value */
+    int32_t watch_last;  /* the last register a device's recipe writes (-1: none) */
     uint16_t ports[STAMPS_MAX_PORTS];
     struct stamp slot[STAMPS_MAX_PORTS][STAMPS_UNITS];
+    struct stamp last[STAMPS_MAX_PORTS][STAMPS_UNITS]; /* writes covering watch_last */
 };
 
 static inline int64_t now_ns(void) {
