@@ -57,6 +57,6 @@ public enum ChargepointMode: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         guard let value = parameterValue else { return kind.name }
-        return "\(kind.name)(current: \(value) A)"
+        return "\(kind.name)(current: \(ModeParameter.format(value)) A)"
     }
 }

@@ -72,6 +72,6 @@ public enum EssMode: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         guard let spec = kind.parameter, let value = parameterValue else { return kind.name }
-        return "\(kind.name)(\(spec.name): \(value) \(spec.unit.rawValue))"
+        return "\(kind.name)(\(spec.name): \(ModeParameter.format(value)) \(spec.unit.rawValue))"
     }
 }

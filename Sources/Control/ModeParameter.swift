@@ -44,3 +44,12 @@ public struct ModeParameter: Hashable, Sendable {
         }
     }
 }
+
+extension ModeParameter {
+    /// A parameter value as logs and status lines show it: at most one decimal, none when whole
+    /// ("-5000", "2272.7").
+    public static func format(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? String(Int64(rounded)) : String(rounded)
+    }
+}

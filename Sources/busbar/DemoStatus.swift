@@ -7,7 +7,7 @@ import SiteConfig
 /// the clusters with its source and time left.
 enum DemoStatus {
     static func render(_ snapshot: GatewaySnapshot) -> String {
-        var rows = [["device", "kind", "online", "soc", "power", "mode"]]
+        var rows: [[String]] = []
         for device in snapshot.devices {
             let soc = device.value(.soc).map { String(format: "%.1f %%", $0) } ?? "-"
             let power = device.value(.activePower).map { String(format: "%.0f W", $0) } ?? "-"
@@ -17,7 +17,7 @@ enum DemoStatus {
                 device.kind == .meter ? "" : (modes.flatMap { $0.isEmpty ? nil : $0 } ?? "AUTO"),
             ])
         }
-        var lines = table(rows)
+        var lines = TextTable.lines(titles: ["device", "kind", "online", "soc", "power", "mode"], rows: rows)
         for target in [Target.essCluster, .chargepointCluster] {
             let name = target == .essCluster ? "ESS cluster" : "Chargepoints"
             guard let active = snapshot.decision?.activeCommand(for: target) else {
@@ -34,13 +34,5 @@ enum DemoStatus {
         let soc = snapshot.essSoc.map { String(format: "%.1f %%", $0) } ?? "-"
         lines.append("grid \(grid), cluster SoC \(soc), ESS \(String(format: "%.0f W", snapshot.essActivePower)), EV \(String(format: "%.0f W", snapshot.evcsActivePower))")
         return lines.joined(separator: "\n")
-    }
-
-    private static func table(_ rows: [[String]]) -> [String] {
-        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }
     }
 }

@@ -41,17 +41,10 @@ struct InspectFormatter {
                 point.raw.map(ReadingFormatter.hex) ?? "-",
             ]
         }
-        let widths = titles.indices.map { column in ([titles[column]] + rows.map { $0[column] }).map(\.count).max()! }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }
         var lines: [String] = []
         if let time { lines.append("-- \(ReadingFormatter.timestamp(time))") }
         lines.append("\(device) at \(endpoint) unit \(unit)")
-        lines.append(line(titles))
-        lines += rows.map(line)
+        lines += TextTable.lines(titles: titles, rows: rows)
         lines.append(Self.summary(cycle))
         return lines.joined(separator: "\n")
     }

@@ -36,16 +36,9 @@ struct ReadingFormatter {
     private func table(_ readings: [Reading], time: Date?) -> String {
         let rows = readings.map { ["\($0.address)", Self.hex($0.raw), $0.value.description + ($0.changed ? " *" : "")] }
         let titles = ["address", "raw", "value"]
-        let widths = (0..<3).map { column in ([titles[column]] + rows.map { $0[column] }).map(\.count).max()! }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }
         var lines: [String] = []
         if let time { lines.append("-- \(Self.timestamp(time))") }
-        lines.append(line(titles))
-        lines += rows.map(line)
+        lines += TextTable.lines(titles: titles, rows: rows)
         return lines.joined(separator: "\n")
     }
 

@@ -1,6 +1,7 @@
 import Control
 import Foundation
 import Gateway
+import SiteConfig
 import Simulation
 import TestSupport
 import Testing
@@ -102,15 +103,36 @@ struct GatewayScenarioTests {
     }
 
     @Test func surplusDoesNotStartChargingWhileTheSiteImports() throws {
-        let site = try ScenarioFixture()
+        var night = SiteProfile()
+        night.load = 3000
+        night.pvPeak = 0
+        let site = try ScenarioFixture(profile: night)
         defer { site.stop() }
         site.simulation.plug(Car(soc: 20, targetSoc: 90), into: "evse1")
-        // Batteries charging hard keep the grid importing: no surplus for the car.
-        #expect(try site.setMode("site.ess", code(.forceCharge), parameter: 10_000) == nil)
+        // No PV and the batteries kept from discharging: the grid covers the load, no surplus.
+        #expect(try site.setMode("site.ess", code(.noDischarge)) == nil)
         #expect(try site.setMode("site.evcs", code(.surplus)) == nil)
-        #expect(eventually { (site.gateway.controller.snapshot.gridPower ?? 0) > 0 })
+        #expect(eventually { (site.gateway.controller.snapshot.gridPower ?? 0) > 2000 })
         #expect(eventually { site.power("evse1") == 0 })
-        #expect(holds { site.power("evse1") == 0 })
+        #expect(holds(for: 15) { site.power("evse1") == 0 })
+    }
+
+    @Test func surplusChargesTheCarFromPVExportWithAtLeastSixAmperes() throws {
+        var sunny = SiteProfile()
+        sunny.load = 1000
+        sunny.pvPeak = 15_000
+        sunny.start = .seconds(12 * 3600)
+        let site = try ScenarioFixture(profile: sunny)
+        defer { site.stop() }
+        site.simulation.plug(Car(soc: 20, targetSoc: 90), into: "evse1")
+        site.simulation.plug(nil, into: "evse2")
+        #expect(try site.setMode("site.evcs", code(.zero)) == nil)
+        #expect(eventually { site.power("evse1") == 0 })
+        // Export plus the batteries' charging is the surplus: well above the 6 A minimum.
+        #expect(try site.setMode("site.evcs", code(.surplus)) == nil)
+        #expect(eventually { (site.simulation.reading(of: "evse1")?.current ?? 0) > 6 && site.power("evse1") > 4500 })
+        // The car takes the surplus, not the grid: the site does not import for it.
+        #expect(eventually { (site.gateway.controller.snapshot.gridPower ?? 1) <= 0 })
     }
 
     @Test func invalidWritesGetExceptionsAndChangeNothing() throws {

@@ -17,9 +17,11 @@ final class ScenarioFixture {
     let nativePort: Int
     let openemsPort: Int
 
-    init(watchdog: Duration = .seconds(60)) throws {
+    init(watchdog: Duration = .seconds(60), profile: SiteProfile? = nil) throws {
         var loaded = try SiteLoader.load(path: Paths.root.appendingPathComponent("sites/demo.yaml").path).get()
         loaded.site.pollInterval = .milliseconds(250)
+        loaded.site.surplus = SurplusConfig(startDelay: .seconds(1), stopDelay: .seconds(2))
+        if let profile { loaded.site.profile = profile }
         loaded.site.sources.removeAll { $0.id == GatewaySources.modbus || $0.id == GatewaySources.openems }
         loaded.site.sources += [
             SourceConfig(id: GatewaySources.modbus, priority: 10, watchdog: watchdog),

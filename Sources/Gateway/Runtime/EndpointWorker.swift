@@ -5,19 +5,14 @@ import Modbus
 /// The one thread that owns the connection to one endpoint, shared by every unit id behind it:
 /// it polls its devices at the poll interval and writes their orders as soon as they change, one
 /// request at a time. A slow or dead endpoint only ever holds its own thread.
-final class EndpointWorker: @unchecked Sendable {
-    // @unchecked Sendable: `wakeRequested` and `stopping` are only touched under `condition`;
-    // the client is created, used and closed on the worker thread alone.
+final class EndpointWorker: Sendable {
     let endpoint: Endpoint
     let devices: [DeviceRuntime]
     private let pollInterval: Duration
     private let timeouts: ModbusClient.Timeouts
     private let onPolled: @Sendable () -> Void
     private let logger: Logger
-    private let condition = NSCondition()
-    private var wakeRequested = false
-    private var stopping = false
-    private let finished = DispatchSemaphore(value: 0)
+    private let thread: WorkerThread
 
     init(
         endpoint: Endpoint, devices: [DeviceRuntime], pollInterval: Duration, timeouts: ModbusClient.Timeouts,
@@ -31,35 +26,20 @@ final class EndpointWorker: @unchecked Sendable {
         var logger = logger
         logger[metadataKey: "modbus.endpoint"] = "\(endpoint)"
         self.logger = logger
+        thread = WorkerThread(name: "busbar-endpoint \(endpoint)")
     }
 
     func start() {
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "busbar-endpoint \(endpoint)"
-        thread.start()
+        thread.start { [self] thread in run(on: thread) }
     }
 
     /// Asks the worker to look for writes now rather than at its next poll.
-    func wake() {
-        condition.lock()
-        wakeRequested = true
-        condition.signal()
-        condition.unlock()
-    }
+    func wake() { thread.wake() }
 
     /// Stops after the request in flight, closes the connection, and waits for the thread.
-    func stop() {
-        condition.lock()
-        stopping = true
-        condition.signal()
-        condition.unlock()
-        finished.wait()
-    }
+    func stop() { thread.stop() }
 
-    private func run() {
+    private func run(on thread: WorkerThread) {
         let client: ModbusClient
         do {
             client = try ModbusClient(endpoint: endpoint, timeouts: timeouts)
@@ -77,16 +57,8 @@ final class EndpointWorker: @unchecked Sendable {
                 nextPoll = now + pollInterval
                 onPolled()
             }
-            condition.lock()
-            if !wakeRequested && !stopping {
-                let wait = min(nextPoll - ContinuousClock.now, .milliseconds(200))
-                let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
-                condition.wait(until: Date(timeIntervalSinceNow: max(0, seconds)))
-            }
-            wakeRequested = false
-            let stop = stopping
-            condition.unlock()
-            if stop { return }
+            // Refreshes and heartbeats fall due between polls: look again within 200 ms.
+            guard thread.wait(upTo: min(nextPoll - ContinuousClock.now, .milliseconds(200))) else { return }
         }
     }
 

@@ -71,7 +71,9 @@ extension GatewayController {
             case .soc: .socBalancing
             case .priority: .priority
             }
-        return ControlConfiguration(sources: sources, devices: kinds, fallbacks: fallbacks, essStrategy: strategy)
+        let surplus = SurplusSettings(startDelay: site.surplus.startDelay, stopDelay: site.surplus.stopDelay)
+        return ControlConfiguration(
+            sources: sources, devices: kinds, fallbacks: fallbacks, essStrategy: strategy, surplus: surplus)
     }
 }
 

@@ -10,7 +10,7 @@ import Synchronization
 /// publishes a fresh snapshot for the upstream profiles. It is the gateway's `CommandSink`.
 public final class GatewayController: CommandSink, @unchecked Sendable {
     // @unchecked Sendable: the core, the last decision and the snapshot are behind `core` and
-    // `published` (Mutex); `pending` and `stopping` only under `condition`.
+    // `published` (Mutex); the rest is immutable or thread-safe.
     private let core: Mutex<ControlCore>
     private let published: Mutex<GatewaySnapshot>
     private let devices: [DeviceRuntime]
@@ -18,10 +18,7 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     private let siteName: String
     private let epoch = ContinuousClock.now
     private let logger: Logger
-    private let condition = NSCondition()
-    private var pending = false
-    private var stopping = false
-    private let finished = DispatchSemaphore(value: 0)
+    private let thread = WorkerThread(name: "busbar-control")
     private let activeModes = Mutex<[Target: String]>([:])
 
     init(
@@ -70,45 +67,17 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     // MARK: Running
 
     /// Asks for a new decision as soon as possible (a command, or new telemetry).
-    func requestDecision() {
-        condition.lock()
-        pending = true
-        condition.signal()
-        condition.unlock()
-    }
+    func requestDecision() { thread.wake() }
 
     func start() {
         decide()
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "busbar-control"
-        thread.start()
-    }
-
-    func stop() {
-        condition.lock()
-        stopping = true
-        condition.signal()
-        condition.unlock()
-        finished.wait()
-    }
-
-    private func run() {
-        while true {
-            condition.lock()
-            if !pending && !stopping {
-                // The watchdog's resolution: expiry is seen within a quarter of a second.
-                condition.wait(until: Date(timeIntervalSinceNow: 0.25))
-            }
-            pending = false
-            let stop = stopping
-            condition.unlock()
-            if stop { return }
-            decide()
+        // The watchdog's resolution: expiry is seen within a quarter of a second.
+        thread.start { [self] thread in
+            while thread.wait(upTo: .milliseconds(250)) { decide() }
         }
     }
+
+    func stop() { thread.stop() }
 
     /// One control step: expire, decide, hand out orders, publish.
     func decide() {

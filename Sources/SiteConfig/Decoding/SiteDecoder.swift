@@ -9,7 +9,7 @@ final class SiteDecoder {
     /// Maps by resolved path; nil for a map that failed.
     var maps: [String: DeviceMap?] = [:]
 
-    static let siteKeys = ["site", "upstream", "devices", "allocation", "sources", "poll_interval", "simulation"]
+    static let siteKeys = ["site", "upstream", "devices", "allocation", "sources", "poll_interval", "simulation", "surplus"]
     static let deviceKeys = [
         "id", "map", "uri", "device", "baudrate", "comset", "unit", "device_address", "slave", "capacity", "max_power",
         "max_current", "phases", "priority", "min_soc", "max_soc", "simulate",
@@ -32,11 +32,24 @@ final class SiteDecoder {
         let sources = decodeSources(reader)
         let pollInterval = reader.duration("poll_interval")?.value ?? .seconds(1)
         let profile = decodeProfile(reader)
+        let surplus = decodeSurplus(reader)
         guard let name, !sink.hasErrors else { return nil }
         return Site(
             name: name, upstreams: upstreams, devices: devices, allocation: allocation, sources: sources,
-            pollInterval: pollInterval, profile: profile
+            pollInterval: pollInterval, profile: profile, surplus: surplus
         )
+    }
+
+    /// `surplus: {start_delay: 60 s, stop_delay: 3 min}`.
+    private func decodeSurplus(_ reader: MappingReader) -> SurplusConfig {
+        var surplus = SurplusConfig()
+        guard let section = reader.mapping("surplus", context: "surplus", expected: "a mapping with start_delay and stop_delay") else {
+            return surplus
+        }
+        section.checkKeys(["start_delay", "stop_delay"])
+        if let start = section.duration("start_delay") { surplus.startDelay = start.value }
+        if let stop = section.duration("stop_delay") { surplus.stopDelay = stop.value }
+        return surplus
     }
 
     // MARK: - Simulation

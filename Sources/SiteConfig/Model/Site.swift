@@ -10,11 +10,15 @@ public struct Site: Sendable, Hashable {
     public var pollInterval: Duration
     /// The loads and PV around the simulated devices (`busbar simulate`).
     public var profile: SiteProfile
+    /// SURPLUS charging's start and stop delays.
+    public var surplus: SurplusConfig
 
     public init(
         name: String, upstreams: [UpstreamConfig] = [], devices: [DeviceConfig], allocation: AllocationStrategy = .equal,
-        sources: [SourceConfig] = [], pollInterval: Duration = .seconds(1), profile: SiteProfile = SiteProfile()
+        sources: [SourceConfig] = [], pollInterval: Duration = .seconds(1), profile: SiteProfile = SiteProfile(),
+        surplus: SurplusConfig = SurplusConfig()
     ) {
+        self.surplus = surplus
         self.name = name
         self.upstreams = upstreams
         self.devices = devices

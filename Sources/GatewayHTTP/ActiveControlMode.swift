@@ -1,0 +1,80 @@
+public import Control
+public import Foundation
+
+/// One entry of `activeControlModes` (per target) or of the status's active commands (per
+/// source): the mode with its parameter flat beside it, who holds it, and when it ends.
+/// `{"mode": "LIMIT_CHARGE", "maxChargePower": 1000, "source": "cloud", "until": "…Z", "secondsLeft": 42}`
+public struct ActiveControlMode: Codable, Sendable, Hashable {
+    /// The target's key (`ess`, `evcs`, a device id).
+    public var target: String
+    /// The mode's stable name.
+    public var mode: String
+    /// The mode's parameter by name, e.g. `["maxChargePower": 1000]`; empty without one.
+    public var parameters: [String: Double]
+    /// The source that holds it, or `fallback`.
+    public var source: String
+    /// The source's priority; `nil` for a fallback.
+    public var priority: Int?
+    /// When it ends unless refreshed (watchdog) or at all (explicit end); `nil` for a fallback.
+    public var until: Date?
+    /// Whole seconds until then.
+    public var secondsLeft: Int?
+    /// The power it got when it had to be clamped (W); `nil` when it runs as asked.
+    public var clampedTo: Double?
+
+    public init(
+        target: String, mode: String, parameters: [String: Double] = [:], source: String, priority: Int? = nil,
+        until: Date? = nil, secondsLeft: Int? = nil, clampedTo: Double? = nil
+    ) {
+        self.target = target
+        self.mode = mode
+        self.parameters = parameters
+        self.source = source
+        self.priority = priority
+        self.until = until
+        self.secondsLeft = secondsLeft
+        self.clampedTo = clampedTo
+    }
+
+    /// The entry for an active command of a decision taken at `time`.
+    public init(_ active: ActiveCommand, at time: TimeBase) {
+        var parameters: [String: Double] = [:]
+        if let spec = active.command.mode.kind.parameter, let value = active.command.mode.parameterValue {
+            parameters[spec.name] = value
+        }
+        self.init(
+            target: active.command.target.apiKey, mode: active.command.mode.kind.name, parameters: parameters,
+            source: active.command.origin.description, priority: active.priority,
+            until: active.remaining.map { time.wall.addingTimeInterval($0.seconds) }, secondsLeft: active.secondsLeft,
+            clampedTo: active.clampedTo)
+    }
+
+    private static let fixedKeys: Set<String> = ["target", "mode", "source", "priority", "until", "secondsLeft", "clampedTo"]
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicKey.self)
+        target = try container.decode(String.self, forKey: DynamicKey("target"))
+        mode = try container.decode(String.self, forKey: DynamicKey("mode"))
+        source = try container.decode(String.self, forKey: DynamicKey("source"))
+        priority = try container.decodeIfPresent(Int.self, forKey: DynamicKey("priority"))
+        until = try container.decodeIfPresent(Date.self, forKey: DynamicKey("until"))
+        secondsLeft = try container.decodeIfPresent(Int.self, forKey: DynamicKey("secondsLeft"))
+        clampedTo = try container.decodeIfPresent(Double.self, forKey: DynamicKey("clampedTo"))
+        parameters = [:]
+        for key in container.allKeys where !Self.fixedKeys.contains(key.stringValue) {
+            parameters[key.stringValue] = try container.decode(Double.self, forKey: key)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicKey.self)
+        try container.encode(target, forKey: DynamicKey("target"))
+        try container.encode(mode, forKey: DynamicKey("mode"))
+        for (name, value) in parameters { try container.encode(value, forKey: DynamicKey(name)) }
+        try container.encode(source, forKey: DynamicKey("source"))
+        try container.encode(priority, forKey: DynamicKey("priority"))
+        try container.encode(until, forKey: DynamicKey("until"))
+        try container.encode(secondsLeft, forKey: DynamicKey("secondsLeft"))
+        try container.encodeIfPresent(clampedTo, forKey: DynamicKey("clampedTo"))
+    }
+}

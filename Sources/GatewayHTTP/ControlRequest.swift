@@ -1,0 +1,81 @@
+public import Control
+public import Foundation
+
+/// A checked `activateControlModes` document (a push response or a `POST /api/control-modes`
+/// body): every target, mode, parameter and date in it is valid, so applying it cannot fail
+/// half-way for a reason the request itself carries.
+public struct ControlRequest: Sendable, Hashable {
+    /// What to do on one target now.
+    public var changes: [ModeChange]
+    /// The new schedule: `nil` keeps the one in force, an empty list clears it.
+    public var schedule: [ScheduleSlot]?
+
+    public init(changes: [ModeChange] = [], schedule: [ScheduleSlot]? = nil) {
+        self.changes = changes
+        self.schedule = schedule
+    }
+
+    /// A request that changes nothing (an empty response, or one without `activateControlModes`).
+    public var isEmpty: Bool { changes.isEmpty && schedule == nil }
+}
+
+/// One target's entry in `activateControlModes`.
+public struct ModeChange: Sendable, Hashable {
+    /// The target.
+    public var target: Target
+    /// The mode to run; `nil` (JSON `null`) ends what the source holds on the target.
+    public var mode: Mode?
+    /// The explicit end; `nil` lets the command run while the source keeps repeating it.
+    public var end: RequestedEnd?
+
+    public init(target: Target, mode: Mode?, end: RequestedEnd? = nil) {
+        self.target = target
+        self.mode = mode
+        self.end = end
+    }
+
+    /// The command for this change, issued at `time`; `nil` for a deactivation.
+    public func command(from source: SourceID, at time: TimeBase) -> Command? {
+        guard let mode else { return nil }
+        let commandEnd: Command.End? =
+            switch end {
+            case nil: nil
+            case .duration(let duration): .after(duration)
+            case .until(let date): .at(time.instant(at: date))
+            }
+        return Command(source: source, target: target, mode: mode, issuedAt: time.control, end: commandEnd)
+    }
+}
+
+/// The "fire and forget" end of a mode.
+public enum RequestedEnd: Sendable, Hashable {
+    /// At this wall-clock time (`until`, ISO 8601).
+    case until(Date)
+    /// This long after the request arrived (`duration`, seconds).
+    case duration(Duration)
+}
+
+/// A `{start, duration, activateControlModes}` slot of a schedule. Its modes run from `start`
+/// for `duration` and then end by themselves; a `null` ends the source's command at `start`.
+public struct ScheduleSlot: Sendable, Hashable {
+    /// When the slot begins (wall clock).
+    public var start: Date
+    /// How long its modes run.
+    public var duration: Duration
+    /// Its modes, without ends of their own.
+    public var changes: [ModeChange]
+
+    public init(start: Date, duration: Duration, changes: [ModeChange]) {
+        self.start = start
+        self.duration = duration
+        self.changes = changes
+    }
+
+    /// When the slot ends.
+    public var end: Date { start.addingTimeInterval(duration.seconds) }
+
+    /// The changes as they run when the slot begins: each ends with the slot.
+    public var changesEndingWithSlot: [ModeChange] {
+        changes.map { ModeChange(target: $0.target, mode: $0.mode, end: $0.mode == nil ? nil : .until(end)) }
+    }
+}

@@ -1,0 +1,330 @@
+public import Control
+public import Foundation
+public import Gateway
+import SiteConfig
+
+/// Turns a control request's bytes into a `ControlRequest`, checking everything first:
+/// targets, modes, parameter types and ranges, dates, durations and the schedule. It reports
+/// every problem it finds, not only the first, and a request with any problem is refused
+/// whole, so a bad response never changes half of the active modes.
+///
+/// Strict inside `activateControlModes` and schedule slots (an unknown field is a problem, so
+/// a misspelt parameter is not silently ignored); lenient at the top level, where a cloud may
+/// send fields meant for others.
+public struct ControlRequestDecoder: Sendable {
+    /// The largest body taken, in bytes (64 KiB: a week of 15-minute slots for a few targets).
+    public static let defaultMaximumBodySize = 64 * 1024
+    /// The most slots a schedule may hold (a week of 15-minute slots).
+    public static let maximumScheduleSlots = 7 * 96
+    /// The longest `duration` (of a mode or a slot): seven days.
+    public static let maximumDuration: Duration = .seconds(7 * 24 * 3600)
+
+    /// The targets requests may name, with the kind of modes each takes.
+    public var targets: [Target: Control.DeviceKind]
+    /// Devices that exist but take no modes (meters), for a clearer message.
+    public var uncontrollable: Set<String>
+    /// The targets this source may control; `nil` for all.
+    public var allowedTargets: Set<Target>?
+    /// The largest body taken, in bytes.
+    public var maximumBodySize: Int
+
+    public init(
+        targets: [Target: Control.DeviceKind], uncontrollable: Set<String> = [], allowedTargets: Set<Target>? = nil,
+        maximumBodySize: Int = ControlRequestDecoder.defaultMaximumBodySize
+    ) {
+        self.targets = targets
+        self.uncontrollable = uncontrollable
+        self.allowedTargets = allowedTargets
+        self.maximumBodySize = maximumBodySize
+    }
+
+    /// The targets of a site as a snapshot shows it: `ess` with any battery, `evcs` with any
+    /// chargepoint, and every battery and chargepoint by id (online or not).
+    public init(
+        snapshot: GatewaySnapshot, allowedTargets: Set<Target>? = nil,
+        maximumBodySize: Int = ControlRequestDecoder.defaultMaximumBodySize
+    ) {
+        var targets: [Target: Control.DeviceKind] = [:]
+        var uncontrollable: Set<String> = []
+        for device in snapshot.devices {
+            switch device.kind {
+            case .battery:
+                targets[.essCluster] = .battery
+                targets[.device(DeviceID(device.id))] = .battery
+            case .chargepoint:
+                targets[.chargepointCluster] = .chargepoint
+                targets[.device(DeviceID(device.id))] = .chargepoint
+            case .meter:
+                uncontrollable.insert(device.id)
+            }
+        }
+        self.init(
+            targets: targets, uncontrollable: uncontrollable, allowedTargets: allowedTargets,
+            maximumBodySize: maximumBodySize)
+    }
+
+    /// The request in `body`, checked against the targets and the wall-clock time `now`
+    /// (an `until` must lie after it). An empty body is an empty request.
+    public func decode(_ body: some Collection<UInt8>, now: Date) -> Result<ControlRequest, ControlRequestError> {
+        guard body.count <= maximumBodySize else { return .failure(.tooLarge(limit: maximumBodySize)) }
+        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .success(ControlRequest()) }
+        let document: JSONValue
+        do {
+            document = try JSONDecoder().decode(JSONValue.self, from: Data(body))
+        } catch {
+            return .failure(.invalidJSON(Self.describe(error)))
+        }
+        guard case .object(let fields) = document else {
+            return .failure(.invalidJSON("expected an object at the top level, got \(document.typeName)"))
+        }
+        var checker = Checker(decoder: self, now: now)
+        let request = checker.request(fields)
+        return checker.problems.isEmpty ? .success(request) : .failure(.invalid(checker.problems))
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .dataCorrupted(let context): return context.underlyingError.map { "\($0)" } ?? context.debugDescription
+        default: return "\(error)"
+        }
+    }
+}
+
+/// Walks one document, collecting problems instead of stopping at the first.
+private struct Checker {
+    let decoder: ControlRequestDecoder
+    let now: Date
+    var problems: [ControlProblem] = []
+
+    init(decoder: ControlRequestDecoder, now: Date) {
+        self.decoder = decoder
+        self.now = now
+    }
+
+    mutating func request(_ fields: [String: JSONValue]) -> ControlRequest {
+        let defaultEnd = end(in: fields, at: "", allowed: true)
+        var changes: [ModeChange] = []
+        if let modes = fields["activateControlModes"], modes != .null {
+            changes = self.changes(modes, at: "activateControlModes", defaultEnd: defaultEnd, endsAllowed: true)
+        }
+        var schedule: [ScheduleSlot]?
+        if let slots = fields["schedule"], slots != .null {
+            schedule = self.schedule(slots)
+        }
+        return ControlRequest(changes: changes, schedule: schedule)
+    }
+
+    private mutating func changes(
+        _ value: JSONValue, at path: String, defaultEnd: RequestedEnd?, endsAllowed: Bool
+    ) -> [ModeChange] {
+        guard case .object(let entries) = value else {
+            problem(path, "expected an object of targets, got \(value.typeName)")
+            return []
+        }
+        var changes: [ModeChange] = []
+        for key in entries.keys.sorted() {
+            let entryPath = "\(path).\(key)"
+            guard let (target, kind) = target(key, at: entryPath) else { continue }
+            switch entries[key]! {
+            case .null:
+                changes.append(ModeChange(target: target, mode: nil))
+            case .object(let fields):
+                if let change = change(fields, target: target, kind: kind, at: entryPath, endsAllowed: endsAllowed) {
+                    changes.append(change.end == nil ? ModeChange(target: target, mode: change.mode, end: defaultEnd) : change)
+                }
+            case let other:
+                problem(entryPath, target: key, "expected a mode object or null, got \(other.typeName)")
+            }
+        }
+        return changes
+    }
+
+    private mutating func target(_ key: String, at path: String) -> (Target, Control.DeviceKind)? {
+        let target = Target(apiKey: key)
+        guard let kind = decoder.targets[target] else {
+            if decoder.uncontrollable.contains(key) {
+                problem(path, target: key, "device '\(key)' is a meter and takes no modes")
+            } else {
+                let known = decoder.targets.keys.sorted().map(\.apiKey).joined(separator: ", ")
+                problem(path, target: key, "unknown target '\(key)' (known: \(known.isEmpty ? "none" : known))")
+            }
+            return nil
+        }
+        if let allowed = decoder.allowedTargets, !allowed.contains(target) {
+            problem(path, target: key, "target '\(key)' is not open to this source")
+            return nil
+        }
+        return (target, kind)
+    }
+
+    private mutating func change(
+        _ fields: [String: JSONValue], target: Target, kind: Control.DeviceKind, at path: String, endsAllowed: Bool
+    ) -> ModeChange? {
+        let key = target.apiKey
+        guard let nameValue = fields["mode"] else {
+            problem(path, target: key, "missing field 'mode'")
+            return nil
+        }
+        guard case .string(let name) = nameValue else {
+            problem("\(path).mode", target: key, "expected a mode name, got \(nameValue.typeName)")
+            return nil
+        }
+        guard let modeKind = Self.modeKind(named: name, for: kind) else {
+            let names = (kind == .battery ? ModeKind.allEss : ModeKind.allChargepoint).map(\.name).joined(separator: ", ")
+            problem("\(path).mode", target: key, "unknown mode '\(name)' for \(kind.rawValue) target '\(key)' (modes: \(names))")
+            return nil
+        }
+        var known: Set<String> = ["mode", "until", "duration"]
+        var parameter: Double?
+        var parameterOK = true
+        if let spec = modeKind.parameter {
+            known.insert(spec.name)
+            switch fields[spec.name] {
+            case nil, .null?:
+                problem(path, target: key, "mode \(name) needs '\(spec.name)' (\(spec.unit.rawValue), \(Self.range(spec)))")
+                parameterOK = false
+            case .number(let value)?:
+                if spec.range.contains(value) {
+                    parameter = value
+                } else {
+                    problem("\(path).\(spec.name)", target: key, "\(Self.number(value)) is outside \(Self.range(spec)) \(spec.unit.rawValue)")
+                    parameterOK = false
+                }
+            case let other?:
+                problem("\(path).\(spec.name)", target: key, "expected a number (\(spec.unit.rawValue)), got \(other.typeName)")
+                parameterOK = false
+            }
+        }
+        for field in fields.keys.sorted() where !known.contains(field) {
+            problem("\(path).\(field)", target: key, "unknown field '\(field)' for mode \(name)")
+        }
+        let end = self.end(in: fields, at: path, allowed: endsAllowed, target: key)
+        guard parameterOK else { return nil }
+        let mode: Mode
+        do throws(CommandRejection) {
+            switch modeKind {
+            case .ess(let ess): mode = .ess(try EssMode(kind: ess, parameter: parameter))
+            case .chargepoint(let chargepoint): mode = .chargepoint(try ChargepointMode(kind: chargepoint, parameter: parameter))
+            }
+        } catch {
+            problem(path, target: key, error.description)
+            return nil
+        }
+        return ModeChange(target: target, mode: mode, end: end)
+    }
+
+    /// `until` or `duration` in `fields`, if any (never both).
+    private mutating func end(
+        in fields: [String: JSONValue], at path: String, allowed: Bool, target: String? = nil
+    ) -> RequestedEnd? {
+        let prefix = path.isEmpty ? "" : "\(path)."
+        let until = fields["until"].flatMap { $0 == .null ? nil : $0 }
+        let duration = fields["duration"].flatMap { $0 == .null ? nil : $0 }
+        if !allowed, until != nil || duration != nil {
+            problem(path, target: target, "a mode in a schedule slot ends with its slot: drop 'until' and 'duration'")
+            return nil
+        }
+        if until != nil, duration != nil {
+            problem(path, target: target, "give 'until' or 'duration', not both")
+            return nil
+        }
+        if let until {
+            guard let date = date(until, at: "\(prefix)until", target: target) else { return nil }
+            guard date > now else {
+                problem("\(prefix)until", target: target, "\(Self.iso(date)) is not in the future (now \(Self.iso(now)))")
+                return nil
+            }
+            return .until(date)
+        }
+        if let duration {
+            return self.duration(duration, at: "\(prefix)duration", target: target).map(RequestedEnd.duration)
+        }
+        return nil
+    }
+
+    private mutating func schedule(_ value: JSONValue) -> [ScheduleSlot]? {
+        guard case .array(let entries) = value else {
+            problem("schedule", "expected a list of slots, got \(value.typeName)")
+            return nil
+        }
+        guard entries.count <= ControlRequestDecoder.maximumScheduleSlots else {
+            problem("schedule", "\(entries.count) slots; at most \(ControlRequestDecoder.maximumScheduleSlots) are taken")
+            return nil
+        }
+        var slots: [ScheduleSlot] = []
+        for (index, entry) in entries.enumerated() {
+            let path = "schedule[\(index)]"
+            guard case .object(let fields) = entry else {
+                problem(path, "expected a slot object, got \(entry.typeName)")
+                continue
+            }
+            for field in fields.keys.sorted() where !["start", "duration", "activateControlModes"].contains(field) {
+                problem("\(path).\(field)", "unknown field '\(field)' in a schedule slot")
+            }
+            let start = fields["start"].map { date($0, at: "\(path).start") } ?? missing(path, "start")
+            let duration = fields["duration"].map { self.duration($0, at: "\(path).duration") } ?? missing(path, "duration")
+            guard let modes = fields["activateControlModes"] else {
+                problem(path, "missing field 'activateControlModes'")
+                continue
+            }
+            let changes = self.changes(modes, at: "\(path).activateControlModes", defaultEnd: nil, endsAllowed: false)
+            if let start, let duration {
+                slots.append(ScheduleSlot(start: start, duration: duration, changes: changes))
+            }
+        }
+        // Slots already over are dropped: a cloud may resend a whole day's plan.
+        return slots.filter { $0.end > now }.sorted { $0.start < $1.start }
+    }
+
+    private mutating func missing<T>(_ path: String, _ field: String) -> T? {
+        problem(path, "missing field '\(field)'")
+        return nil
+    }
+
+    private mutating func date(_ value: JSONValue, at path: String, target: String? = nil) -> Date? {
+        guard case .string(let text) = value else {
+            problem(path, target: target, "expected an ISO 8601 date-time string, got \(value.typeName)")
+            return nil
+        }
+        guard let date = JSONCoding.parseDate(text) else {
+            problem(path, target: target, "'\(text)' is not an ISO 8601 date-time with a zone, e.g. 2026-05-01T12:00:00Z")
+            return nil
+        }
+        return date
+    }
+
+    private mutating func duration(_ value: JSONValue, at path: String, target: String? = nil) -> Duration? {
+        guard case .number(let seconds) = value else {
+            problem(path, target: target, "expected a number of seconds, got \(value.typeName)")
+            return nil
+        }
+        let limit = ControlRequestDecoder.maximumDuration
+        guard seconds > 0, seconds <= limit.seconds else {
+            problem(path, target: target, "\(seconds) s is outside (0, \(Int(limit.seconds))] s")
+            return nil
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    private mutating func problem(_ path: String, target: String? = nil, _ reason: String) {
+        problems.append(ControlProblem(path: path, target: target, reason: reason))
+    }
+
+    private static func modeKind(named name: String, for kind: Control.DeviceKind) -> ModeKind? {
+        switch kind {
+        case .battery: EssModeKind(name: name).map(ModeKind.ess)
+        case .chargepoint: ChargepointModeKind(name: name).map(ModeKind.chargepoint)
+        }
+    }
+
+    private static func range(_ spec: ModeParameter) -> String {
+        "\(number(spec.range.lowerBound))...\(number(spec.range.upperBound))"
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
+    private static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
+}

@@ -1,0 +1,207 @@
+public import Control
+public import Foundation
+public import Gateway
+public import Logging
+import Synchronization
+
+/// One HTTP command source (`cloud` or `local`): checks its requests, hands the commands to
+/// the sink, keeps its schedule and starts each slot on time, and remembers what it refused
+/// so the next document can report it. Requests and slots are applied one at a time, in order.
+public final class ControlSession: Sendable {
+    /// The source its commands come from.
+    public let source: SourceID
+    /// At most this many refusals are kept for the next report; older ones are dropped.
+    public static let rejectionMemory = 50
+
+    private let sink: any CommandSink
+    private let snapshot: @Sendable () -> GatewaySnapshot
+    private let wallClock: @Sendable () -> Date
+    private let allowedTargets: Set<Target>?
+    private let maximumBodySize: Int
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private struct State {
+        var schedule: [ScheduleSlot] = []
+        /// Refusals not yet reported, each with its number in the order they came.
+        var rejections: [(number: Int, rejection: RejectedControlMode)] = []
+        var nextNumber = 0
+
+        mutating func remember(_ new: [RejectedControlMode]) {
+            for rejection in new {
+                rejections.append((nextNumber, rejection))
+                nextNumber += 1
+            }
+            rejections.removeFirst(max(0, rejections.count - ControlSession.rejectionMemory))
+        }
+    }
+
+    public init(
+        source: SourceID, sink: any CommandSink, snapshot: @escaping @Sendable () -> GatewaySnapshot,
+        allowedTargets: Set<Target>? = nil, maximumBodySize: Int = ControlRequestDecoder.defaultMaximumBodySize,
+        logger: Logger, wallClock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.source = source
+        self.sink = sink
+        self.snapshot = snapshot
+        self.allowedTargets = allowedTargets
+        self.maximumBodySize = maximumBodySize
+        self.logger = logger
+        self.wallClock = wallClock
+    }
+
+    /// Now on both clocks.
+    public func now() -> TimeBase { TimeBase(wall: wallClock(), control: sink.now()) }
+
+    /// Checks `body` against the site as it is now and applies it whole, or refuses it whole
+    /// (and remembers why).
+    public func handle(body: some Collection<UInt8>) -> Result<ControlOutcome, ControlRequestError> {
+        let decoder = ControlRequestDecoder(
+            snapshot: snapshot(), allowedTargets: allowedTargets, maximumBodySize: maximumBodySize)
+        switch decoder.decode(body, now: wallClock()) {
+        case .success(let request):
+            return .success(apply(request))
+        case .failure(let error):
+            reject(error)
+            return .failure(error)
+        }
+    }
+
+    /// Remembers a refused request for the next report.
+    public func reject(_ error: ControlRequestError) {
+        let at = wallClock()
+        logger.warning(
+            "control request refused", metadata: ["source": "\(source)", "reason": "\(error)"])
+        remember(error.problems.map { RejectedControlMode($0, at: at) })
+    }
+
+    /// Applies a checked request: its changes now, and its schedule in place of the old one.
+    @discardableResult
+    public func apply(_ request: ControlRequest) -> ControlOutcome {
+        state.withLock { state in
+            var outcome = apply(request.changes, at: now())
+            if let schedule = request.schedule {
+                state.schedule = schedule
+                outcome.scheduledSlots = schedule.count
+                logger.info("schedule replaced", metadata: ["source": "\(source)", "slots": "\(schedule.count)"])
+                outcome.merge(runDueSlots(in: &state))
+            } else {
+                outcome.scheduledSlots = state.schedule.count
+            }
+            state.remember(outcome.rejected)
+            return outcome
+        }
+    }
+
+    /// Starts every slot whose time has come (and drops those already over).
+    @discardableResult
+    public func runDueSlots() -> ControlOutcome {
+        state.withLock { state in
+            let outcome = runDueSlots(in: &state)
+            state.remember(outcome.rejected)
+            return outcome
+        }
+    }
+
+    /// The slots not yet started, by start.
+    public var schedule: [ScheduleSlot] { state.withLock { $0.schedule } }
+
+    /// When the next slot starts.
+    public var nextSlotStart: Date? { state.withLock { $0.schedule.first?.start } }
+
+    /// The refusals not yet reported, oldest first.
+    public var pendingRejections: [RejectedControlMode] { pendingReport.rejections }
+
+    /// The refusals not yet reported, to hand to `removeReported(_:)` once delivered.
+    public var pendingReport: RejectionReport {
+        state.withLock { state in
+            RejectionReport(rejections: state.rejections.map(\.rejection), through: state.nextNumber)
+        }
+    }
+
+    /// Forgets the refusals a delivered report carried; later ones stay for the next report.
+    public func removeReported(_ report: RejectionReport) {
+        state.withLock { $0.rejections.removeAll { $0.number < report.through } }
+    }
+
+    private func remember(_ rejections: [RejectedControlMode]) {
+        state.withLock { $0.remember(rejections) }
+    }
+
+    private func runDueSlots(in state: inout State) -> ControlOutcome {
+        var outcome = ControlOutcome()
+        let time = now()
+        while let slot = state.schedule.first, slot.start <= time.wall {
+            state.schedule.removeFirst()
+            guard slot.end > time.wall else { continue }
+            logger.info("schedule slot started", metadata: ["source": "\(source)", "start": "\(slot.start)"])
+            outcome.merge(apply(slot.changesEndingWithSlot, at: time))
+        }
+        return outcome
+    }
+
+    private func apply(_ changes: [ModeChange], at time: TimeBase) -> ControlOutcome {
+        var outcome = ControlOutcome()
+        for change in changes {
+            guard let command = change.command(from: source, at: time) else {
+                sink.release(source, target: change.target)
+                outcome.released.append(change.target.apiKey)
+                continue
+            }
+            switch sink.submit(command) {
+            case .success(let receipt):
+                outcome.accepted.append(ActiveControlMode(command, receipt: receipt, at: time))
+            case .failure(let rejection):
+                logger.warning(
+                    "command refused by the control core",
+                    metadata: ["source": "\(source)", "command": "\(command)", "reason": "\(rejection)"])
+                outcome.rejected.append(
+                    RejectedControlMode(at: time.wall, target: change.target.apiKey, path: "", reason: rejection.description))
+            }
+        }
+        return outcome
+    }
+}
+
+/// The refusals one document reports.
+public struct RejectionReport: Sendable, Hashable {
+    /// Oldest first.
+    public var rejections: [RejectedControlMode]
+    /// Marks the end of the report: refusals remembered later are not part of it.
+    var through: Int
+}
+
+/// What applying a request did.
+public struct ControlOutcome: Codable, Sendable, Hashable {
+    /// The commands the control core took, with when they end unless repeated.
+    public var accepted: [ActiveControlMode] = []
+    /// The targets whose command from this source ended.
+    public var released: [String] = []
+    /// What the control core refused.
+    public var rejected: [RejectedControlMode] = []
+    /// Slots waiting in the schedule.
+    public var scheduledSlots = 0
+
+    public init() {}
+
+    mutating func merge(_ other: ControlOutcome) {
+        accepted += other.accepted
+        released += other.released
+        rejected += other.rejected
+    }
+}
+
+extension ActiveControlMode {
+    /// The entry for a command the control core just accepted.
+    init(_ command: Command, receipt: CommandReceipt, at time: TimeBase) {
+        var parameters: [String: Double] = [:]
+        if let spec = command.mode.kind.parameter, let value = command.mode.parameterValue {
+            parameters[spec.name] = value
+        }
+        let left = time.control.duration(to: receipt.expiresAt)
+        self.init(
+            target: command.target.apiKey, mode: command.mode.kind.name, parameters: parameters,
+            source: command.source.rawValue, until: time.date(at: receipt.expiresAt),
+            secondsLeft: Int(left.seconds.rounded(.up)))
+    }
+}

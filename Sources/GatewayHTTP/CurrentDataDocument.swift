@@ -1,0 +1,68 @@
+public import Foundation
+
+/// The site's data as a cloud EMS receives it by push and `GET /api/current-data` returns it:
+/// clever-PV's legacy fields, OpenEMS channel addresses in `currentData`, and the control
+/// modes available, active and rejected. Signs follow OpenEMS (DESIGN.md §2).
+public struct CurrentDataDocument: Codable, Sendable, Hashable {
+    /// The site's name (OpenEMS `edgeId`).
+    public var site: String
+    /// When the data was taken.
+    public var timestamp: Date
+    /// Grid power, W (+ import, − export): `_sum/GridActivePower`.
+    public var watt: Double?
+    /// PV production, W: `_sum/ProductionActivePower`. `nil` until busbar has a production meter.
+    public var producingWatt: Double?
+    /// Cluster SoC, % (capacity-weighted): `_sum/EssSoc`.
+    public var soc: Double?
+    /// Battery power, W (+ discharge, − charge): `_sum/EssDischargePower`.
+    public var chargingPower: Double?
+    /// clever-PV's storage state: 0 idle, 1 charging, 2 disabled (no online battery), 3 discharging.
+    public var powerStorageState: Int
+    /// Values by OpenEMS channel address (`_sum/EssSoc`, `bat1/ActivePower`); `null` when unknown.
+    public var currentData: [String: Double?]
+    /// Per target key (`ess`, `evcs`, device ids): the modes it offers this source now.
+    public var availableControlModes: [String: [ModeOffer]]
+    /// Per target key: the command in force with the highest precedence.
+    public var activeControlModes: [String: ActiveControlMode]
+    /// What earlier requests asked that changed nothing, and why.
+    public var rejectedControlModes: [RejectedControlMode]
+
+    public init(
+        site: String, timestamp: Date, watt: Double?, producingWatt: Double?, soc: Double?, chargingPower: Double?,
+        powerStorageState: Int, currentData: [String: Double?], availableControlModes: [String: [ModeOffer]],
+        activeControlModes: [String: ActiveControlMode], rejectedControlModes: [RejectedControlMode]
+    ) {
+        self.site = site
+        self.timestamp = timestamp
+        self.watt = watt
+        self.producingWatt = producingWatt
+        self.soc = soc
+        self.chargingPower = chargingPower
+        self.powerStorageState = powerStorageState
+        self.currentData = currentData
+        self.availableControlModes = availableControlModes
+        self.activeControlModes = activeControlModes
+        self.rejectedControlModes = rejectedControlModes
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case site, timestamp, watt, producingWatt, soc, chargingPower, powerStorageState, currentData
+        case availableControlModes, activeControlModes, rejectedControlModes
+    }
+
+    /// Unknown values are written as `null`, not left out: a receiver sees the field exists.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(site, forKey: .site)
+        try container.encode(timestamp, forKey: .timestamp)
+        try container.encode(watt, forKey: .watt)
+        try container.encode(producingWatt, forKey: .producingWatt)
+        try container.encode(soc, forKey: .soc)
+        try container.encode(chargingPower, forKey: .chargingPower)
+        try container.encode(powerStorageState, forKey: .powerStorageState)
+        try container.encode(currentData, forKey: .currentData)
+        try container.encode(availableControlModes, forKey: .availableControlModes)
+        try container.encode(activeControlModes, forKey: .activeControlModes)
+        try container.encode(rejectedControlModes, forKey: .rejectedControlModes)
+    }
+}

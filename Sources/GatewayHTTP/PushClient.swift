@@ -1,0 +1,159 @@
+public import AsyncHTTPClient
+import Control
+public import Foundation
+public import Gateway
+public import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Pushes the site's data to a cloud EMS and applies the control modes its responses carry,
+/// as source `cloud` (the clever-PV proposal: the response to the push is the command).
+///
+/// Every `interval` it POSTs a `CurrentDataDocument` as JSON, never more often than the
+/// receiver's rate limit allows. Any 2xx counts as delivered, and the response's
+/// `activateControlModes` and `schedule` are applied whole or refused whole; refusals are
+/// reported in the next push's `rejectedControlModes`. An HTTP error or a timeout changes no
+/// mode: the control core's watchdog for `cloud` ends modes the cloud stops repeating.
+public final class PushClient: Sendable {
+    /// The settings.
+    public let configuration: PushConfiguration
+    /// The cloud's command source: its schedule and pending refusals.
+    public let session: ControlSession
+
+    private let snapshot: @Sendable () -> GatewaySnapshot
+    private let httpClient: HTTPClient
+    private let logger: Logger
+    private let limiter: Mutex<RateLimiter>
+    private let stopping = Atomic<Bool>(false)
+    private let progress = Mutex(PushStatus())
+
+    /// How often the loop looks at the schedule and for a stop: slots start within this.
+    static let tick: Duration = .milliseconds(250)
+
+    /// A client for `configuration`, reading `snapshot` and commanding `sink`. The HTTP client
+    /// defaults to AsyncHTTPClient's shared one; `wallClock` is for tests.
+    public init(
+        configuration: PushConfiguration, snapshot: @escaping @Sendable () -> GatewaySnapshot, sink: any CommandSink,
+        logger: Logger, httpClient: HTTPClient = .shared, wallClock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.configuration = configuration
+        self.snapshot = snapshot
+        self.httpClient = httpClient
+        self.logger = logger
+        self.limiter = Mutex(configuration.rateLimit)
+        self.session = ControlSession(
+            source: PushConfiguration.source, sink: sink, snapshot: snapshot,
+            allowedTargets: configuration.allowedTargets, maximumBodySize: configuration.maximumResponseSize,
+            logger: logger, wallClock: wallClock)
+    }
+
+    /// How the pushes went so far.
+    public var status: PushStatus { progress.withLock { $0 } }
+
+    /// Pushes every `interval` and starts schedule slots on time, until `stop()` or
+    /// cancellation. A push under way when `stop()` comes is finished first.
+    public func run() async {
+        logger.info("push client started", metadata: ["push.url": "\(redactedURL)", "push.interval": "\(configuration.interval)"])
+        let clock = ContinuousClock()
+        var next = clock.now
+        while !stopping.load(ordering: .acquiring), !Task.isCancelled {
+            session.runDueSlots()
+            if clock.now >= next {
+                next = clock.now + configuration.interval
+                await push()
+            }
+            let wait = min(Self.tick, max(.zero, next - clock.now))
+            try? await Task.sleep(for: wait)
+        }
+        logger.info("push client stopped", metadata: ["push.url": "\(redactedURL)"])
+    }
+
+    /// Ends `run()` after the push under way, if any.
+    public func stop() {
+        stopping.store(true, ordering: .releasing)
+    }
+
+    /// Pushes once now (after waiting for the rate limit) and applies the response.
+    @discardableResult
+    public func push() async -> PushResult {
+        guard await admit() else { return .failed("stopped while waiting for the rate limit") }
+        let time = session.now()
+        let report = session.pendingReport
+        let document = CurrentDataDocument(
+            snapshot: snapshot(), at: time,
+            for: DocumentAudience(priority: configuration.priority, allowedTargets: configuration.allowedTargets),
+            rejected: report.rejections)
+        progress.withLock {
+            $0.attempts += 1
+            $0.lastAttempt = time.wall
+        }
+        let result = await send(document)
+        switch result {
+        case .delivered(let status, let outcome):
+            session.removeReported(report)
+            progress.withLock {
+                $0.delivered += 1
+                $0.consecutiveFailures = 0
+                $0.lastDelivered = time.wall
+            }
+            logger.debug("push delivered", metadata: ["http.status": "\(status)", "outcome": "\(outcome)"])
+        case .refused(let status):
+            failed("HTTP status \(status)")
+        case .failed(let reason):
+            failed(reason)
+        }
+        return result
+    }
+
+    private func send(_ document: CurrentDataDocument) async -> PushResult {
+        var request = HTTPClientRequest(url: configuration.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "busbar")
+        do {
+            let body = try JSONCoding.encoder().encode(document)
+            request.body = .bytes(ByteBuffer(bytes: body))
+            let response = try await httpClient.execute(request, timeout: TimeAmount(configuration.timeout), logger: logger)
+            let status = Int(response.status.code)
+            let bytes: ByteBuffer
+            do {
+                bytes = try await response.body.collect(upTo: configuration.maximumResponseSize)
+            } catch is NIOTooManyBytesError {
+                guard (200..<300).contains(status) else { return .refused(status: status) }
+                let error = ControlRequestError.tooLarge(limit: configuration.maximumResponseSize)
+                session.reject(error)
+                return .delivered(status: status, outcome: .failure(error))
+            }
+            guard (200..<300).contains(status) else { return .refused(status: status) }
+            return .delivered(status: status, outcome: session.handle(body: bytes.readableBytesView))
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+
+    /// Waits until the rate limit takes one more request; `false` when stopped or cancelled
+    /// meanwhile.
+    private func admit() async -> Bool {
+        while true {
+            let wait = limiter.withLock { $0.admit(at: .now) }
+            guard let wait else { return true }
+            guard !stopping.load(ordering: .acquiring) else { return false }
+            do { try await Task.sleep(for: min(wait, Self.tick)) } catch { return false }
+        }
+    }
+
+    private func failed(_ reason: String) {
+        progress.withLock {
+            $0.consecutiveFailures += 1
+            $0.lastError = reason
+        }
+        logger.warning("push failed", metadata: ["push.url": "\(redactedURL)", "reason": "\(reason)"])
+    }
+
+    /// The URL without its query and path, which may carry the API key.
+    private var redactedURL: String {
+        guard let url = URL(string: configuration.url), let host = url.host else { return "(invalid URL)" }
+        return "\(url.scheme ?? "http")://\(host)\(url.port.map { ":\($0)" } ?? "")/…"
+    }
+}

@@ -1,0 +1,200 @@
+import Control
+import Foundation
+import GatewayHTTP
+import Hummingbird
+import Logging
+import Testing
+
+@Suite("Push client against a fake cloud EMS", .timeLimit(.minutes(1)))
+struct PushClientTests {
+    let site = SiteDouble()
+
+    func makeClient(_ url: String, interval: Duration = .seconds(15), timeout: Duration = .seconds(5), rateLimit: RateLimiter = .cleverPV)
+        -> PushClient
+    {
+        let site = self.site
+        return PushClient(
+            configuration: PushConfiguration(url: url, interval: interval, timeout: timeout, rateLimit: rateLimit),
+            snapshot: { site.snapshot() }, sink: site, logger: Logger(label: "test"), wallClock: { site.clock.wall })
+    }
+
+    @Test func pushesTheCurrentDataAsJSON() async throws {
+        let cloud = FakeCloud()
+        let result = try await cloud.serve { url in await makeClient(url).push() }
+        #expect(result == .delivered(status: 202, outcome: .success(ControlOutcome())))
+        let push = try #require(await cloud.pushes.first)
+        #expect(push.contentType == "application/json")
+        #expect(push.path == "/api/push/device-key-123")
+        #expect(push.json["watt"] as? Double == 1200)
+        #expect(push.json["powerStorageState"] as? Int == 1)
+        #expect((push.json["currentData"] as? [String: Any])?["_sum/EssSoc"] as? Double == 55)
+        #expect((push.json["availableControlModes"] as? [String: Any])?["ess"] != nil)
+    }
+
+    @Test func theResponseActivatesAndDeactivatesModesAsTheCloud() async throws {
+        let cloud = FakeCloud([
+            .init(body: #"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#),
+            .init(body: #"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": 1000}}}"#),
+            .init(body: #"{"activateControlModes": {"ess": null}}"#),
+        ])
+        try await cloud.serve { url in
+            let client = makeClient(url)
+            await client.push()
+            #expect(site.held().map(\.mode) == [.ess(.noDischarge)])
+            await client.push()
+            #expect(site.held().map(\.mode) == [.ess(.limitCharge(maxChargePower: 1000))])
+            await client.push()
+            #expect(site.held().isEmpty)
+        }
+        #expect(site.submitted.map(\.source) == ["cloud", "cloud"])
+        #expect(site.calls.last == .release("cloud", .essCluster))
+        // The second push reports the mode the first one activated.
+        let pushes = await cloud.pushes
+        let active = (pushes[1].json["activeControlModes"] as? [String: [String: Any]])?["ess"]
+        #expect(active?["mode"] as? String == "NO_DISCHARGE")
+        #expect(active?["source"] as? String == "cloud")
+    }
+
+    @Test func anEmptyResponseChangesNothing() async throws {
+        let cloud = FakeCloud([
+            .init(body: #"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#), .init(body: ""),
+            .init(body: "{}"),
+        ])
+        try await cloud.serve { url in
+            let client = makeClient(url)
+            await client.push()
+            site.clearCalls()
+            await client.push()
+            await client.push()
+        }
+        #expect(site.calls.isEmpty)
+        #expect(site.held().map(\.mode) == [.ess(.noDischarge)])
+    }
+
+    @Test func garbageChangesNothingAndIsReportedInTheNextPush() async throws {
+        let cloud = FakeCloud([
+            .init(body: #"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#),
+            .init(body: "this is not JSON"),
+            .init(body: #"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": -1}, "bat9": {"mode": "NO_CHARGE"}}}"#),
+            .init(body: #"{"activateControlModes": {"ess": {"mode": "HYPERDRIVE"}}}"#),
+            .init(body: #"{"activateControlModes": {"ess": "NO_DISCHARGE"}}"#),
+            .init(body: "{}" + String(repeating: " ", count: 70_000)),
+        ])
+        try await cloud.serve { url in
+            let client = makeClient(url)
+            await client.push()
+            site.clearCalls()
+            for _ in 0..<6 { await client.push() }
+        }
+        #expect(site.calls.isEmpty)
+        #expect(site.held().map(\.mode) == [.ess(.noDischarge)])
+        let pushes = await cloud.pushes
+        let reported = pushes.map { ($0.json["rejectedControlModes"] as? [[String: Any]]) ?? [] }
+        #expect(reported.map(\.count) == [0, 0, 1, 2, 1, 1, 1])
+        #expect((reported[2].first?["reason"] as? String)?.hasPrefix("invalid JSON") == true)
+        #expect(reported[3].map { $0["target"] as? String } == ["bat9", "ess"])
+        #expect((reported[4].first?["reason"] as? String)?.contains("HYPERDRIVE") == true)
+        #expect((reported[6].first?["reason"] as? String) == "body larger than 65536 bytes")
+    }
+
+    @Test func anHTTPErrorOrATimeoutEndsNoModeAndKeepsTheReports() async throws {
+        let cloud = FakeCloud([
+            .init(body: #"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#),
+            .init(body: "garbage"),
+            .init(status: .internalServerError, body: #"{"activateControlModes": {"ess": null}}"#),
+            .init(body: #"{"activateControlModes": {"ess": null}}"#, delay: .seconds(2)),
+        ])
+        let results = try await cloud.serve { url in
+            let client = makeClient(url, timeout: .milliseconds(500))
+            var results: [PushResult] = []
+            for _ in 0..<4 { results.append(await client.push()) }
+            #expect(client.status.consecutiveFailures == 2)
+            #expect(client.status.delivered == 2)
+            return results
+        }
+        #expect(results[2] == .refused(status: 500))
+        guard case .failed = results[3] else {
+            Issue.record("a slow answer did not time out: \(results[3])")
+            return
+        }
+        #expect(site.held().map(\.mode) == [.ess(.noDischarge)])
+        let pushes = await cloud.pushes
+        // The garbage is reported by every push until one is delivered.
+        #expect(pushes.map { ($0.json["rejectedControlModes"] as? [Any])?.count } == [0, 0, 1, 1])
+    }
+
+    @Test func aScheduleFromTheResponseStartsItsSlotsOnTime() async throws {
+        let cloud = FakeCloud([
+            .init(
+                body: #"""
+                    {"schedule": [{"start": "2026-05-01T12:15:00Z", "duration": 900,
+                                   "activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": 2000}}}]}
+                    """#)
+        ])
+        try await cloud.serve { url in
+            let client = makeClient(url, interval: .seconds(3600))
+            let running = Task { await client.run() }
+            _ = await cloud.waitForPushes(1)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(site.submitted.isEmpty)
+            #expect(client.session.schedule.count == 1)
+            site.clock.advance(by: .seconds(900))
+            try await waitUntil { !site.submitted.isEmpty }
+            client.stop()
+            await running.value
+        }
+        #expect(site.submitted == [
+            Command(
+                source: "cloud", target: .essCluster, mode: .ess(.limitCharge(maxChargePower: 2000)),
+                issuedAt: ManualClock.instant(900), end: .at(ManualClock.instant(1800)))
+        ])
+    }
+
+    @Test func theRateLimitIsNeverExceeded() async throws {
+        let cloud = FakeCloud()
+        let window: Duration = .seconds(1)
+        try await cloud.serve { url in
+            let client = makeClient(url, interval: .milliseconds(20), rateLimit: RateLimiter(requests: 4, per: window))
+            let running = Task { await client.run() }
+            try await Task.sleep(for: .milliseconds(2600))
+            client.stop()
+            await running.value
+        }
+        let arrivals = await cloud.pushes.map(\.at)
+        #expect(arrivals.count >= 9)
+        #expect(arrivals.count <= 12)
+        for index in arrivals.indices.dropLast(4) {
+            // The client spaces its sends; arrivals at the server jitter a little with the load
+            // of tests running in parallel on two cores.
+            #expect(arrivals[index + 4] - arrivals[index] >= window - .milliseconds(150))
+        }
+    }
+
+    @Test func runPushesEveryIntervalAndStopsGracefully() async throws {
+        let cloud = FakeCloud()
+        try await cloud.serve { url in
+            let client = makeClient(url, interval: .milliseconds(300))
+            let running = Task { await client.run() }
+            let pushes = await cloud.waitForPushes(5)
+            client.stop()
+            await running.value
+            #expect(pushes.count == 5)
+            // On average not faster than the interval, from the second push on: the first one
+            // also opens the connection, so it arrives late, and single arrivals jitter under load.
+            let second = try #require(pushes.dropFirst().first), last = try #require(pushes.last)
+            #expect((last.at - second.at) / (pushes.count - 2) >= .milliseconds(280))
+        }
+    }
+}
+
+/// Polls `condition` every 20 ms for up to five seconds.
+func waitUntil(_ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("condition not met within five seconds")
+            return
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+
+/// A cloud EMS for tests: a real HTTP server on loopback that records every push and answers
+/// with scripted responses, then with `fallback`.
+actor FakeCloud {
+    struct Reply: Sendable {
+        var status: HTTPResponse.Status = .accepted
+        var body: String = ""
+        /// How long to wait before answering (to provoke a timeout).
+        var delay: Duration = .zero
+    }
+
+    struct Push: Sendable {
+        var body: Data
+        var contentType: String?
+        var path: String
+        var at: ContinuousClock.Instant
+
+        /// The body as the JSON object it should be.
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
+        }
+    }
+
+    private var script: [Reply]
+    private let fallback: Reply
+    private(set) var pushes: [Push] = []
+
+    init(_ script: [Reply] = [], fallback: Reply = Reply()) {
+        self.script = script
+        self.fallback = fallback
+    }
+
+    func record(_ push: Push) -> Reply {
+        pushes.append(push)
+        return script.isEmpty ? fallback : script.removeFirst()
+    }
+
+    /// Waits until `count` pushes arrived (or five seconds passed) and returns them.
+    func waitForPushes(_ count: Int) async -> [Push] {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while pushes.count < count, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return pushes
+    }
+
+    /// Runs `body` with the server listening; `body` gets the push URL (with an API key in it).
+    nonisolated func serve<Value: Sendable>(_ body: @Sendable (_ url: String) async throws -> Value) async throws -> Value {
+        let router = Router()
+        router.post("/api/push/:key") { request, context in
+            let bytes = try await request.body.collect(upTo: 1 << 20)
+            let reply = await self.record(
+                Push(
+                    body: Data(bytes.readableBytesView), contentType: request.headers[.contentType],
+                    path: request.uri.path, at: .now))
+            if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
+            return Response(
+                status: reply.status, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        return try await app.test(.live) { client in
+            try await body("http://127.0.0.1:\(client.port ?? 0)/api/push/device-key-123")
+        }
+    }
+}
