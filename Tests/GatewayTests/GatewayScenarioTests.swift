@@ -163,7 +163,11 @@ struct GatewayScenarioTests {
         let sma = try #require(site.port(of: "ess2"))
         site.simulation.setSoc(40, of: "ess1")
         site.simulation.setSoc(80, of: "ess2")
-        #expect(eventually { abs((site.gateway.controller.snapshot.device("ess2")?.value(.soc) ?? 0) - 80) < 0.5 })
+        #expect(eventually {
+            let snapshot = site.gateway.controller.snapshot
+            return abs((snapshot.device("ess1")?.value(.soc) ?? 0) - 40) < 0.5
+                && abs((snapshot.device("ess2")?.value(.soc) ?? 0) - 80) < 0.5
+        })
         let results = try site.master([
             site.readOperation("ess1.soc"), site.readOperation("ess2.soc"), site.readOperation("site.ess.soc"),
             site.readOperation("direct", port: victron, unit: 100, address: 843, type: "uint16"),

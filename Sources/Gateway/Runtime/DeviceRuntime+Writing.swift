@@ -11,6 +11,8 @@ extension DeviceRuntime {
         /// Run the AUTO recipe first: a mode the device had is no longer wanted.
         var resetFirst: Bool
         var reason: String
+        /// Write every step again, even registers that already hold the value (a refresh).
+        var rewriteAll: Bool
     }
 
     /// The recipe writes due now, if any.
@@ -20,12 +22,12 @@ extension DeviceRuntime {
             if state.written != state.desired {
                 let dropped = !(state.written?.modes ?? []).isSubset(of: state.desired.modes)
                 let reset = state.desired.steps.isEmpty || dropped
-                return WriteWork(plan: state.desired, resetFirst: reset, reason: "order changed")
+                return WriteWork(plan: state.desired, resetFirst: reset, reason: "order changed", rewriteAll: reset)
             }
             if let refresh = map.control.refresh, !state.desired.steps.isEmpty,
                 let last = state.lastWrite, now - last >= refresh.interval
             {
-                return WriteWork(plan: state.desired, resetFirst: false, reason: "refresh")
+                return WriteWork(plan: state.desired, resetFirst: false, reason: "refresh", rewriteAll: true)
             }
             return nil
         }
@@ -51,7 +53,7 @@ extension DeviceRuntime {
             steps += recipe.steps.map { ($0, step.parameters) }
         }
         for (step, parameters) in steps {
-            try write(step, parameters: parameters, with: client)
+            try write(step, parameters: parameters, with: client, skipUnchanged: !work.rewriteAll)
         }
         state.withLock { state in
             state.written = work.plan
@@ -67,7 +69,7 @@ extension DeviceRuntime {
 
     @available(*, noasync)
     func beat(_ heartbeat: Heartbeat, with client: ModbusClient, at now: ContinuousClock.Instant) throws {
-        try write(heartbeat.step, parameters: [:], with: client)
+        try write(heartbeat.step, parameters: [:], with: client, skipUnchanged: false)
         state.withLock { $0.lastHeartbeat = now }
     }
 
@@ -75,7 +77,9 @@ extension DeviceRuntime {
     /// values, encodes it with the point's codec and writes it: FC5 for a coil, FC6 for one
     /// register, FC16 for more (a multi-register value is never split).
     @available(*, noasync)
-    private func write(_ step: WriteStep, parameters: [String: Double], with client: ModbusClient) throws {
+    private func write(
+        _ step: WriteStep, parameters: [String: Double], with client: ModbusClient, skipUnchanged: Bool
+    ) throws {
         guard let point = map.point(named: step.point) else { return }
         let unit = UInt8(clamping: point.unit(device: config.unit))
         let values = state.withLock { $0.values }
@@ -83,7 +87,10 @@ extension DeviceRuntime {
             throw WriteFailure(message: "cannot evaluate \(step.value) for \(step.point): a value it needs is unknown")
         }
         if point.table == .coil {
+            let words: [UInt16] = [value != 0 ? 1 : 0]
+            guard !skipUnchanged || state.withLock({ $0.lastWords[point.name] }) != words else { return }
             try client.writeSingleCoil(unit: unit, address: point.address, value: value != 0)
+            state.withLock { $0.lastWords[point.name] = words }
             return
         }
         var codec = point.codec
@@ -99,11 +106,13 @@ extension DeviceRuntime {
         } catch {
             throw WriteFailure(message: "\(step.point): \(error)")
         }
+        guard !skipUnchanged || state.withLock({ $0.lastWords[point.name] }) != words else { return }
         if words.count == 1 {
             try client.writeSingleRegister(unit: unit, address: point.address, value: words[0])
         } else {
             try client.writeMultipleRegisters(unit: unit, address: point.address, values: words)
         }
+        state.withLock { $0.lastWords[point.name] = words }
         if map.control.readback, point.access != .write {
             let back = try client.read(point.table, unit: unit, address: point.address, count: words.count)
             if back != words {

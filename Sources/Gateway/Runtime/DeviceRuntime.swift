@@ -19,6 +19,9 @@ final class DeviceRuntime: Sendable {
         var written: DeviceOrderPlan?
         var lastWrite: ContinuousClock.Instant?
         var lastHeartbeat: ContinuousClock.Instant?
+        /// What each point was last written with, so that an order change writes only the
+        /// registers that change (a refresh writes them all again).
+        var lastWords: [String: [UInt16]] = [:]
         var wasOnline = false
     }
 
@@ -26,6 +29,8 @@ final class DeviceRuntime: Sendable {
     let map: DeviceMap
     let plan: [PlannedRead]
     let staleAfter: Duration
+    /// The control core's names of the modes the map can carry out, computed once.
+    let supportedModes: Set<ModeKind>
     let state = Mutex(State())
     let logger: Logger
 
@@ -33,6 +38,7 @@ final class DeviceRuntime: Sendable {
         self.config = config
         self.map = map
         self.plan = ReadPlanner.plan(map: map)
+        self.supportedModes = Set(map.control.recipes.keys.compactMap(ModeKind.init(controlMode:)))
         // Three missed polls make a device stale (at least three seconds).
         self.staleAfter = max(pollInterval * 3, .seconds(3))
         var logger = logger
@@ -115,7 +121,8 @@ extension DeviceRuntime {
             let stale = state.lastGoodRead.map { now - $0 > staleAfter } ?? true
             if stale, state.wasOnline {
                 state.wasOnline = false
-                state.written = nil  // when it returns, its order is written again
+                state.written = nil  // when it returns, its order is written again, whole
+                state.lastWords = [:]
                 return (true, false)
             }
             return (false, state.failures == 1 && state.lastGoodRead == nil)

@@ -10,19 +10,17 @@ final class EndpointWorker: Sendable {
     let devices: [DeviceRuntime]
     private let pollInterval: Duration
     private let timeouts: ModbusClient.Timeouts
-    private let onPolled: @Sendable () -> Void
     private let logger: Logger
     private let thread: WorkerThread
 
     init(
         endpoint: Endpoint, devices: [DeviceRuntime], pollInterval: Duration, timeouts: ModbusClient.Timeouts,
-        logger: Logger, onPolled: @escaping @Sendable () -> Void
+        logger: Logger
     ) {
         self.endpoint = endpoint
         self.devices = devices
         self.pollInterval = pollInterval
         self.timeouts = timeouts
-        self.onPolled = onPolled
         var logger = logger
         logger[metadataKey: "modbus.endpoint"] = "\(endpoint)"
         self.logger = logger
@@ -55,7 +53,6 @@ final class EndpointWorker: Sendable {
             if now >= nextPoll {
                 poll(with: client, at: now)
                 nextPoll = now + pollInterval
-                onPolled()
             }
             // Refreshes and heartbeats fall due between polls: look again within 200 ms.
             guard thread.wait(upTo: min(nextPoll - ContinuousClock.now, .milliseconds(200))) else { return }

@@ -38,18 +38,16 @@ public final class Gateway: Sendable {
                 byEndpoint.append((config.endpoint, [runtime]))
             }
         }
-        let box = ControllerBox()
+        // New telemetry is taken up by the control loop's next step (within 250 ms); only commands
+        // wake it at once, so 25 endpoints polling do not cause 25 decisions a second.
         let workers = byEndpoint.map { endpoint, devices in
-            EndpointWorker(
-                endpoint: endpoint, devices: devices, pollInterval: poll, timeouts: timeouts, logger: logger,
-                onPolled: { box.controller?.requestDecision() })
+            EndpointWorker(endpoint: endpoint, devices: devices, pollInterval: poll, timeouts: timeouts, logger: logger)
         }
         self.workers = workers
         controller = GatewayController(
             site: site.site, configuration: GatewayController.configuration(for: site.site, maps: site.maps),
             devices: runtimes, workers: Dictionary(workers.map { ($0.endpoint.description, $0) }) { first, _ in first },
             logger: logger)
-        box.controller = controller
     }
 
     /// Starts polling and control, then serves each upstream with the handler made for it.
@@ -91,10 +89,4 @@ public final class Gateway: Sendable {
         controller.stop()
         for worker in workers { worker.stop() }
     }
-}
-
-/// Lets the workers reach the controller that is built after them.
-private final class ControllerBox: @unchecked Sendable {
-    // @unchecked Sendable: written once in `Gateway.init` before any worker starts, read after.
-    var controller: GatewayController?
 }

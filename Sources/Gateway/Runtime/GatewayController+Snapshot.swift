@@ -9,7 +9,7 @@ extension GatewayController {
         for (device, status) in zip(devices, statuses) {
             let id = DeviceID(device.id)
             let power = status.value(.activePower) ?? 0
-            let supported = Set(device.map.control.recipes.keys.compactMap(ModeKind.init(controlMode:)))
+            let supported = device.supportedModes
             let ratings = device.config.ratings
             switch device.map.kind {
             case .battery:

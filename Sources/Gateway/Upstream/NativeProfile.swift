@@ -34,6 +34,9 @@ public final class NativeProfile: ModbusRequestHandler {
     /// What the master wrote to the control registers; the lock also serializes writes from
     /// several connections, so staged values and submitted commands always agree.
     private let staged = Mutex(NativeStagedControl())
+    /// The whole table rendered from the latest snapshot and staged control values: reads slice
+    /// it, so a snapshot is rendered once however many masters read it.
+    private let image = Mutex<(at: ControlInstant, control: NativeStagedControl, words: [UInt16])?>(nil)
 
     /// - Parameters:
     ///   - map: the register map, usually `NativeRegisterMap(site: loadedSite)`.
@@ -72,21 +75,23 @@ public final class NativeProfile: ModbusRequestHandler {
         guard address >= 0, count > 0, address + count <= map.end else { return .exception(.illegalDataAddress) }
         let state = snapshot()
         let control = staged.withLock { $0 }
-        let renderer = NativeRenderer(snapshot: state, control: control, source: source, map: map)
-        var words = [UInt16](repeating: 0, count: count)
-        var cursor = address
-        while cursor < address + count {
-            guard let register = map.register(at: cursor) else {
-                cursor += 1
-                continue
-            }
-            let rendered = renderer.words(for: register)
-            for offset in register.addresses where offset >= address && offset < address + count {
-                words[offset - address] = rendered[offset - register.address]
-            }
-            cursor = register.addresses.upperBound
+        let words = image.withLock { image in
+            if let cached = image, cached.at == state.at, cached.control == control { return cached.words }
+            let rendered = render(state, control: control)
+            image = (state.at, control, rendered)
+            return rendered
         }
-        return .registers(words)
+        return .registers(Array(words[address..<address + count]))
+    }
+
+    /// Every register of the table from one snapshot; reserved gaps read 0.
+    private func render(_ state: GatewaySnapshot, control: NativeStagedControl) -> [UInt16] {
+        let renderer = NativeRenderer(snapshot: state, control: control, source: source, map: map)
+        var words = [UInt16](repeating: 0, count: map.end)
+        for register in map.registers {
+            words.replaceSubrange(register.addresses, with: renderer.words(for: register))
+        }
+        return words
     }
 
     // MARK: - Writes

@@ -3,7 +3,7 @@ import Control
 /// What a master wrote to the native map's writable registers: the control blocks' mode,
 /// parameter and duration, and the heartbeat. Parameters and durations written without a mode
 /// wait here for the next mode write; the registers read back these values.
-struct NativeStagedControl: Sendable {
+struct NativeStagedControl: Sendable, Hashable {
     /// The values of one control block.
     struct Request: Sendable, Hashable {
         /// The last mode code written; `nil` before the first.
