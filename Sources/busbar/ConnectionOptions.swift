@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Modbus
+import SiteConfig
 
 /// How to reach a device: the endpoint argument, unit id, serial settings and timeout.
 struct ConnectionOptions: ParsableArguments {
@@ -52,18 +53,20 @@ struct ConnectionOptions: ParsableArguments {
     }
 }
 
-/// Parses intervals such as `500ms`, `2s`, `1.5` (seconds).
+/// Parses intervals such as `500ms`, `2 s`, `1.5` (seconds) with the site files' quantity rules.
 enum Interval {
     static func parse(_ text: String) throws -> Duration {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let (number, scale): (Substring, Double) =
-            if trimmed.hasSuffix("ms") { (trimmed.dropLast(2), 0.001) }
-            else if trimmed.hasSuffix("s") { (trimmed.dropLast(1), 1) }
-            else if trimmed.hasSuffix("m") { (trimmed.dropLast(1), 60) }
-            else { (Substring(trimmed), 1) }
-        guard let value = Double(number.trimmingCharacters(in: .whitespaces)), value > 0, value.isFinite else {
+        let seconds: Double
+        if let number = Double(text.trimmingCharacters(in: .whitespaces)) {
+            seconds = number
+        } else if let value = try? Quantity.parse(text, as: .duration) {
+            seconds = value
+        } else {
+            seconds = -1
+        }
+        guard seconds > 0, seconds.isFinite else {
             throw ValidationError("interval \"\(text)\" is not a positive duration such as 500ms or 2s")
         }
-        return .milliseconds(Int64((value * scale * 1000).rounded()))
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 }
