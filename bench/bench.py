@@ -359,8 +359,11 @@ class Bench:
 
     def setpoints(self):
         changes = 150 if self.quick else 1000
-        # The SMA SBS map's power_setpoint (int32) and the last register its SET_POWER recipe writes.
-        watch, watch_last = sma_setpoint_registers()
+        # The SMA SBS map's power_setpoint (int32). busbar writes only the registers of a recipe
+        # whose values change, so a new power is one write of this register per device: there is
+        # no later "recipe end" write to wait for (the first change writes the whole recipe).
+        watch, _ = sma_setpoint_registers()
+        watch_last = None
         rows = {}
         # The floor: a direct FC16 of the set-point to one device.
         stamps = os.path.join(self.tmp, "stamps-direct")
@@ -786,8 +789,7 @@ def how_to_read(demo_simulated):
         "- **Set-point latency**: from just before the master's FC16 (SET_POWER with its power: one write of "
         "mode, power and duration to the native control block at 200) until the **last** device has received "
         "its set-point register (power_setpoint at 40149 of the SMA Sunny Boy Storage map) with exactly its "
-        "share (power / N: proportional allocation over identical batteries); the whole-recipe figure waits "
-        "for the recipe's last write too. The devices are `bench/bare_server` stand-ins, one endpoint each, that "
+        "share (power / N: proportional allocation over identical batteries). The devices are `bench/bare_server` stand-ins, one endpoint each, that "
         "stamp each write with CLOCK_MONOTONIC as it arrives, into shared memory the load generator reads: a "
         "device's receive time, not a poll of it. Changes are sent one after the other. The floor is the same "
         "measure for a direct FC16 of the set-point to one stand-in: one round trip.",
@@ -830,8 +832,8 @@ def details(res):
                              f"{r['done_p99_us'] / 1000:.2f}", f"{r['done_max_us'] / 1000:.2f}"]
                             for k, r in sp.items() if r]), "",
                   "*Set-point*: until the last device received the register that carries its new power. "
-                  "*Whole recipe*: until the last device also received the last write of the map's SET_POWER "
-                  "recipe after it (the SMA map writes five registers per change, the set-point fourth). "
+                  "*Whole recipe*: the same here: busbar writes only the registers of a recipe whose values "
+                  "change, so after the first change a new power is one write per device. "
                   "The direct write is one FC16 of the set-point: both columns are the same.", ""]
     sc = res.get("scale")
     if sc:
