@@ -13,22 +13,6 @@ func busbar(_ arguments: String...) throws -> CommandResult {
     try busbar(arguments)
 }
 
-/// The pymodbus server of Tests/Interop on a free port; stop it with `defer { server.stop() }`.
-func pymodbusServer() throws -> (server: Peer, port: Int) {
-    let port = freePort()
-    let server = try Peer(Paths.python, [Paths.script("pymodbus_server.py"), "tcp", "\(port)"])
-    guard server.waitForOutput("READY") else {
-        server.stop()
-        throw ServerDidNotStart(output: server.errorOutput)
-    }
-    return (server, port)
-}
-
-struct ServerDidNotStart: Error, CustomStringConvertible {
-    var output: String
-    var description: String { "pymodbus server did not start: \(output)" }
-}
-
 /// A shipped device map's path.
 func shippedMap(_ name: String) -> String {
     Paths.root.appendingPathComponent("sites/devices/\(name)").path

@@ -7,14 +7,6 @@ import Testing
 /// over a socat pseudo-terminal pair, and client) and mbpoll.
 @Suite(.serialized)
 struct InteropTests {
-    /// Starts the pymodbus server of Tests/Interop on a free port.
-    func pymodbusServer() throws -> (Peer, Int) {
-        let port = freePort()
-        let server = try Peer(Paths.python, [Paths.script("pymodbus_server.py"), "tcp", "\(port)"])
-        try #require(server.waitForOutput("READY"), "pymodbus server did not start: \(server.errorOutput)")
-        return (server, port)
-    }
-
     @Test func readsEveryTypeAPymodbusServerHolds() throws {
         let (server, port) = try pymodbusServer()
         defer { server.stop() }
@@ -55,9 +47,8 @@ struct InteropTests {
             "/usr/bin/socat", ["-d", "-d", "pty,raw,echo=0,link=\(ours)", "pty,raw,echo=0,link=\(theirs)"])
         defer { socat.stop() }
         try #require(socat.waitForOutput("starting data transfer loop"), "socat: \(socat.errorOutput)")
-        let server = try Peer(Paths.python, [Paths.script("pymodbus_server.py"), "rtu", theirs])
+        let (server, _) = try pymodbusServer(rtu: theirs)
         defer { server.stop() }
-        try #require(server.waitForOutput("READY"), "pymodbus RTU server: \(server.errorOutput)")
         let line = SerialLine(device: ours, settings: .init(baud: 19200, parity: .none))
         let client = try ModbusClient(endpoint: .rtu(line), timeouts: .init(response: .seconds(1)))
         #expect(try RegisterCodec(valueType: .float32).decode(client.read(.holding, unit: 200, address: 1210, count: 2)) == .float(21.25))

@@ -75,6 +75,25 @@ public final class Peer: @unchecked Sendable {
     }
 }
 
+/// The pymodbus server of Tests/Interop on a free loopback port (TCP) or a serial device (RTU),
+/// once it says READY. Stop it with `defer { server.stop() }`.
+public func pymodbusServer(rtu device: String? = nil) throws -> (server: Peer, port: Int) {
+    let port = device == nil ? freePort() : 0
+    let arguments = device.map { ["rtu", $0] } ?? ["tcp", "\(port)"]
+    let server = try Peer(Paths.python, [Paths.script("pymodbus_server.py")] + arguments)
+    guard server.waitForOutput("READY") else {
+        server.stop()
+        throw PeerDidNotStart(output: server.errorOutput)
+    }
+    return (server, port)
+}
+
+/// A peer that never said it was ready, with what it printed on stderr.
+public struct PeerDidNotStart: Error, CustomStringConvertible {
+    public var output: String
+    public var description: String { "pymodbus server did not start: \(output)" }
+}
+
 /// The result of running a command to completion.
 public struct CommandResult: Sendable {
     public var status: Int32

@@ -17,7 +17,7 @@ struct DeviceOrderPlan: Hashable, Sendable {
 
     var modes: Set<ControlMode> { Set(steps.map(\.mode)) }
 
-    /// Translates the control core's device-level modes into the recipes `map` defines.
+    /// Translates the control core's device-level battery modes into the recipes `map` defines.
     /// A battery map without SET_POWER carries a set-point through FORCE_CHARGE or
     /// FORCE_DISCHARGE; modes the map cannot carry out are left out (the core only chooses
     /// modes the device supports, so this is a safety net).
@@ -47,11 +47,8 @@ struct DeviceOrderPlan: Hashable, Sendable {
                     add(.noCharge)
                     add(.noDischarge)
                 }
-            case .chargepoint(.zero): add(.zero)
-            case .chargepoint(.minimum): add(.minimum, ["current": ChargepointMode.minimumCurrent])
-            case .chargepoint(.surplus): add(.surplus)
-            case .chargepoint(.force): add(.force)
-            case .chargepoint(.limit(let amperes)): add(.limit, ["current": amperes])
+            case .chargepoint:
+                break  // chargepoints are given amperes: plan(current:recipes:map:)
             }
         }
         return DeviceOrderPlan(steps: steps)

@@ -10,7 +10,6 @@ public final class Gateway: Sendable {
     public let site: LoadedSite
     private let workers: [EndpointWorker]
     private let servers = Mutex<[ModbusTCPServer]>([])
-    private let running = Mutex(false)
     let logger: Logger
 
     /// - Parameters:
@@ -53,7 +52,6 @@ public final class Gateway: Sendable {
     /// Starts polling and control, then serves each upstream with the handler made for it.
     /// - Throws: `ModbusError` when a listen address cannot be bound (nothing is left running).
     public func start(upstreams: [(UpstreamConfig, any ModbusRequestHandler)]) throws(ModbusError) {
-        running.withLock { $0 = true }
         for worker in workers { worker.start() }
         controller.start()
         var started: [ModbusTCPServer] = []
@@ -77,15 +75,13 @@ public final class Gateway: Sendable {
     /// The ports the upstream servers listen on, in the order they were given to `start`.
     public var upstreamPorts: [Int] { servers.withLock { $0.map(\.port) } }
 
-    /// Stops serving masters first, then control and polling.
+    /// Stops serving masters first, then control and polling; harmless when already stopped.
     public func stop() {
-        for server in servers.withLock({ $0 }) { server.stop() }
-        servers.withLock { $0 = [] }
+        for server in servers.withLock({ servers in defer { servers = [] }; return servers }) { server.stop() }
         stopWorkers()
     }
 
     private func stopWorkers() {
-        guard running.withLock({ state in defer { state = false }; return state }) else { return }
         controller.stop()
         for worker in workers { worker.stop() }
     }
