@@ -25,9 +25,9 @@ public struct GatewaySnapshot: Sendable {
         self.gridPower = gridPower
     }
 
-    /// Online batteries.
+    /// Every battery, online or not.
     public var batteries: [DeviceStatus] { devices.filter { $0.kind == .battery } }
-    /// Chargepoints.
+    /// Every chargepoint, online or not.
     public var chargepoints: [DeviceStatus] { devices.filter { $0.kind == .chargepoint } }
 
     /// Cluster SoC in %, weighted by capacity over online batteries that report one.
