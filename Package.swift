@@ -29,31 +29,34 @@ let package = Package(
         .systemLibrary(name: "CModbus", pkgConfig: "libmodbus", providers: [.apt(["libmodbus-dev"])]),
         // The Swift face of libmodbus: clients, the server loop, typed values and errors.
         .target(name: "Modbus", dependencies: ["CModbus"], swiftSettings: strictSettings),
+        // The domain's words: device kinds, mode kinds with codes and parameters, telemetry roles,
+        // allocation strategies, units. No dependencies; SiteConfig and Control share it.
+        .target(name: "Vocabulary", swiftSettings: strictSettings),
         // The YAML model of sites and device maps, with located diagnostics.
         .target(
             name: "SiteConfig",
-            dependencies: ["Modbus", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Modbus", "Vocabulary", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
         // Modes, commands, watchdog, constraints and allocation: pure values, injected clock.
-        .target(name: "Control", swiftSettings: strictSettings),
+        .target(name: "Control", dependencies: ["Vocabulary"], swiftSettings: strictSettings),
         // Simulated batteries, chargepoints and meters served from device maps.
         .target(
             name: "Simulation",
-            dependencies: ["Modbus", "SiteConfig", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Modbus", "SiteConfig", "Vocabulary", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         // The runtime: drivers, polling, upstream profiles.
         .target(
             name: "Gateway",
-            dependencies: ["Modbus", "SiteConfig", "Control", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Modbus", "SiteConfig", "Control", "Vocabulary", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         // The cloud EMS push client and the local JSON API over HTTP.
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "Gateway", "Control", "SiteConfig",
+                "Gateway", "Control", "SiteConfig", "Vocabulary",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -66,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "busbar",
             dependencies: [
-                "Modbus", "SiteConfig", "Control", "Simulation", "Gateway", "GatewayHTTP",
+                "Modbus", "SiteConfig", "Control", "Vocabulary", "Simulation", "Gateway", "GatewayHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -75,25 +78,26 @@ let package = Package(
         // Helpers the test suites share: peers as subprocesses, paths, free ports.
         .target(
             name: "TestSupport",
-            dependencies: ["Modbus", "SiteConfig", "Control", "Gateway", "Simulation", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport", swiftSettings: strictSettings),
+            dependencies: ["Modbus", "SiteConfig", "Control", "Vocabulary", "Gateway", "Simulation", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary"], swiftSettings: strictSettings),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "SiteConfigTests",
-            dependencies: ["SiteConfig"],
+            dependencies: ["SiteConfig", "Vocabulary"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ControlTests",
-            dependencies: ["Control", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["Control", "Vocabulary", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Modbus", "SiteConfig", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Modbus", "SiteConfig", "Control", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Modbus", "SiteConfig", "Vocabulary", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayHTTPTests",
             dependencies: [
-                "GatewayHTTP", "Gateway", "Control", "SiteConfig", "Simulation", "TestSupport",
+                "GatewayHTTP", "Gateway", "Control", "SiteConfig", "Vocabulary", "Simulation", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -103,6 +107,6 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // End-to-end tests of the executable over real sockets.
-        .testTarget(name: "BusbarTests", dependencies: ["Modbus", "SiteConfig", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "BusbarTests", dependencies: ["Modbus", "SiteConfig", "Vocabulary", "TestSupport"], swiftSettings: strictSettings),
     ]
 )

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// A command in force (not lost): what the status shows per target.
 public struct ActiveCommand: Hashable, Sendable {
     /// The command.
@@ -24,7 +26,7 @@ public struct ActiveCommand: Hashable, Sendable {
     /// Whole seconds left, rounded up (the `remaining` register); `nil` for a fallback.
     public var secondsLeft: Int? {
         guard let remaining else { return nil }
-        let seconds = remaining.inSeconds
+        let seconds = remaining.seconds
         return Int(seconds.rounded(.up))
     }
 }

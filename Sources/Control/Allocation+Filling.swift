@@ -1,3 +1,5 @@
+public import Vocabulary
+
 extension Allocation {
     /// How strongly a device pulls on the residual in the given direction.
     static func weight(of slot: AllocationSlot, room: Double, upward: Bool, _ strategy: AllocationStrategy) -> Double {

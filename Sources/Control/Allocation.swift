@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// The split of a cluster target over devices: a pure function of the target, the devices and
 /// the strategy.
 ///

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// One device as allocation sees it.
 public struct AllocationSlot: Hashable, Sendable {
     /// The device.

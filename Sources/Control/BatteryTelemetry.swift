@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// What a battery reports (and its ratings), in busbar's units and signs.
 public struct BatteryTelemetry: Hashable, Sendable {
     /// State of charge, %.

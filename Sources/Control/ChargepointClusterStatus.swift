@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// The chargepoint cluster after the active modes.
 public struct ChargepointClusterStatus: Hashable, Sendable {
     /// Online chargepoints.

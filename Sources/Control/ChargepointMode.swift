@@ -1,4 +1,6 @@
-/// A chargepoint control mode with its parameter (DESIGN.md §2, OpenEMS EVSE semantics).
+public import Vocabulary
+
+/// A chargepoint control mode with its parameter (docs/design.md §2, OpenEMS EVSE semantics).
 /// Currents are amperes per phase.
 public enum ChargepointMode: Hashable, Sendable, CustomStringConvertible {
     /// Off: 0 A.
@@ -33,30 +35,31 @@ public enum ChargepointMode: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// The mode of `kind` with `parameter`, as decoded from a register block or a JSON body.
+    /// The parameter values by name.
+    public var parameterValues: [ModeParameter.Name: Double] { ModeKind.chargepoint(kind).values(parameterValue) }
+
+    /// The mode of `kind` with `parameters`, as decoded from a register block or a JSON body.
     /// Throws when a required parameter is missing or outside the documented range.
-    public init(kind: ChargepointModeKind, parameter: Amperes?) throws(CommandRejection) {
+    public init(kind: ChargepointModeKind, parameters: [ModeParameter.Name: Double]) throws(CommandRejection) {
+        try ModeKind.chargepoint(kind).validate(parameters)
         switch kind {
         case .zero: self = .zero
         case .minimum: self = .minimum
         case .surplus: self = .surplus
         case .force: self = .force
-        case .limit:
-            guard let parameter else { throw .parameterMissing(mode: kind.name, parameter: "current") }
-            self = .limit(current: parameter)
-            try validate()
+        case .limit: self = .limit(current: parameters[.current] ?? 0)
         }
     }
 
-    /// Checks the parameter against its documented range.
+    /// The mode of `kind` with its one parameter, if it takes one.
+    public init(kind: ChargepointModeKind, parameter: Amperes?) throws(CommandRejection) {
+        try self.init(kind: kind, parameters: ModeKind.chargepoint(kind).values(parameter))
+    }
+
+    /// Checks the parameters against their documented ranges.
     public func validate() throws(CommandRejection) {
-        if let spec = kind.parameter, let value = parameterValue {
-            try spec.validate(value, of: kind.name)
-        }
+        try ModeKind.chargepoint(kind).validate(parameterValues)
     }
 
-    public var description: String {
-        guard let value = parameterValue else { return kind.name }
-        return "\(kind.name)(current: \(ModeParameter.format(value)) A)"
-    }
+    public var description: String { ModeKind.chargepoint(kind).describe(parameterValues) }
 }

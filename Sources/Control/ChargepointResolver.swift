@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// Resolves chargepoint commands, taken in order of precedence, into one aim and caps per
 /// chargepoint, by the rules `EssResolver` follows for power:
 /// - the first aim (ZERO, MINIMUM, FORCE, SURPLUS) on a chargepoint wins; later ones lose there;

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// What a chargepoint reports (and its ratings).
 public struct ChargepointTelemetry: Hashable, Sendable {
     /// The number of phases the chargepoint charges on.

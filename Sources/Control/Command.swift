@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// A request from a source to run a mode on a target, as decoded from a register write or an
 /// API call.
 public struct Command: Hashable, Sendable, CustomStringConvertible {

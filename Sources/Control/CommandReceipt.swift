@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// What `ControlCore.apply(_:at:)` says about an accepted command.
 public struct CommandReceipt: Hashable, Sendable {
     /// The same source's previous command on the same target, which this one replaced.

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// Names a command in the status: who asked for which mode on which target. A source holds at
 /// most one command per target, so this identifies it.
 public struct CommandRef: Hashable, Sendable, CustomStringConvertible {

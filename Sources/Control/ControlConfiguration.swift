@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// Everything the control core needs from the site file.
 public struct ControlConfiguration: Hashable, Sendable {
     /// The sources allowed to send commands.

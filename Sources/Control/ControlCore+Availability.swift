@@ -1,3 +1,5 @@
+public import Vocabulary
+
 extension ControlCore {
     /// The modes `target` offers in `site`: those every online device it reaches can carry out
     /// (AUTO always, for ESS targets). Empty without an online device.

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 extension ControlCore {
     /// A command in force, or a target's fallback, in order of precedence.
     struct Contender {

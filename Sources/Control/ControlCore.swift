@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// The control core: the active commands, their watchdogs and the SURPLUS hysteresis, as one
 /// value. Pure: every operation takes the instant it happens at, and nothing reads a clock,
 /// sleeps or does I/O.

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// A point in time as the control core sees it: a duration since an arbitrary epoch chosen by
 /// the caller (a monotonic clock in the gateway, plain numbers in tests).
 ///
@@ -44,12 +46,4 @@ public struct ControlInstant: Hashable, Comparable, Sendable, CustomStringConver
     }
 
     public var description: String { "t+\(sinceEpoch)" }
-}
-
-extension Duration {
-    /// The duration in seconds as a floating-point number.
-    var inSeconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
-    }
 }

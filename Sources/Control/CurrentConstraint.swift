@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// What a chargepoint mode asks of a chargepoint's current: a cap, or a current to aim for.
 public enum CurrentConstraint: Hashable, Sendable {
     /// The current the mode aims for.

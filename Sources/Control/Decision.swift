@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// Everything the control core decided for one snapshot: orders for the drivers and the status
 /// for the upstream profiles. Deterministic: the same core, snapshot and instant give an equal
 /// decision.

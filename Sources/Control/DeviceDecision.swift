@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// The decision for one device: its order, and how its map should carry it out.
 public struct DeviceDecision: Hashable, Sendable {
     /// The device.

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// The identifier of a device as named in the site file (for example `"bat1"`).
 public struct DeviceID: StringIdentifier {
     public var rawValue: String

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// What a device driver should make a device do.
 public enum DeviceOrder: Hashable, Sendable {
     /// No override: let the device run itself.

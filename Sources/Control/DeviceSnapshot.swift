@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// One controllable device as the gateway last saw it.
 public struct DeviceSnapshot: Hashable, Sendable {
     /// Kind-specific telemetry.

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// The ESS cluster after the active modes.
 public struct EssClusterStatus: Hashable, Sendable {
     /// Online batteries.

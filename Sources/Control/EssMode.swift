@@ -1,4 +1,6 @@
-/// An ESS control mode with its parameter (DESIGN.md §2). Powers are in watts; every
+public import Vocabulary
+
+/// An ESS control mode with its parameter (docs/design.md §2). Powers are in watts; every
 /// parameter except `setPower`'s is a magnitude (≥ 0).
 public enum EssMode: Hashable, Sendable, CustomStringConvertible {
     /// No override: the devices' own behaviour.
@@ -42,15 +44,15 @@ public enum EssMode: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The mode of `kind` with `parameter`, as decoded from a register block or a JSON body.
+    /// The parameter values by name.
+    public var parameterValues: [ModeParameter.Name: Double] { ModeKind.ess(kind).values(parameterValue) }
+
+    /// The mode of `kind` with `parameters`, as decoded from a register block or a JSON body.
     /// Throws when a required parameter is missing or outside the documented range; a
-    /// parameter given to a mode that takes none is ignored.
-    public init(kind: EssModeKind, parameter: Watts?) throws(CommandRejection) {
-        if let spec = kind.parameter {
-            guard let parameter else { throw .parameterMissing(mode: kind.name, parameter: spec.name) }
-            try spec.validate(parameter, of: kind.name)
-        }
-        let value = parameter ?? 0
+    /// parameter the mode does not take is ignored.
+    public init(kind: EssModeKind, parameters: [ModeParameter.Name: Double]) throws(CommandRejection) {
+        try ModeKind.ess(kind).validate(parameters)
+        let value = kind.parameters.first.flatMap { parameters[$0.name] } ?? 0
         switch kind {
         case .auto: self = .auto
         case .noDischarge: self = .noDischarge
@@ -63,15 +65,15 @@ public enum EssMode: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Checks the parameter against its documented range.
-    public func validate() throws(CommandRejection) {
-        if let spec = kind.parameter, let value = parameterValue {
-            try spec.validate(value, of: kind.name)
-        }
+    /// The mode of `kind` with its one parameter, if it takes one.
+    public init(kind: EssModeKind, parameter: Watts?) throws(CommandRejection) {
+        try self.init(kind: kind, parameters: ModeKind.ess(kind).values(parameter))
     }
 
-    public var description: String {
-        guard let spec = kind.parameter, let value = parameterValue else { return kind.name }
-        return "\(kind.name)(\(spec.name): \(ModeParameter.format(value)) \(spec.unit.rawValue))"
+    /// Checks the parameters against their documented ranges.
+    public func validate() throws(CommandRejection) {
+        try ModeKind.ess(kind).validate(parameterValues)
     }
+
+    public var description: String { ModeKind.ess(kind).describe(parameterValues) }
 }

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 extension EssResolver {
     /// The orders and cluster status that follow from the applied commands.
     struct Outcome {

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// Intersects the constraints of ESS commands, taken in order of precedence, with the
 /// batteries' own limits (DESIGN.md §2).
 ///

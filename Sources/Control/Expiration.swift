@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// A command that ended on its own, as `ControlCore.tick(at:)` reports it.
 public struct Expiration: Hashable, Sendable, CustomStringConvertible {
     /// Why it ended.

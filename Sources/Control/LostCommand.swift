@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// A command that is active but has no effect (on all or part of its target), and why.
 public struct LostCommand: Hashable, Sendable, CustomStringConvertible {
     /// Why a command lost.

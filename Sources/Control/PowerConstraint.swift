@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// What an ESS mode asks of the power of its target: bounds, plus at most one exact target.
 ///
 /// Constraints from all active commands are intersected with the devices' own limits; the

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// A closed interval of power in watts, `[min, max]`, whose ends may be infinite.
 ///
 /// Constraints, device limits and allocation bounds are all intervals. The same type carries

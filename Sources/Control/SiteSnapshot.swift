@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// The site as the gateway last saw it: the input of every decision.
 public struct SiteSnapshot: Hashable, Sendable {
     /// Every controllable device, online or not, in site-file order.
@@ -34,15 +36,8 @@ public struct SiteSnapshot: Hashable, Sendable {
         online(.battery).reduce(0) { $0 + $1.activePower }
     }
 
-    /// Cluster SoC of the online batteries weighted by capacity; the plain mean when a capacity
-    /// is unknown (OpenEMS `CalculateSoc`); `nil` without online batteries.
+    /// Cluster SoC of the online batteries (``ClusterSoc``); `nil` without online batteries.
     public var clusterSoc: Percent? {
-        let batteries = online(.battery).compactMap(\.battery)
-        guard !batteries.isEmpty else { return nil }
-        if batteries.allSatisfy({ $0.capacity > 0 }) {
-            let capacity = batteries.reduce(0) { $0 + $1.capacity }
-            return batteries.reduce(0) { $0 + $1.soc * $1.capacity } / capacity
-        }
-        return batteries.reduce(0) { $0 + $1.soc } / Double(batteries.count)
+        ClusterSoc.of(online(.battery).compactMap(\.battery).map { ($0.soc, $0.capacity > 0 ? $0.capacity : nil) })
     }
 }

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// A configured command source: an upstream master, the local API, a schedule.
 public struct Source: Hashable, Sendable {
     /// The default watchdog timeout (OpenEMS `apiTimeout`).

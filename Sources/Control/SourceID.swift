@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// The identifier of a command source: an upstream master, a local API client, a schedule
 /// (for example `"ems"` or `"operator"`).
 public struct SourceID: StringIdentifier {

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// An identifier that is a name from the site file, written as a string literal in code.
 public protocol StringIdentifier: RawRepresentable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral,
     CustomStringConvertible where RawValue == String

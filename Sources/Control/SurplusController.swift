@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// SURPLUS charging: chargepoints use only the power the site would otherwise export or store.
 ///
 /// Surplus = −grid power + the SURPLUS chargepoints' own charging power − ESS power, so ESS
@@ -46,7 +48,7 @@ public enum SurplusController {
         chargers: [Charger], gridPower: Watts, essPower: Watts, hysteresis: SurplusHysteresis,
         settings: SurplusSettings, strategy: AllocationStrategy, at now: ControlInstant
     ) -> Outcome {
-        let voltage = settings.phaseVoltage > 0 ? settings.phaseVoltage : 230
+        let voltage = settings.phaseVoltage > 0 ? settings.phaseVoltage : nominalPhaseVoltage
         let minimum = ChargepointMode.minimumCurrent
         let surplus = surplusPower(
             gridPower: gridPower, essPower: essPower, chargingPower: chargers.reduce(0) { $0 + $1.activePower })

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// The state SURPLUS charging carries from one decision to the next, per chargepoint. The
 /// caller passes back what the last step returned (`ControlCore` keeps it for you).
 public struct SurplusHysteresis: Hashable, Sendable {

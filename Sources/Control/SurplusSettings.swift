@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// How SURPLUS charging turns chargepoints on and off.
 ///
 /// Defaults follow evcc (enable delay 1 min, disable delay 3 min), which keeps a chargepoint
@@ -9,10 +11,10 @@ public struct SurplusSettings: Hashable, Sendable {
     /// then the chargepoint holds the minimum current.
     public var stopDelay: Duration
     /// The nominal phase voltage used to turn watts into amperes.
-    public var phaseVoltage: Double
+    public var phaseVoltage: Volts
 
     public init(
-        startDelay: Duration = .seconds(60), stopDelay: Duration = .seconds(180), phaseVoltage: Double = 230
+        startDelay: Duration = .seconds(60), stopDelay: Duration = .seconds(180), phaseVoltage: Volts = nominalPhaseVoltage
     ) {
         self.startDelay = startDelay
         self.stopDelay = stopDelay

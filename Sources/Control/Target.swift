@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// What a command addresses: a whole cluster or one device.
 public enum Target: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// All batteries of the site, as one ESS; cluster targets are split over the online ones.

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// The modes a target offers now, and what holds it.
 public struct TargetModes: Hashable, Sendable {
     /// The target.

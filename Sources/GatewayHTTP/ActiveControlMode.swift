@@ -1,5 +1,6 @@
 public import Control
 public import Foundation
+import Vocabulary
 
 /// One entry of `activeControlModes` (per target) or of the status's active commands (per
 /// source): the mode with its parameter flat beside it, who holds it, and when it ends.
@@ -38,12 +39,9 @@ public struct ActiveControlMode: Codable, Sendable, Hashable {
 
     /// The entry for an active command of a decision taken at `time`.
     public init(_ active: ActiveCommand, at time: TimeBase) {
-        var parameters: [String: Double] = [:]
-        if let spec = active.command.mode.kind.parameter, let value = active.command.mode.parameterValue {
-            parameters[spec.name] = value
-        }
         self.init(
-            target: active.command.target.apiKey, mode: active.command.mode.kind.name, parameters: parameters,
+            target: active.command.target.apiKey, mode: active.command.mode.kind.name,
+            parameters: active.command.mode.parameterValues.apiFields,
             source: active.command.origin.description, priority: active.priority,
             until: active.remaining.map { time.wall.addingTimeInterval($0.seconds) }, secondsLeft: active.secondsLeft,
             clampedTo: active.clampedTo)
@@ -76,5 +74,12 @@ public struct ActiveControlMode: Codable, Sendable, Hashable {
         try container.encode(until, forKey: DynamicKey("until"))
         try container.encode(secondsLeft, forKey: DynamicKey("secondsLeft"))
         try container.encodeIfPresent(clampedTo, forKey: DynamicKey("clampedTo"))
+    }
+}
+
+extension [ModeParameter.Name: Double] {
+    /// The values as JSON fields, keyed by the parameters' names.
+    var apiFields: [String: Double] {
+        [String: Double](uniqueKeysWithValues: map { ($0.key.rawValue, $0.value) })
     }
 }

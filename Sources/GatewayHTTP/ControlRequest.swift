@@ -1,3 +1,4 @@
+import Vocabulary
 public import Control
 public import Foundation
 

@@ -2,6 +2,7 @@ public import Control
 public import Foundation
 public import Gateway
 import SiteConfig
+public import Vocabulary
 
 /// Turns a control request's bytes into a `ControlRequest`, checking everything first:
 /// targets, modes, parameter types and ranges, dates, durations and the schedule. It reports
@@ -20,7 +21,7 @@ public struct ControlRequestDecoder: Sendable {
     public static let maximumDuration: Duration = .seconds(7 * 24 * 3600)
 
     /// The targets requests may name, with the kind of modes each takes.
-    public var targets: [Target: Control.DeviceKind]
+    public var targets: [Target: DeviceKind]
     /// Devices that exist but take no modes (meters), for a clearer message.
     public var uncontrollable: Set<String>
     /// The targets this source may control; `nil` for all.
@@ -29,7 +30,7 @@ public struct ControlRequestDecoder: Sendable {
     public var maximumBodySize: Int
 
     public init(
-        targets: [Target: Control.DeviceKind], uncontrollable: Set<String> = [], allowedTargets: Set<Target>? = nil,
+        targets: [Target: DeviceKind], uncontrollable: Set<String> = [], allowedTargets: Set<Target>? = nil,
         maximumBodySize: Int = ControlRequestDecoder.defaultMaximumBodySize
     ) {
         self.targets = targets
@@ -44,7 +45,7 @@ public struct ControlRequestDecoder: Sendable {
         snapshot: GatewaySnapshot, allowedTargets: Set<Target>? = nil,
         maximumBodySize: Int = ControlRequestDecoder.defaultMaximumBodySize
     ) {
-        var targets: [Target: Control.DeviceKind] = [:]
+        var targets: [Target: DeviceKind] = [:]
         var uncontrollable: Set<String> = []
         for device in snapshot.devices {
             switch device.kind {
@@ -54,7 +55,7 @@ public struct ControlRequestDecoder: Sendable {
             case .chargepoint:
                 targets[.chargepointCluster] = .chargepoint
                 targets[.device(DeviceID(device.id))] = .chargepoint
-            case .meter:
+            case .meter, .pv:
                 uncontrollable.insert(device.id)
             }
         }
@@ -140,7 +141,7 @@ private struct Checker {
         return changes
     }
 
-    private mutating func target(_ key: String, at path: String) -> (Target, Control.DeviceKind)? {
+    private mutating func target(_ key: String, at path: String) -> (Target, DeviceKind)? {
         let target = Target(apiKey: key)
         guard let kind = decoder.targets[target] else {
             if decoder.uncontrollable.contains(key) {
@@ -159,7 +160,7 @@ private struct Checker {
     }
 
     private mutating func change(
-        _ fields: [String: JSONValue], target: Target, kind: Control.DeviceKind, at path: String, endsAllowed: Bool
+        _ fields: [String: JSONValue], target: Target, kind: DeviceKind, at path: String, endsAllowed: Bool
     ) -> ModeChange? {
         let key = target.apiKey
         guard let nameValue = fields["mode"] else {
@@ -171,22 +172,22 @@ private struct Checker {
             return nil
         }
         guard let modeKind = Self.modeKind(named: name, for: kind) else {
-            let names = (kind == .battery ? ModeKind.allEss : ModeKind.allChargepoint).map(\.name).joined(separator: ", ")
+            let names = kind.modes.map(\.name).joined(separator: ", ")
             problem("\(path).mode", target: key, "unknown mode '\(name)' for \(kind.rawValue) target '\(key)' (modes: \(names))")
             return nil
         }
         var known: Set<String> = ["mode", "until", "duration"]
-        var parameter: Double?
+        var parameters: [ModeParameter.Name: Double] = [:]
         var parameterOK = true
-        if let spec = modeKind.parameter {
-            known.insert(spec.name)
-            switch fields[spec.name] {
+        for spec in modeKind.parameters {
+            known.insert(spec.name.rawValue)
+            switch fields[spec.name.rawValue] {
             case nil, .null?:
                 problem(path, target: key, "mode \(name) needs '\(spec.name)' (\(spec.unit.rawValue), \(Self.range(spec)))")
                 parameterOK = false
             case .number(let value)?:
                 if spec.range.contains(value) {
-                    parameter = value
+                    parameters[spec.name] = value
                 } else {
                     problem("\(path).\(spec.name)", target: key, "\(Self.number(value)) is outside \(Self.range(spec)) \(spec.unit.rawValue)")
                     parameterOK = false
@@ -203,10 +204,7 @@ private struct Checker {
         guard parameterOK else { return nil }
         let mode: Mode
         do throws(CommandRejection) {
-            switch modeKind {
-            case .ess(let ess): mode = .ess(try EssMode(kind: ess, parameter: parameter))
-            case .chargepoint(let chargepoint): mode = .chargepoint(try ChargepointMode(kind: chargepoint, parameter: parameter))
-            }
+            mode = try Mode(kind: modeKind, parameters: parameters)
         } catch {
             problem(path, target: key, error.description)
             return nil
@@ -311,11 +309,8 @@ private struct Checker {
         problems.append(ControlProblem(path: path, target: target, reason: reason))
     }
 
-    private static func modeKind(named name: String, for kind: Control.DeviceKind) -> ModeKind? {
-        switch kind {
-        case .battery: EssModeKind(name: name).map(ModeKind.ess)
-        case .chargepoint: ChargepointModeKind(name: name).map(ModeKind.chargepoint)
-        }
+    private static func modeKind(named name: String, for kind: DeviceKind) -> ModeKind? {
+        ModeKind(rawValue: name).flatMap { $0.deviceKind == kind ? $0 : nil }
     }
 
     private static func range(_ spec: ModeParameter) -> String {

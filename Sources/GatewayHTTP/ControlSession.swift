@@ -3,6 +3,7 @@ public import Foundation
 public import Gateway
 public import Logging
 import Synchronization
+import Vocabulary
 
 /// One HTTP command source (`cloud` or `local`): checks its requests, hands the commands to
 /// the sink, keeps its schedule and starts each slot on time, and remembers what it refused
@@ -194,13 +195,9 @@ public struct ControlOutcome: Codable, Sendable, Hashable {
 extension ActiveControlMode {
     /// The entry for a command the control core just accepted.
     init(_ command: Command, receipt: CommandReceipt, at time: TimeBase) {
-        var parameters: [String: Double] = [:]
-        if let spec = command.mode.kind.parameter, let value = command.mode.parameterValue {
-            parameters[spec.name] = value
-        }
         let left = time.control.duration(to: receipt.expiresAt)
         self.init(
-            target: command.target.apiKey, mode: command.mode.kind.name, parameters: parameters,
+            target: command.target.apiKey, mode: command.mode.kind.name, parameters: command.mode.parameterValues.apiFields,
             source: command.source.rawValue, until: time.date(at: receipt.expiresAt),
             secondsLeft: Int(left.seconds.rounded(.up)))
     }

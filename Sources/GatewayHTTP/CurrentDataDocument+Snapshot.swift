@@ -1,6 +1,7 @@
 public import Control
 public import Gateway
 import SiteConfig
+import Vocabulary
 
 /// Whom a document is written for: the offered modes depend on the source's priority and on
 /// the targets it may control.
@@ -76,8 +77,8 @@ extension CurrentDataDocument {
             let offered = modes.isOverridden(forPriority: audience.priority) ? [] : modes.modes
             offers[modes.target.apiKey] = offered.map { kind in
                 ModeOffer(
-                    mode: kind.name, parameter: kind.parameter?.name,
-                    maximum: kind.parameter == nil ? nil : limit(of: kind, on: modes.target, in: snapshot))
+                    mode: kind.name, parameter: kind.parameters.first?.name.rawValue,
+                    maximum: kind.parameters.isEmpty ? nil : limit(of: kind, on: modes.target, in: snapshot))
             }
         }
         return offers

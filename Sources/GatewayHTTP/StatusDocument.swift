@@ -1,4 +1,5 @@
-public import Control
+import Vocabulary
+import Control
 public import Foundation
 public import Gateway
 import SiteConfig

@@ -1,3 +1,4 @@
+import Vocabulary
 public import Control
 public import Foundation
 
@@ -23,13 +24,5 @@ public struct TimeBase: Sendable, Hashable {
     /// The wall-clock date of a control instant.
     public func date(at instant: ControlInstant) -> Date {
         wall.addingTimeInterval(control.duration(to: instant).seconds)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a floating-point number.
-    var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 }

@@ -1,4 +1,5 @@
 public import SiteConfig
+public import Vocabulary
 
 /// What one simulated device is doing, in busbar's units and signs (DESIGN.md §2): the
 /// simulation's own view, for tests and the live lines of `busbar simulate`.

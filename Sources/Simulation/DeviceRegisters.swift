@@ -142,16 +142,7 @@ final class DeviceRegisters: ModbusRequestHandler, Sendable {
 
     /// The nearest value an integer register can hold, rounded inwards.
     private func clamp(_ value: Double, _ codec: RegisterCodec) -> Double {
-        let raw: ClosedRange<Double> = switch codec.valueType {
-        case .int16: Double(Int16.min)...Double(Int16.max)
-        case .uint16: 0...Double(UInt16.max)
-        case .int32: Double(Int32.min)...Double(Int32.max)
-        case .uint32: 0...Double(UInt32.max)
-        case .uint64: 0...1e18
-        case .int64: -1e18...1e18
-        case .bool: 0...1
-        case .float32, .float64, .string: -1e30...1e30
-        }
+        let raw = codec.valueType.knownRange.map { max($0.lowerBound, -1e18)...min($0.upperBound, 1e18) } ?? -1e30...1e30
         let ends = [raw.lowerBound, raw.upperBound].map { $0 * codec.scale + codec.offset }
         return min(max(value, ends.min()!), ends.max()!)
     }

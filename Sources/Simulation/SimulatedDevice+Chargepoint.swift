@@ -1,4 +1,5 @@
 import SiteConfig
+import Vocabulary
 
 /// A simulated chargepoint's car and what it delivers.
 struct ChargepointState {
@@ -11,8 +12,6 @@ struct ChargepointState {
     var state = ChargeState.unplugged
 }
 
-/// IEC 61851 mode-3 voltage per phase, as DESIGN.md §2 counts chargepoint power.
-let phaseVoltage = 230.0
 /// The least current a car charges at (IEC 61851).
 let minimumCurrent = 6.0
 
@@ -40,7 +39,7 @@ extension SimulatedDevice {
         } else {
             state.current = min(offered, car.maxCurrent)
             state.state = .charging
-            power = state.current * Double(min(phases, car.phases)) * phaseVoltage
+            power = state.current * Double(min(phases, car.phases)) * nominalPhaseVoltage
             let energy = min(power * seconds / 3600, (car.targetSoc - car.soc) / 100 * car.capacity)
             car.soc += energy / car.capacity * 100
             state.delivered += energy
@@ -57,7 +56,7 @@ extension SimulatedDevice {
     /// like the state in the point's `values:`, else IEC 61851 letters (as text, or their ASCII
     /// code in a number, as Phoenix Contact does).
     func publishStatus(_ state: ChargeState) {
-        guard let point = map[role: "status"], !point.access.isWritable else { return }
+        guard let point = map[role: .status], !point.access.isWritable else { return }
         if let preset = spec.status[state] {
             registers.set(point.name, to: preset)
             return

@@ -1,4 +1,5 @@
 import SiteConfig
+import Vocabulary
 
 /// One simulated device: its registers and what it does with them. Owned by ``SiteSimulation``,
 /// which steps it under its lock; only ``registers`` is touched by the server threads.
@@ -27,7 +28,7 @@ final class SimulatedDevice {
         switch map.kind {
         case .battery: battery = BatteryState(ratings: config.ratings)
         case .chargepoint: chargepoint = ChargepointState(car: Car())
-        case .meter: break
+        case .meter, .pv: break
         }
         for (name, value) in spec.initial { registers.set(name, to: value) }
     }
@@ -83,29 +84,29 @@ final class SimulatedDevice {
     func publish(now: Duration) {
         var variables = ["power": power, "fallback_left": fallbackLeft(now: now)]
         if let chargepoint { variables["current"] = chargepoint.current }
-        var roles: [String: Double] = ["active_power": power]
+        var roles: [TelemetryRole: Double] = [.activePower: power]
         if let battery {
-            roles["soc"] = battery.soc
-            roles["capacity"] = battery.capacity
-            roles["allowed_charge_power"] = -battery.allowedCharge
-            roles["allowed_discharge_power"] = battery.allowedDischarge
-            roles["max_charge_power"] = battery.maxPower
-            roles["max_discharge_power"] = battery.maxPower
+            roles[.soc] = battery.soc
+            roles[.capacity] = battery.capacity
+            roles[.allowedChargePower] = -battery.allowedCharge
+            roles[.allowedDischargePower] = battery.allowedDischarge
+            roles[.maxChargePower] = battery.maxPower
+            roles[.maxDischargePower] = battery.maxPower
         }
         if let chargepoint {
-            roles["plugged"] = chargepoint.car == nil ? 0 : 1
-            roles["energy"] = chargepoint.delivered
-            roles["phases"] = Double(chargepoint.phases)
+            roles[.plugged] = chargepoint.car == nil ? 0 : 1
+            roles[.energy] = chargepoint.delivered
+            roles[.phases] = Double(chargepoint.phases)
             publishStatus(chargepoint.state)
         }
         if kind == .meter {
-            for phase in ["active_power_l1", "active_power_l2", "active_power_l3"] { roles[phase] = power / 3 }
-            roles["energy_import"] = meter.imported
-            roles["energy_export"] = meter.exported
+            for phase in [TelemetryRole.activePowerL1, .activePowerL2, .activePowerL3] { roles[phase] = power / 3 }
+            roles[.energyImport] = meter.imported
+            roles[.energyExport] = meter.exported
         }
-        for (name, value) in roles {
-            guard let point = map[role: name], !point.access.isWritable, spec.telemetry[name] == nil else { continue }
-            registers.set(name, to: value)
+        for (role, value) in roles {
+            guard let point = map[role: role], !point.access.isWritable, spec.telemetry[point.name] == nil else { continue }
+            registers.set(point.name, to: value)
         }
         for (name, expression) in spec.telemetry.sorted(by: { $0.key < $1.key }) {
             if let value = evaluate(expression, variables: variables) { registers.set(name, to: value) }
@@ -128,12 +129,5 @@ struct MeterState {
 
     mutating func integrate(power: Double, hours: Double) {
         if power > 0 { imported += power * hours } else { exported -= power * hours }
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 import Synchronization
 
 /// The thread that advances a simulation in real time.

@@ -1,4 +1,5 @@
 public import Modbus
+public import Vocabulary
 public import SiteConfig
 import Synchronization
 

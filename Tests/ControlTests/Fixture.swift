@@ -1,3 +1,4 @@
+import Vocabulary
 import Control
 
 /// Sources, devices and sites shared by the control suites.

@@ -1,3 +1,4 @@
+import Vocabulary
 import Control
 import Testing
 
@@ -30,14 +31,14 @@ import Testing
     }
 
     @Test func parametersAreNamedWithUnitsAndRanges() {
-        #expect(EssModeKind.limitCharge.parameter?.name == "maxChargePower")
-        #expect(EssModeKind.limitDischarge.parameter?.name == "maxDischargePower")
-        #expect(EssModeKind.forceCharge.parameter?.name == "power")
-        #expect(EssModeKind.setPower.parameter?.range == -1_000_000_000...1_000_000_000)
-        #expect(EssModeKind.forceDischarge.parameter?.range == 0...1_000_000_000)
-        #expect(EssModeKind.noDischarge.parameter == nil)
-        #expect(ChargepointModeKind.limit.parameter == ModeParameter(name: "current", unit: .ampere, range: 0...10_000))
-        #expect(ChargepointModeKind.force.parameter == nil)
+        #expect(EssModeKind.limitCharge.parameters.map(\.name.rawValue) == ["maxChargePower"])
+        #expect(EssModeKind.limitDischarge.parameters.map(\.name.rawValue) == ["maxDischargePower"])
+        #expect(EssModeKind.forceCharge.parameters.map(\.name.rawValue) == ["power"])
+        #expect(EssModeKind.setPower.parameters.map(\.range) == [-1_000_000_000...1_000_000_000])
+        #expect(EssModeKind.forceDischarge.parameters.map(\.range) == [0...1_000_000_000])
+        #expect(EssModeKind.noDischarge.parameters.isEmpty)
+        #expect(ChargepointModeKind.limit.parameters == [ModeParameter(name: .current, unit: .ampere, range: 0...10_000)])
+        #expect(ChargepointModeKind.force.parameters.isEmpty)
     }
 
     @Test func modeBuiltFromKindAndParameter() throws {

@@ -1,3 +1,4 @@
+import Vocabulary
 import Control
 import Gateway
 import Modbus
@@ -44,7 +45,7 @@ final class RecordingSink: CommandSink {
 
 /// The demo-like site of these tests: two batteries, two chargepoints and a grid meter.
 enum NativeFixture {
-    static let devices: [(id: DeviceID, kind: SiteConfig.DeviceKind)] = [
+    static let devices: [(id: DeviceID, kind: DeviceKind)] = [
         ("ess1", .battery), ("ess2", .battery), ("evse1", .chargepoint), ("evse2", .chargepoint), ("grid", .meter),
     ]
     static let map = NativeRegisterMap(siteName: "Test site", devices: devices)

@@ -1,3 +1,4 @@
+import Vocabulary
 import Modbus
 import Simulation
 import SiteConfig
@@ -10,14 +11,14 @@ struct ChargepointTests {
         let simulation = try Fixture.simulation(["evse1", "grid"])
         defer { simulation.stop() }
         let master = try Master(simulation, device: "evse1", map: Fixture.map("alfen-ng9xx.yaml"))
-        try master.run(.limit, ["current": 10])
+        try master.run(.chargepoint(.limit), ["current": 10])
         simulation.advance(by: .seconds(2))
         #expect(try master.read("active_power") == 6900)
         #expect(try master.text("status") == "C2")
         #expect(try master.read("current_l1") == 10)
         #expect(try master.read("current_l3") == 10)
         #expect(simulation.balance.grid == 2000 + 6900)
-        try master.keep(.limit, ["current": 10], for: .seconds(3600), in: simulation)
+        try master.keep(.chargepoint(.limit), ["current": 10], for: .seconds(3600), in: simulation)
         #expect(abs(try master.read("energy") - 6900 * 3602 / 3600) < 1)
     }
 
@@ -29,7 +30,7 @@ struct ChargepointTests {
         simulation.advance(by: .seconds(1))
         #expect(try master.read("active_power") == 0)
         #expect(try master.text("status") == "B1")
-        try master.run(.zero)
+        try master.run(.chargepoint(.zero))
         simulation.advance(by: .seconds(1))
         #expect(simulation.reading(of: "evse1")?.chargeState == .connected)
     }
@@ -39,7 +40,7 @@ struct ChargepointTests {
         defer { simulation.stop() }
         simulation.plug(Car(capacity: 10_000, soc: 79, targetSoc: 80), into: "evse1")
         let master = try Master(simulation, device: "evse1", map: Fixture.map("alfen-ng9xx.yaml"))
-        try master.run(.force, ["current": 16])
+        try master.run(.chargepoint(.force), ["current": 16])
         simulation.advance(by: .seconds(60))
         #expect(simulation.reading(of: "evse1")?.chargeState == .finished)
         #expect(try master.read("active_power") == 0)
@@ -53,10 +54,10 @@ struct ChargepointTests {
         let simulation = try Fixture.simulation(["evse1"])
         defer { simulation.stop() }
         let master = try Master(simulation, device: "evse1", map: Fixture.map("alfen-ng9xx.yaml"))
-        try master.run(.limit, ["current": 16])
+        try master.run(.chargepoint(.limit), ["current": 16])
         simulation.advance(by: .seconds(25))
         #expect(try master.read("validity_remaining") == 35)
-        try master.run(.limit, ["current": 16])  // the refresh
+        try master.run(.chargepoint(.limit), ["current": 16])  // the refresh
         simulation.advance(by: .seconds(59))
         #expect(try master.read("current_limit") == 16)
         simulation.advance(by: .seconds(2))
@@ -69,7 +70,7 @@ struct ChargepointTests {
         let simulation = try Fixture.simulation(["evse2"])
         defer { simulation.stop() }
         let master = try Master(simulation, device: "evse2", map: Fixture.map("webasto-next.yaml"))
-        try master.run(.limit, ["current": 16])
+        try master.run(.chargepoint(.limit), ["current": 16])
         try master.heartbeat()
         for _ in 0..<6 {
             simulation.advance(by: .seconds(10))

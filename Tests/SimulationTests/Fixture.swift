@@ -1,3 +1,4 @@
+import Vocabulary
 import Foundation
 import Modbus
 import Simulation
@@ -101,7 +102,7 @@ final class Master {
 
     /// Writes the steps of `mode`'s recipe in order, each value evaluated over the parameters,
     /// the map's constants and the device's readable points.
-    func run(_ mode: ControlMode, _ parameters: [String: Double] = [:]) throws {
+    func run(_ mode: ModeKind, _ parameters: [String: Double] = [:]) throws {
         let recipe = try #require(map.control.recipes[mode], "\(map.name) has no \(mode)")
         for step in recipe.steps {
             var failure: (any Error)?
@@ -120,7 +121,7 @@ final class Master {
     /// Carries out `mode` and keeps it in force for `duration`, re-sending it at the map's
     /// refresh interval as the gateway does.
     func keep(
-        _ mode: ControlMode, _ parameters: [String: Double] = [:], for duration: Duration, in simulation: SiteSimulation
+        _ mode: ModeKind, _ parameters: [String: Double] = [:], for duration: Duration, in simulation: SiteSimulation
     ) throws {
         let interval = map.control.refresh?.interval ?? duration
         var left = duration

@@ -1,3 +1,4 @@
+import Vocabulary
 import Modbus
 import Simulation
 import SiteConfig

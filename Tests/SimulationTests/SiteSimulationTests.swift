@@ -1,3 +1,4 @@
+import Vocabulary
 import Foundation
 import Modbus
 import Simulation
@@ -37,8 +38,8 @@ struct SiteSimulationTests {
         let evse = try Master(simulation, device: "evse1", map: Fixture.map("alfen-ng9xx.yaml"))
         let meter = try Master(simulation, device: "grid", map: Fixture.map("generic-grid-meter.yaml"))
         for _ in 0..<144 {
-            try ess.run(.setPower, ["power": 1200])
-            try evse.run(.limit, ["current": 8])
+            try ess.run(.ess(.setPower), ["power": 1200])
+            try evse.run(.chargepoint(.limit), ["current": 8])
             simulation.advance(by: .seconds(25))
         }
         let ev = 8.0 * 3 * 230

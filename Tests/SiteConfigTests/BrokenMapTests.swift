@@ -1,3 +1,4 @@
+import Vocabulary
 import SiteConfig
 import Testing
 
@@ -61,7 +62,7 @@ struct BrokenMapTests {
 
     @Test func aMeterTakesNoControl() {
         #expect(Self.report("maps/meter-with-control.yaml") == [
-            "5:1: error: found control in a meter map, expected none (meters take no commands)",
+            "5:1: error: found control in a meter map, expected none (a meter takes no commands)",
         ])
     }
 

@@ -1,3 +1,4 @@
+import Vocabulary
 import Foundation
 
 /// Paths of the fixtures and of the shipped `sites/` folder, seen from the test sources.

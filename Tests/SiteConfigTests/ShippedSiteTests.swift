@@ -1,3 +1,4 @@
+import Vocabulary
 import Modbus
 import SiteConfig
 import Testing
@@ -21,8 +22,8 @@ struct ShippedSiteTests {
             UpstreamConfig(profile: .openems, host: "0.0.0.0", port: 5021, unit: 1),
         ])
         #expect(loaded.site.sources == [
-            SourceConfig(id: "ems", priority: 10, watchdog: .seconds(60), fallback: .auto),
-            SourceConfig(id: "cloud", priority: 5, watchdog: .seconds(300), fallback: .auto),
+            SourceConfig(id: "ems", priority: 10, watchdog: .seconds(60), fallback: .ess(.auto)),
+            SourceConfig(id: "cloud", priority: 5, watchdog: .seconds(300), fallback: .ess(.auto)),
         ])
     }
 
@@ -54,12 +55,12 @@ struct ShippedSiteTests {
 
     @Test func victronBatteryPowerIsTurnedToBusbarSigns() throws {
         let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/victron-gx-ess.yaml")).get()
-        let power = try #require(map[role: "active_power"])
+        let power = try #require(map[role: .activePower])
         // Victron reports 1200 W as +1200 while charging; busbar counts charging as negative.
         #expect(try power.codec.engineeringValue([1200]) == -1200)
         let minSoc = try #require(map.point(named: "min_soc"))
         #expect(try minSoc.codec.encode(engineering: 20) == [200])
-        let recipe = try #require(map.control.recipes[.limitCharge])
+        let recipe = try #require(map.control.recipes[.ess(.limitCharge)])
         let step = try #require(recipe.steps.first { $0.point == "max_charge_current" })
         let amperes = step.value.evaluate { ["maxChargePower": 2400, "battery_voltage": 48][$0] }
         #expect(recipe.steps.map(\.point) == ["ess_mode", "grid_setpoint", "max_charge_current", "max_discharge_limit"])
@@ -69,10 +70,10 @@ struct ShippedSiteTests {
     @Test func alfenRefreshesWithinItsValidityAndFallsBackToTheSafeCurrent() throws {
         let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/alfen-ng9xx.yaml")).get()
         #expect(map.kind == .chargepoint)
-        #expect(map.control.modes == [.zero, .minimum, .surplus, .force, .limit])
+        #expect(map.control.modes == ModeKind.allChargepoint)
         #expect(map.control.refresh == Refresh(interval: .seconds(25)))
         #expect(map.fallback == Fallback(after: .seconds(60), writes: [WriteStep(point: "current_limit", value: .name("safe_current"))]))
-        let limit = try #require(map[role: "current_limit"])
+        let limit = try #require(map[role: .currentLimit])
         #expect(limit.valueType == .float32)
         #expect(limit.access == .readWrite)
         #expect(try limit.codec.encode(engineering: 16) == [0x4180, 0x0000])
@@ -90,7 +91,7 @@ struct ShippedSiteTests {
 
     @Test func victronSetPowerUsesEssModeThreeOnTheVeBusUnit() throws {
         let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/victron-gx-ess.yaml")).get()
-        let recipe = try #require(map.control.recipes[.setPower])
+        let recipe = try #require(map.control.recipes[.ess(.setPower)])
         #expect(recipe.steps.last == WriteStep(point: "ess_mode", value: .name("ess_external")))
         let phases = recipe.steps.filter { $0.point.hasPrefix("setpoint_l") }
         #expect(phases.map { map.point(named: $0.point)?.unitID } == [227, 227, 227])
@@ -116,12 +117,12 @@ struct ShippedSiteTests {
 
     @Test func notAvailableSentinelsFollowSunSpecAndSMA() throws {
         let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/sma-sunny-boy-storage.yaml")).get()
-        let soc = try #require(map[role: "soc"])
+        let soc = try #require(map[role: .soc])
         #expect(soc.isNotAvailable(.uint(0xFFFF_FFFF)))
         #expect(!soc.isNotAvailable(.uint(55)))
-        let power = try #require(map[role: "active_power"])
+        let power = try #require(map[role: .activePower])
         #expect(power.isNotAvailable(.int(Int64(Int32.min))))
-        let alfenPower = try #require(DeviceMapLoader.load(path: FixturePaths.site("devices/alfen-ng9xx.yaml")).get()[role: "active_power"])
+        let alfenPower = try #require(DeviceMapLoader.load(path: FixturePaths.site("devices/alfen-ng9xx.yaml")).get()[role: .activePower])
         #expect(alfenPower.isNotAvailable(.float(.nan)))
     }
 }

@@ -1,4 +1,5 @@
 public import SiteConfig
+import Vocabulary
 
 /// The components an OpenEMS master sees, in table order: `_sum`, the ESS cluster, the meters,
 /// then the chargepoints. Fixed for the life of a profile: the table is built from it once.

@@ -1,6 +1,7 @@
 import Control
 import Modbus
 import Synchronization
+import Vocabulary
 
 extension OpenEMSProfile {
     /// A record whose words have all arrived, with the number they hold.
@@ -88,7 +89,7 @@ extension OpenEMSProfile {
             let phases = OpenEMSRendering.phases(of: snapshot.device(device))
             let mode: ChargepointMode =
                 written.value <= 0
-                ? .zero : .limit(current: written.value / (OpenEMSRendering.nominalVoltage * phases))
+                ? .zero : .limit(current: written.value / (nominalPhaseVoltage * phases))
             try mode.validate()
             commands.append(.chargepoint(mode, from: Self.source, on: .device(DeviceID(device)), at: now))
         }

@@ -1,6 +1,7 @@
 import Control
 import Foundation
 import SiteConfig
+import Vocabulary
 
 /// What the table shows for one snapshot: each channel's value in OpenEMS units and signs
 /// (which are busbar's: DESIGN.md §2). `nil` is unknown and reads as NaN or 0xFFFF.
@@ -8,7 +9,6 @@ struct OpenEMSRendering {
     /// The OpenEMS release whose table layout busbar follows, in the version words 2–4.
     static let openemsVersion = (major: 2026, minor: 4, patch: 0)
     /// Volts per phase for converting between chargepoint current and power.
-    static let nominalVoltage = 230.0
 
     let snapshot: GatewaySnapshot
     let layout: OpenEMSLayout
@@ -79,9 +79,9 @@ struct OpenEMSRendering {
         case .essActivePower, .essDischargePower: essPower
         case .essActivePowerL1, .essActivePowerL2, .essActivePowerL3: essPower.map { $0 / 3 }
         case .gridActivePower: snapshot.gridPower
-        case .gridActivePowerL1: gridMeter?.values["active_power_l1"]
-        case .gridActivePowerL2: gridMeter?.values["active_power_l2"]
-        case .gridActivePowerL3: gridMeter?.values["active_power_l3"]
+        case .gridActivePowerL1: gridMeter?.value(.activePowerL1)
+        case .gridActivePowerL2: gridMeter?.value(.activePowerL2)
+        case .gridActivePowerL3: gridMeter?.value(.activePowerL3)
         case .gridBuyActiveEnergy: gridMeter?.values["energy_import"]
         case .gridSellActiveEnergy: gridMeter?.values["energy_export"]
         // OpenEMS without a production meter: production null, consumption = grid + ESS.
@@ -121,9 +121,9 @@ struct OpenEMSRendering {
         guard device.online else { return nil }
         return switch channel {
         case .activePower: device.value(.activePower)
-        case .activePowerL1: device.values["active_power_l1"]
-        case .activePowerL2: device.values["active_power_l2"]
-        case .activePowerL3: device.values["active_power_l3"]
+        case .activePowerL1: device.value(.activePowerL1)
+        case .activePowerL2: device.value(.activePowerL2)
+        case .activePowerL3: device.value(.activePowerL3)
         // OpenEMS counts energy entering the site as production: a grid meter's import.
         case .activeProductionEnergy: device.values["energy_import"]
         case .activeConsumptionEnergy: device.values["energy_export"]
@@ -139,7 +139,7 @@ struct OpenEMSRendering {
         }
         guard device.online else { return nil }
         let phases = Self.phases(of: device)
-        let watts = { (amperes: Double) in amperes * Self.nominalVoltage * phases }
+        let watts = { (amperes: Double) in amperes * nominalPhaseVoltage * phases }
         switch channel {
         case .activePower: return device.value(.activePower)
         case .status:

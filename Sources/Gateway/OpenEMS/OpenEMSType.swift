@@ -18,14 +18,7 @@ public enum OpenEMSType: String, Sendable, Hashable {
 
     /// What the record holds when the value is unknown: NaN for floats, all ones for integers
     /// (0xFFFF, 0xFFFFFFFF, …), NUL characters for strings.
-    public var undefined: [UInt16] {
-        switch self {
-        case .float32: encode(.number(.nan))
-        case .float64: encode(.number(.nan))
-        case .string16: [UInt16](repeating: 0, count: words)
-        case .uint16, .enum16, .uint32, .uint64: [UInt16](repeating: 0xFFFF, count: words)
-        }
-    }
+    public var undefined: [UInt16] { valueType.unknownWords }
 
     /// The registers for `value`, or ``undefined`` when it is `nil` or cannot be written in
     /// this type. Integer types are cut to their low bits, as OpenEMS does for signed values.
@@ -52,7 +45,11 @@ public enum OpenEMSType: String, Sendable, Hashable {
 
     /// The number a master wrote into a complete record, as the codec reads it.
     func decode(_ registers: [UInt16]) -> Double? {
-        let valueType: ValueType =
+        (try? RegisterCodec(valueType: valueType).decode(registers))?.doubleValue
+    }
+
+    /// The Modbus value type of a record of this type.
+    var valueType: ValueType {
             switch self {
             case .uint16, .enum16: .uint16
             case .uint32: .uint32
@@ -61,7 +58,6 @@ public enum OpenEMSType: String, Sendable, Hashable {
             case .float64: .float64
             case .string16: .string(registers: 16)
             }
-        return (try? RegisterCodec(valueType: valueType).decode(registers))?.doubleValue
     }
 
     private static func words(of bits: UInt64, count: Int) -> [UInt16] {

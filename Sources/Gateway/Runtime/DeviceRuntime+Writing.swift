@@ -1,3 +1,4 @@
+import Vocabulary
 import Logging
 import Modbus
 import SiteConfig
@@ -45,12 +46,13 @@ extension DeviceRuntime {
     @available(*, noasync)
     func carryOut(_ work: WriteWork, with client: ModbusClient, at now: ContinuousClock.Instant) throws {
         var steps: [(WriteStep, [String: Double])] = []
-        if work.resetFirst, let auto = map.control.recipes[.auto] {
+        if work.resetFirst, let auto = map.control.recipes[.ess(.auto)] {
             steps += auto.steps.map { ($0, [:]) }
         }
         for step in work.plan.steps {
             guard let recipe = map.control.recipes[step.mode] else { continue }
-            steps += recipe.steps.map { ($0, step.parameters) }
+            let parameters = Dictionary(uniqueKeysWithValues: step.parameters.map { ($0.key.rawValue, $0.value) })
+            steps += recipe.steps.map { ($0, parameters) }
         }
         for (step, parameters) in steps {
             try write(step, parameters: parameters, with: client, skipUnchanged: !work.rewriteAll)
@@ -62,7 +64,7 @@ extension DeviceRuntime {
         logger.info(
             "device order written",
             metadata: [
-                "device.order": "\(work.plan.steps.map { "\($0.mode.rawValue)\($0.parameters.isEmpty ? "" : "\($0.parameters)")" })",
+                "device.order": "\(work.plan.steps.map { "\($0.mode)\($0.parameters.isEmpty ? "" : "\($0.parameters)")" })",
                 "reason": "\(work.reason)",
             ])
     }

@@ -3,6 +3,7 @@ import Logging
 import Modbus
 import SiteConfig
 import Synchronization
+import Vocabulary
 
 /// One device of the site at run time: its map, its read plan, what was last read, and what it
 /// should be doing. Telemetry is written by the device's endpoint worker and read by the
@@ -38,7 +39,7 @@ final class DeviceRuntime: Sendable {
         self.config = config
         self.map = map
         self.plan = ReadPlanner.plan(map: map)
-        self.supportedModes = Set(map.control.recipes.keys.compactMap(ModeKind.init(controlMode:)))
+        self.supportedModes = Set(map.control.recipes.keys)
         // Three missed polls make a device stale (at least three seconds).
         self.staleAfter = max(pollInterval * 3, .seconds(3))
         var logger = logger

@@ -1,5 +1,6 @@
 import Control
 import SiteConfig
+import Vocabulary
 
 extension GatewayController {
     /// The control core's view of the site: online state, power, limits and what each map can do.
@@ -34,6 +35,8 @@ extension GatewayController {
                         priority: device.config.priority))
             case .meter:
                 if status.online, grid == 0 { grid = power }
+            case .pv:
+                break
             }
         }
         return SiteSnapshot(devices: snapshots, gridPower: grid)
@@ -49,31 +52,19 @@ extension GatewayController {
         for (id, priority) in GatewaySources.defaults where !sources.contains(where: { $0.id.rawValue == id }) {
             sources.append(Source(id: SourceID(id), priority: priority))
         }
-        var kinds: [DeviceID: Control.DeviceKind] = [:]
+        var kinds: [DeviceID: DeviceKind] = [:]
         for device in site.devices {
-            switch maps[device.mapPath]?.kind {
-            case .battery: kinds[DeviceID(device.id)] = .battery
-            case .chargepoint: kinds[DeviceID(device.id)] = .chargepoint
-            default: break
-            }
+            if let kind = maps[device.mapPath]?.kind, kind.isControllable { kinds[DeviceID(device.id)] = kind }
         }
         var fallbacks: [Target: Mode] = [:]
         if let essFallback = site.sources.max(by: { $0.priority < $1.priority })?.fallback,
-            essFallback.kind == .battery, essFallback != .auto,
-            let kind = EssModeKind(name: essFallback.rawValue), let mode = try? EssMode(kind: kind, parameter: nil)
+            case .ess(let kind) = essFallback, kind != .auto, let mode = try? EssMode(kind: kind, parameters: [:])
         {
             fallbacks[.essCluster] = .ess(mode)
         }
-        let strategy: Control.AllocationStrategy =
-            switch site.allocation {
-            case .equal: .equal
-            case .proportional: .proportional
-            case .soc: .socBalancing
-            case .priority: .priority
-            }
         let surplus = SurplusSettings(startDelay: site.surplus.startDelay, stopDelay: site.surplus.stopDelay)
         return ControlConfiguration(
-            sources: sources, devices: kinds, fallbacks: fallbacks, essStrategy: strategy, surplus: surplus)
+            sources: sources, devices: kinds, fallbacks: fallbacks, essStrategy: site.allocation, surplus: surplus)
     }
 }
 
@@ -89,17 +80,4 @@ public enum GatewaySources {
     public static let cloud = "cloud"
 
     static let defaults: [(String, Int)] = [(modbus, 10), (openems, 10), (local, 5), (cloud, 5)]
-}
-
-extension ModeKind {
-    /// The control core's name for a device map's mode.
-    init?(controlMode: ControlMode) {
-        if let ess = EssModeKind(name: controlMode.rawValue) {
-            self = .ess(ess)
-        } else if let chargepoint = ChargepointModeKind(name: controlMode.rawValue) {
-            self = .chargepoint(chargepoint)
-        } else {
-            return nil
-        }
-    }
 }

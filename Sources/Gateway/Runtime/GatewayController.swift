@@ -1,4 +1,5 @@
 public import Control
+import Vocabulary
 import Foundation
 import Logging
 import Modbus

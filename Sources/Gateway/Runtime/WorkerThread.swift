@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// A dedicated thread that sleeps until it is woken, a timeout passes, or it is asked to stop:
 /// the shape of every long-running loop of the runtime (an endpoint's connection, the control
@@ -35,8 +36,7 @@ final class WorkerThread: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         if !woken && !stopping {
-            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-            condition.wait(until: Date(timeIntervalSinceNow: max(0, seconds)))
+            _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, timeout.seconds)))
         }
         woken = false
         return !stopping

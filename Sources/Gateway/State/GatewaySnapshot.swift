@@ -1,5 +1,6 @@
 public import Control
 public import SiteConfig
+public import Vocabulary
 
 /// Everything the upstream profiles publish, taken at one instant: device telemetry after the
 /// last poll and the control core's decision. Profiles render registers from this value only,
@@ -30,15 +31,9 @@ public struct GatewaySnapshot: Sendable {
     /// Every chargepoint, online or not.
     public var chargepoints: [DeviceStatus] { devices.filter { $0.kind == .chargepoint } }
 
-    /// Cluster SoC in %, weighted by capacity over online batteries that report one.
+    /// Cluster SoC in % over the online batteries that report one (``ClusterSoc``).
     public var essSoc: Double? {
-        let reporting = batteries.filter { $0.online && $0.value(.soc) != nil }
-        let capacity = reporting.reduce(0) { $0 + ($1.capacity ?? 0) }
-        guard capacity > 0 else {
-            let socs = reporting.compactMap { $0.value(.soc) }
-            return socs.isEmpty ? nil : socs.reduce(0, +) / Double(socs.count)
-        }
-        return reporting.reduce(0) { $0 + $1.value(.soc)! * ($1.capacity ?? 0) } / capacity
+        ClusterSoc.of(batteries.filter(\.online).compactMap { battery in battery.value(.soc).map { ($0, battery.capacity) } })
     }
 
     /// Sum of online batteries' active power, W (positive = discharge).
@@ -65,7 +60,7 @@ public struct GatewaySnapshot: Sendable {
 /// One device as the gateway last saw it.
 public struct DeviceStatus: Sendable {
     public var id: String
-    public var kind: SiteConfig.DeviceKind
+    public var kind: DeviceKind
     /// Whether the last poll succeeded recently enough (within the stale limit).
     public var online: Bool
     /// Time since the last good read; `nil` before the first one.
@@ -78,7 +73,7 @@ public struct DeviceStatus: Sendable {
     public var ratings: DeviceRatings
 
     public init(
-        id: String, kind: SiteConfig.DeviceKind, online: Bool, age: Duration?, values: [String: Double],
+        id: String, kind: DeviceKind, online: Bool, age: Duration?, values: [String: Double],
         identity: [String: String], ratings: DeviceRatings
     ) {
         self.id = id
@@ -91,25 +86,8 @@ public struct DeviceStatus: Sendable {
     }
 
     /// A well-known telemetry value.
-    public func value(_ role: TelemetryRole) -> Double? { values[role.rawValue] }
+    public func value(_ role: TelemetryRole) -> Double? { values[role.pointName] }
 
     /// Capacity in Wh: the site file's rating, else the device's own `capacity` point.
     public var capacity: Double? { ratings.capacity ?? value(.capacity) }
-}
-
-/// The point names a device map uses for the telemetry the gateway understands.
-public enum TelemetryRole: String, Sendable, CaseIterable {
-    case soc
-    case activePower = "active_power"
-    case allowedChargePower = "allowed_charge_power"
-    case allowedDischargePower = "allowed_discharge_power"
-    case maxChargePower = "max_charge_power"
-    case maxDischargePower = "max_discharge_power"
-    case capacity
-    case state
-    case status
-    case plugged
-    case currentLimit = "current_limit"
-    case phases
-    case energy
 }

@@ -1,6 +1,7 @@
 import Control
 import Modbus
 import SiteConfig
+import Vocabulary
 
 /// Where every block of the native map starts, and the points each block holds in order. Points
 /// inside a block are packed one after the other, so an address is never written as a literal:
@@ -33,7 +34,7 @@ enum NativeLayout {
     /// The heartbeat takes any value.
     static let heartbeatRange: ClosedRange<Double> = 0...Double(UInt16.max)
 
-    static func registers(siteName: String, devices: [(id: DeviceID, kind: SiteConfig.DeviceKind)]) -> [NativeRegister] {
+    static func registers(siteName: String, devices: [(id: DeviceID, kind: DeviceKind)]) -> [NativeRegister] {
         var registers: [NativeRegister] = []
         registers += header(deviceCount: devices.count)
         registers += siteTelemetry()
@@ -114,6 +115,8 @@ enum NativeLayout {
             block.add(
                 "\(prefix).current", .uint16, .readWrite, "A", "LIMIT's current per phase. Staged until the next mode write.",
                 range: currentRange, point: .control(group, .parameter))
+        case .meter, .pv:
+            break
         }
         block.add(
             "\(prefix).duration", .uint32, .readWrite, "s",
@@ -122,7 +125,7 @@ enum NativeLayout {
         return block.registers
     }
 
-    private static func status(_ target: Target, kind: Control.DeviceKind, prefix: String, base: Int) -> [NativeRegister] {
+    private static func status(_ target: Target, kind: DeviceKind, prefix: String, base: Int) -> [NativeRegister] {
         var block = Block(base: base)
         let own = if case .device = target { "this device (its own command, else its cluster's)" } else { "the cluster" }
         block.add(
@@ -137,6 +140,8 @@ enum NativeLayout {
             block.add(
                 "\(prefix).activeModeCurrent", .uint16, .read, "A", "The active mode's current parameter.",
                 point: .status(target, .activeParameter))
+        case .meter, .pv:
+            break
         }
         block.add(
             "\(prefix).remaining", .uint32, .read, "s",
@@ -162,11 +167,13 @@ enum NativeLayout {
             block.add(
                 "\(prefix).setpointCurrent", .float32, .read, "A", "The current per phase ordered (for the cluster: the sum).",
                 point: .status(target, .setpoint))
+        case .meter, .pv:
+            break
         }
         return block.registers
     }
 
-    private static func deviceBlock(_ id: DeviceID, kind: SiteConfig.DeviceKind, base: Int) -> [NativeRegister] {
+    private static func deviceBlock(_ id: DeviceID, kind: DeviceKind, base: Int) -> [NativeRegister] {
         let name = id.rawValue
         var identity = Block(base: base)
         identity.add("\(name).kind", .uint16, .read, "", "What the device is.", values: kindValues, point: .device(id, .kind))
@@ -190,6 +197,7 @@ enum NativeLayout {
         case .battery: "positive = discharge"
         case .chargepoint: "positive = charging"
         case .meter: "positive = import"
+        case .pv: "positive = producing"
         }
         telemetry.add(
             "\(name).activePower", .int32, .read, "W", "Active power (\(powerMeaning)).", point: .device(id, .activePower))
@@ -214,7 +222,7 @@ enum NativeLayout {
             let group = NativeControlGroup(target: .device(id), kind: .chargepoint)
             registers += control(group, prefix: name, base: base + deviceControlOffset)
             registers += status(.device(id), kind: .chargepoint, prefix: name, base: base + deviceStatusOffset)
-        case .meter:
+        case .meter, .pv:
             registers += telemetry.registers
         }
         return registers
@@ -225,8 +233,8 @@ enum NativeLayout {
     /// Mode register value that releases what this master holds on a target.
     static let releaseCode = 255
 
-    static func modeValues(_ kind: Control.DeviceKind, release: Bool = true) -> [NativeRegister.EnumValue] {
-        let modes = kind == .battery ? ModeKind.allEss : ModeKind.allChargepoint
+    static func modeValues(_ kind: DeviceKind, release: Bool = true) -> [NativeRegister.EnumValue] {
+        let modes = kind.modes
         let values = modes.map { NativeRegister.EnumValue($0.name, Int($0.code)) }
         return release ? values + [NativeRegister.EnumValue("RELEASE", releaseCode)] : values
     }
@@ -285,16 +293,18 @@ enum NativeKindCode: UInt16, CaseIterable {
     case battery = 1
     case chargepoint = 2
     case meter = 3
+    case pv = 4
 
-    var kind: SiteConfig.DeviceKind {
+    var kind: DeviceKind {
         switch self {
         case .battery: .battery
         case .chargepoint: .chargepoint
         case .meter: .meter
+        case .pv: .pv
         }
     }
 
-    init(_ kind: SiteConfig.DeviceKind) {
+    init(_ kind: DeviceKind) {
         self = Self.allCases.first { $0.kind == kind }!
     }
 }

@@ -1,4 +1,5 @@
 import Control
+import Modbus
 import Foundation
 public import SiteConfig
 
@@ -148,7 +149,8 @@ public struct NativeMapDocument: Sendable {
     }
 
     private var conventions: [String] {
-        let sentinels = "int16 0x8000, uint16 0xFFFF, int32 0x80000000, uint32 0xFFFFFFFF, float32 NaN, string empty"
+        let types: [ValueType] = [.int16, .uint16, .int32, .uint32, .float32, .string(registers: 1)]
+        let sentinels = types.map { "\($0.name) \($0.unknownText)" }.joined(separator: ", ")
         return [
             "## Conventions",
             "",

@@ -1,3 +1,4 @@
+public import Vocabulary
 public import Control
 
 /// What a register of the native map stands for: the meaning behind a name, from which the
@@ -50,9 +51,9 @@ public enum NativePoint: Hashable, Sendable {
 /// A target that takes modes through a control block, with the kind of mode it takes.
 public struct NativeControlGroup: Hashable, Sendable {
     public var target: Target
-    public var kind: Control.DeviceKind
+    public var kind: DeviceKind
 
-    public init(target: Target, kind: Control.DeviceKind) {
+    public init(target: Target, kind: DeviceKind) {
         self.target = target
         self.kind = kind
     }

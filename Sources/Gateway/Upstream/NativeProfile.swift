@@ -1,5 +1,6 @@
 public import Control
 public import Modbus
+import Vocabulary
 import Synchronization
 
 /// busbar's native upstream profile (DESIGN.md §4): serves a ``NativeRegisterMap`` to a master
@@ -162,18 +163,10 @@ public final class NativeProfile: ModbusRequestHandler {
         }
         let mode: Mode
         do throws(CommandRejection) {
-            switch group.kind {
-            case .battery:
-                guard let kind = EssModeKind(code: request.mode) else {
-                    throw .modeNotForTarget(mode: "\(request.mode)", target: group.target)
-                }
-                mode = .ess(try EssMode(kind: kind, parameter: request.parameter))
-            case .chargepoint:
-                guard let kind = ChargepointModeKind(code: request.mode) else {
-                    throw .modeNotForTarget(mode: "\(request.mode)", target: group.target)
-                }
-                mode = .chargepoint(try ChargepointMode(kind: kind, parameter: request.parameter))
+            guard let kind = group.kind.modes.first(where: { $0.code == request.mode }) else {
+                throw .modeNotForTarget(mode: "\(request.mode)", target: group.target)
             }
+            mode = try Mode(kind: kind, parameter: request.parameter)
         } catch {
             throw Refusal(Self.exception(for: error))
         }

@@ -1,5 +1,6 @@
 public import Control
 public import SiteConfig
+public import Vocabulary
 
 /// The native upstream profile's register map (DESIGN.md §4): every point a master can read or
 /// write, with its address, encoding, access, unit and meaning. This table is the single source
@@ -37,7 +38,7 @@ public struct NativeRegisterMap: Sendable {
     }
 
     /// The map for a site named `siteName` with these devices, in order.
-    public init(siteName: String, devices: [(id: DeviceID, kind: SiteConfig.DeviceKind)]) {
+    public init(siteName: String, devices: [(id: DeviceID, kind: DeviceKind)]) {
         self.siteName = siteName
         self.devices = devices.map(\.id)
         let registers = NativeLayout.registers(siteName: siteName, devices: devices)

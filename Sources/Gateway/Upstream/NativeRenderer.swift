@@ -1,5 +1,6 @@
 import Control
 import SiteConfig
+import Vocabulary
 
 /// Renders the native map's points from one snapshot and the staged control registers.
 struct NativeRenderer {
@@ -17,19 +18,19 @@ struct NativeRenderer {
         case .device(let id, .id):
             return register.words(for: id.rawValue)
         case .device(let id, .manufacturer):
-            return register.words(for: identity(id, "manufacturer"))
+            return register.words(for: identity(id, .manufacturer))
         case .device(let id, .model):
-            return register.words(for: identity(id, "model"))
+            return register.words(for: identity(id, .model))
         case .device(let id, .serial):
-            return register.words(for: identity(id, "serial"))
+            return register.words(for: identity(id, .serial))
         default:
             return register.words(for: number(for: register.point))
         }
     }
 
     /// An identity text by its point name in the device's map; empty when the map has none.
-    private func identity(_ id: DeviceID, _ name: String) -> String {
-        snapshot.device(id.rawValue)?.identity[name] ?? ""
+    private func identity(_ id: DeviceID, _ role: IdentityRole) -> String {
+        snapshot.device(id.rawValue)?.identity[role.pointName] ?? ""
     }
 
     private func number(for point: NativePoint) -> Double? {
@@ -123,7 +124,7 @@ struct NativeRenderer {
         switch device.kind {
         case .battery: return decision.activeCommand(for: .essCluster)
         case .chargepoint: return decision.activeCommand(for: .chargepointCluster)
-        case .meter: return nil
+        case .meter, .pv: return nil
         }
     }
 
@@ -134,7 +135,7 @@ struct NativeRenderer {
         switch value {
         case .kind: return Double(NativeKindCode(device.kind).rawValue)
         case .online: return device.online ? 1 : 0
-        case .age: return device.age.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }
+        case .age: return device.age.map(\.milliseconds)
         case .id, .manufacturer, .model, .serial: return nil
         default: break
         }

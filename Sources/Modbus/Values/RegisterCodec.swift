@@ -88,19 +88,8 @@ public struct RegisterCodec: Sendable, Hashable {
 
     // MARK: - Numbers
 
-    /// The integers an integer type (or `bool`, as 0 and 1) can hold.
-    var integerRange: ClosedRange<Int128>? {
-        switch valueType {
-        case .int16: Int128(Int16.min)...Int128(Int16.max)
-        case .uint16: 0...Int128(UInt16.max)
-        case .int32: Int128(Int32.min)...Int128(Int32.max)
-        case .uint32: 0...Int128(UInt32.max)
-        case .int64: Int128(Int64.min)...Int128(Int64.max)
-        case .uint64: 0...Int128(UInt64.max)
-        case .bool: 0...1
-        case .float32, .float64, .string: nil
-        }
-    }
+    /// The integers the value type can hold.
+    var integerRange: ClosedRange<Int128>? { valueType.integerRange }
 
     func checkRange(_ integer: Int128, shown: String) throws(CodecError) {
         guard let range = integerRange, !range.contains(integer) else { return }

@@ -1,3 +1,4 @@
+import Vocabulary
 import Modbus
 import Yams
 
@@ -8,8 +9,8 @@ extension DeviceMapDecoder {
         guard let reader = map.mapping("control", context: "control", expected: "a mapping with modes, refresh, heartbeat and readback") else {
             return nil
         }
-        if kind == .meter {
-            sink.error(map.keyLocation("control") ?? reader.location, "found control in a meter map, expected none (meters take no commands)")
+        if let kind, !kind.isControllable {
+            sink.error(map.keyLocation("control") ?? reader.location, "found control in a \(kind) map, expected none (a \(kind) takes no commands)")
             return nil
         }
         reader.checkKeys(Self.controlKeys)
@@ -17,7 +18,7 @@ extension DeviceMapDecoder {
         if let modes = reader.mapping("modes", context: "modes", expected: "a mapping of mode names to write lists") {
             for (name, node) in modes.pairs {
                 guard let mode = decodeModeName(name) else { continue }
-                let steps = decodeSteps(node, context: "mode \(mode)", parameters: mode.parameters, forMaster: true)
+                let steps = decodeSteps(node, context: "mode \(mode)", parameters: mode.recipeParameters.map(\.rawValue), forMaster: true)
                 control.recipes[mode] = ControlRecipe(mode: mode, steps: steps)
             }
         }
@@ -41,15 +42,15 @@ extension DeviceMapDecoder {
         return control
     }
 
-    private func decodeModeName(_ name: Located<String>) -> ControlMode? {
-        guard let mode = ControlMode(rawValue: name.value) else {
-            let candidates = (kind?.modes ?? ControlMode.allCases).map(\.rawValue)
+    private func decodeModeName(_ name: Located<String>) -> ModeKind? {
+        guard let mode = ModeKind(rawValue: name.value) else {
+            let candidates = (kind?.modes ?? ModeKind.allCases).map(\.rawValue)
             sink.error(name.location, "found unknown mode \"\(name.value)\"\(Suggestion.hint(for: name.value, in: candidates))")
             return nil
         }
-        if let kind, mode.kind != kind {
+        if let kind, mode.deviceKind != kind {
             let allowed = kind.modes.map(\.rawValue).joined(separator: ", ")
-            sink.error(name.location, "found \(mode.kind) mode \(mode) in a \(kind) map, expected one of \(allowed)")
+            sink.error(name.location, "found \(mode.deviceKind) mode \(mode) in a \(kind) map, expected one of \(allowed)")
             return nil
         }
         return mode
@@ -60,7 +61,7 @@ extension DeviceMapDecoder {
         guard let fallback, interval.value >= fallback.value.after else { return }
         sink.error(
             interval.location,
-            "interval: found a \(what) every \(interval.value.seconds) s, expected less than the fallback after \(fallback.value.after.seconds) s (line \(fallback.location.line)), or the device falls back while controlled"
+            "interval: found a \(what) every \(interval.value.secondsText) s, expected less than the fallback after \(fallback.value.after.secondsText) s (line \(fallback.location.line)), or the device falls back while controlled"
         )
     }
 
@@ -155,7 +156,7 @@ extension DeviceMapDecoder {
             }
             if pointLocations[name] != nil { continue }  // a point with its own errors
             valid = false
-            if ControlMode.parameterNames.contains(name) {
+            if ModeParameter.Name(rawValue: name) != nil {
                 let given = parameters.isEmpty ? "no parameters" : parameters.joined(separator: ", ")
                 sink.error(location, "\(key): found parameter \"\(name)\", which this mode does not give; expected \(given), a point or a constant")
                 continue
@@ -187,8 +188,5 @@ extension DeviceMapDecoder {
 
 extension Duration {
     /// Whole and fractional seconds, for messages: `25`, `0.5`.
-    var seconds: String {
-        let (whole, attoseconds) = components
-        return Quantity.format(Double(whole) + Double(attoseconds) / 1e18)
-    }
+    var secondsText: String { Quantity.format(seconds) }
 }

@@ -1,3 +1,4 @@
+import Vocabulary
 import Modbus
 import Yams
 
@@ -214,7 +215,9 @@ extension DeviceMapDecoder {
     private func checkRoles() {
         guard let kind else { return }
         for point in points {
-            guard let expected = kind.wellKnownPoints[point.name], let expected, let unit = point.unit, unit != expected else { continue }
+            guard let role = TelemetryRole(pointName: point.name, of: kind), let expected = role.unit, let unit = point.unit,
+                unit != expected
+            else { continue }
             sink.error(
                 pointLocations[point.name] ?? SourceLocation(file: file, line: 1, column: 1),
                 "found unit \(unit) on \(kind) point \"\(point.name)\", expected \(expected) (busbar works in \(expected); convert with scale)"

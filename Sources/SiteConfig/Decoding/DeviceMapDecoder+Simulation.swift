@@ -1,3 +1,4 @@
+import Vocabulary
 import Modbus
 import Yams
 
@@ -15,7 +16,7 @@ extension DeviceMapDecoder {
         let own: [String] = switch kind {
         case .battery: Self.batterySimulationKeys
         case .chargepoint: Self.chargepointSimulationKeys
-        case .meter, nil: []
+        case .meter, .pv, nil: []
         }
         let others = (Self.batterySimulationKeys + Self.chargepointSimulationKeys).filter { !own.contains($0) }
         for (key, _) in reader.pairs where others.contains(key.value) {

@@ -1,3 +1,4 @@
+import Vocabulary
 import Modbus
 import Yams
 
@@ -94,7 +95,7 @@ final class DeviceMapDecoder {
             sink.error(name.location, "found \(what) name \"\(text)\", expected letters, digits and _ starting with a letter")
             return false
         }
-        if ControlMode.parameterNames.contains(text) || Expression.Function(rawValue: text) != nil
+        if ModeParameter.Name(rawValue: text) != nil || Expression.Function(rawValue: text) != nil
             || text == Expression.conditionName {
             sink.error(name.location, "found \(what) name \"\(text)\", which is reserved for a mode parameter or function; expected another name")
             return false

@@ -1,3 +1,4 @@
+import Vocabulary
 import Foundation
 import Modbus
 import Yams
@@ -181,7 +182,7 @@ final class SiteDecoder {
             let id = source.string("id", required: true, expected: "the source's name, such as ems")
             let priority = source.integer("priority", in: -1000...1000, expected: "a whole number from -1000 to 1000")?.value ?? 0
             let watchdog = source.duration("watchdog")?.value ?? .seconds(60)
-            let fallback = source.choice("fallback", ControlMode.self, what: "a mode")
+            let fallback = source.choice("fallback", ModeKind.self, what: "a mode")
             if let id {
                 if let line = seen[id.value] {
                     sink.error(id.location, "id: found source \"\(id.value)\" again, expected unique source ids (first at line \(line))")
@@ -189,13 +190,13 @@ final class SiteDecoder {
                 seen[id.value] = id.location.line
             }
             // AUTO needs no recipe: it means "no override", and a device without one simply stops being written.
-            if let fallback, fallback.value != .auto, !defined.contains(fallback.value), !maps.values.contains(where: { $0 == nil }) {
+            if let fallback, fallback.value != .ess(.auto), !defined.contains(fallback.value), !maps.values.contains(where: { $0 == nil }) {
                 let modes = defined.sorted().map(\.rawValue)
                 let expected = modes.isEmpty ? "AUTO (no map of this site defines a mode)" : "AUTO or a mode a map defines: \(modes.joined(separator: ", "))"
                 sink.error(fallback.location, "fallback: found mode \(fallback.value), which no device map of this site defines; expected \(expected)")
             }
             guard let id else { return nil }
-            return SourceConfig(id: id.value, priority: priority, watchdog: watchdog, fallback: fallback?.value ?? .auto)
+            return SourceConfig(id: id.value, priority: priority, watchdog: watchdog, fallback: fallback?.value ?? .ess(.auto))
         }
     }
 }

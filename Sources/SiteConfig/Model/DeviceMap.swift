@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// A device type: its points, how to control it, how to read it. Loaded from
 /// `sites/devices/*.yaml` by ``DeviceMapLoader``.
 public struct DeviceMap: Sendable, Hashable {
@@ -49,8 +51,8 @@ public struct DeviceMap: Sendable, Hashable {
         points.first { $0.name == name }
     }
 
-    /// The point playing a well-known role (``DeviceKind/wellKnownPoints``), if the map has it.
-    public subscript(role name: String) -> Point? {
-        kind.wellKnownPoints[name] == nil ? nil : point(named: name)
+    /// The point playing `role`, if the map has it and the role is one of its kind's.
+    public subscript(role role: TelemetryRole) -> Point? {
+        role.kinds.contains(kind) ? point(named: role.pointName) : nil
     }
 }

@@ -82,20 +82,10 @@ public struct Point: Sendable, Hashable {
         }
     }
 
-    /// SunSpec's and SMA's "not implemented" values (pysunspec2; SMA Modbus profile):
-    /// int16 0x8000, uint16 0xFFFF, int32 0x80000000, uint32 0xFFFFFFFF, 64-bit likewise,
-    /// floats NaN. Flags and text have none.
+    /// SunSpec's and SMA's "not implemented" value of the type (``ValueType/notImplemented``),
+    /// if it has one.
     public static func defaultNotAvailable(for type: ValueType) -> [RegisterValue] {
-        switch type {
-        case .int16: [.int(Int64(Int16.min))]
-        case .uint16: [.uint(UInt64(UInt16.max))]
-        case .int32: [.int(Int64(Int32.min))]
-        case .uint32: [.uint(UInt64(UInt32.max))]
-        case .int64: [.int(Int64.min)]
-        case .uint64: [.uint(UInt64.max)]
-        case .float32, .float64: [.float(.nan)]
-        case .bool, .string: []
-        }
+        type.notImplemented.map { [$0] } ?? []
     }
 }
 

@@ -1,3 +1,5 @@
+public import Vocabulary
+
 /// A site file: the devices behind one meter, how the master reaches busbar, and who may
 /// command it. Loaded with its device maps by ``SiteLoader``.
 public struct Site: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import Vocabulary
 /// The site around the simulated devices (the site file's `simulation:` section): what the
 /// loads draw and what the PV produces, as simple deterministic profiles of time, so that the
 /// simulated grid meter has a balance to report.
@@ -30,30 +31,23 @@ public struct SiteProfile: Sendable, Hashable {
 
     /// The loads' power `elapsed` after the start, W ≥ 0.
     public func load(at elapsed: Duration) -> Double {
-        let period = loadPeriod.secondsValue
-        let swing = period > 0 ? loadSwing * sin(2 * Double.pi * elapsed.secondsValue / period) : 0
+        let period = loadPeriod.seconds
+        let swing = period > 0 ? loadSwing * sin(2 * Double.pi * elapsed.seconds / period) : 0
         return max(0, load + swing)
     }
 
     /// The PV's power `elapsed` after the start, W ≥ 0: a half sine from 6:00 to 18:00.
     public func pv(at elapsed: Duration) -> Double {
-        let day = dayLength.secondsValue
+        let day = dayLength.seconds
         guard pvPeak > 0 else { return 0 }
-        let startFraction = start.secondsValue / (24 * 3600)
-        let fraction = day > 0 ? (startFraction + elapsed.secondsValue / day).truncatingRemainder(dividingBy: 1) : startFraction
+        let startFraction = start.seconds / (24 * 3600)
+        let fraction = day > 0 ? (startFraction + elapsed.seconds / day).truncatingRemainder(dividingBy: 1) : startFraction
         let light = (fraction - 0.25) / 0.5  // 0 at 6:00, 1 at 18:00
         guard (0...1).contains(light) else { return 0 }
         return pvPeak * sin(Double.pi * light)
     }
 }
 
-extension Duration {
-    /// The duration in seconds, as a Double.
-    var secondsValue: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
 
 #if canImport(Glibc)
 import Glibc

@@ -23,8 +23,8 @@ public enum ChargepointModeKind: UInt16, CodedModeKind {
         }
     }
 
-    /// The parameter the mode takes, if any.
-    public var parameter: ModeParameter? {
-        self == .limit ? .current("current") : nil
+    /// The parameters a command of this mode carries.
+    public var parameters: [ModeParameter] {
+        self == .limit ? [.current(.current)] : []
     }
 }

@@ -32,14 +32,14 @@ public enum EssModeKind: UInt16, CodedModeKind {
         }
     }
 
-    /// The parameter the mode takes, if any.
-    public var parameter: ModeParameter? {
+    /// The parameters a command of this mode carries.
+    public var parameters: [ModeParameter] {
         switch self {
-        case .auto, .noDischarge, .noCharge: nil
-        case .limitCharge: .power("maxChargePower")
-        case .limitDischarge: .power("maxDischargePower")
-        case .forceCharge, .forceDischarge: .power("power")
-        case .setPower: .power("power", signed: true)
+        case .auto, .noDischarge, .noCharge: []
+        case .limitCharge: [.power(.maxChargePower)]
+        case .limitDischarge: [.power(.maxDischargePower)]
+        case .forceCharge, .forceDischarge: [.power(.power)]
+        case .setPower: [.power(.power, signed: true)]
         }
     }
 }

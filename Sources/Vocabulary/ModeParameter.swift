@@ -1,5 +1,23 @@
-/// The one parameter a mode takes, as register maps and JSON APIs document it.
+/// One parameter a mode takes, as register maps, JSON APIs and device-map recipes name it.
 public struct ModeParameter: Hashable, Sendable {
+    /// A parameter's stable name: the JSON key, the recipe variable and the documented name.
+    public enum Name: String, Hashable, Sendable, CaseIterable, Comparable, CustomStringConvertible {
+        /// A power in W: signed for SET_POWER (positive = discharge), a magnitude otherwise.
+        case power
+        /// The most charging power, W (≥ 0).
+        case maxChargePower
+        /// The most discharging power, W (≥ 0).
+        case maxDischargePower
+        /// A current in A per phase.
+        case current
+
+        public static func < (lhs: Name, rhs: Name) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+
+        public var description: String { rawValue }
+    }
+
     /// The unit of a mode parameter.
     public enum Unit: String, Hashable, Sendable {
         /// Watts.
@@ -8,14 +26,14 @@ public struct ModeParameter: Hashable, Sendable {
         case ampere = "A"
     }
 
-    /// The parameter's name, e.g. `maxChargePower`, `power`, `current`.
-    public var name: String
+    /// The parameter's name.
+    public var name: Name
     /// The parameter's unit.
     public var unit: Unit
     /// The values a command may carry.
     public var range: ClosedRange<Double>
 
-    public init(name: String, unit: Unit, range: ClosedRange<Double>) {
+    public init(name: Name, unit: Unit, range: ClosedRange<Double>) {
         self.name = name
         self.unit = unit
         self.range = range
@@ -29,23 +47,16 @@ public struct ModeParameter: Hashable, Sendable {
     /// car park and inside a 16-bit register.
     public static let currentLimit: Amperes = 10_000
 
-    static func power(_ name: String, signed: Bool = false) -> ModeParameter {
+    /// A power parameter: 0…1 GW, or ±1 GW when `signed`.
+    public static func power(_ name: Name, signed: Bool = false) -> ModeParameter {
         ModeParameter(name: name, unit: .watt, range: (signed ? -powerLimit : 0)...powerLimit)
     }
 
-    static func current(_ name: String) -> ModeParameter {
+    /// A current parameter: 0…10 kA.
+    public static func current(_ name: Name) -> ModeParameter {
         ModeParameter(name: name, unit: .ampere, range: 0...currentLimit)
     }
 
-    /// Checks `value` against the range, naming `mode` in the rejection.
-    func validate(_ value: Double, of mode: String) throws(CommandRejection) {
-        guard range.contains(value) else {
-            throw .parameterOutOfRange(mode: mode, parameter: name, value: value, range: range)
-        }
-    }
-}
-
-extension ModeParameter {
     /// A parameter value as logs and status lines show it: at most one decimal, none when whole
     /// ("-5000", "2272.7").
     public static func format(_ value: Double) -> String {

@@ -10,3 +10,10 @@ public typealias WattHours = Double
 
 /// State of charge in percent, 0...100.
 public typealias Percent = Double
+
+/// Voltage in volts.
+public typealias Volts = Double
+
+/// The nominal phase-to-neutral voltage of a European low-voltage grid (EN 50160), which turns a
+/// chargepoint's amperes into watts: P ≈ A × 230 V × phases.
+public let nominalPhaseVoltage: Volts = 230

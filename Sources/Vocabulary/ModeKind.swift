@@ -1,0 +1,89 @@
+/// A control mode without its parameters: what a device can carry out, what a target offers as
+/// available, and what a device map names a recipe after.
+///
+/// Its raw value is the stable name (`"LIMIT_CHARGE"`); names are unique over both kinds.
+public enum ModeKind: Hashable, Comparable, Sendable, CaseIterable, RawRepresentable, CustomStringConvertible {
+    /// An ESS mode.
+    case ess(EssModeKind)
+    /// A chargepoint mode.
+    case chargepoint(ChargepointModeKind)
+
+    /// Every ESS mode kind, by code.
+    public static let allEss: [ModeKind] = EssModeKind.allCases.map(ModeKind.ess)
+    /// Every chargepoint mode kind, by code.
+    public static let allChargepoint: [ModeKind] = ChargepointModeKind.allCases.map(ModeKind.chargepoint)
+    /// ESS kinds, then chargepoint kinds.
+    public static let allCases: [ModeKind] = allEss + allChargepoint
+
+    /// The kind with the stable name `rawValue`, e.g. `"NO_DISCHARGE"`.
+    public init?(rawValue: String) {
+        if let ess = EssModeKind(name: rawValue) {
+            self = .ess(ess)
+        } else if let chargepoint = ChargepointModeKind(name: rawValue) {
+            self = .chargepoint(chargepoint)
+        } else {
+            return nil
+        }
+    }
+
+    /// The stable name, e.g. `"LIMIT_CHARGE"`.
+    public var rawValue: String { name }
+
+    /// The kind of device the mode is for.
+    public var deviceKind: DeviceKind {
+        switch self {
+        case .ess: .battery
+        case .chargepoint: .chargepoint
+        }
+    }
+
+    /// The stable numeric code, unique within the device kind.
+    public var code: UInt16 {
+        switch self {
+        case .ess(let kind): kind.code
+        case .chargepoint(let kind): kind.code
+        }
+    }
+
+    /// The stable name, e.g. `"LIMIT_CHARGE"`.
+    public var name: String {
+        switch self {
+        case .ess(let kind): kind.name
+        case .chargepoint(let kind): kind.name
+        }
+    }
+
+    /// The parameters a command of this mode carries, in the order registers and documents list
+    /// them.
+    public var parameters: [ModeParameter] {
+        switch self {
+        case .ess(let kind): kind.parameters
+        case .chargepoint(let kind): kind.parameters
+        }
+    }
+
+    /// The parameters a device map's recipe for this mode may use. For ESS modes these are the
+    /// command's parameters; every chargepoint mode but ZERO is carried out with the current the
+    /// control core chose for the chargepoint.
+    public var recipeParameters: [ModeParameter.Name] {
+        switch self {
+        case .ess(let kind): kind.parameters.map(\.name)
+        case .chargepoint(.zero): []
+        case .chargepoint: [.current]
+        }
+    }
+
+    /// ESS kinds before chargepoint kinds, each by code.
+    public static func < (lhs: ModeKind, rhs: ModeKind) -> Bool {
+        (lhs.deviceKind == .battery ? 0 : 1, lhs.code) < (rhs.deviceKind == .battery ? 0 : 1, rhs.code)
+    }
+
+    public var description: String { name }
+}
+
+extension Collection<ModeKind> {
+    /// The modes as a bitmask, bit `code` set for each mode (the `availableModes` register).
+    public var bitmask: UInt32 {
+        reduce(0) { $0 | (1 << UInt32($1.code)) }
+    }
+}
