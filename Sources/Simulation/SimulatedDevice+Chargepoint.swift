@@ -11,7 +11,7 @@ struct ChargepointState {
     var state = ChargeState.unplugged
 }
 
-/// IEC 61851 mode-3 voltage per phase, as DESIGN.md §2 counts chargepoint power.
+/// IEC 61851 mode-3 voltage per phase, as docs/design.md §2.1 counts chargepoint power.
 let phaseVoltage = 230.0
 /// The least current a car charges at (IEC 61851).
 let minimumCurrent = 6.0

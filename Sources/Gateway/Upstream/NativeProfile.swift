@@ -2,7 +2,7 @@ public import Control
 public import Modbus
 import Synchronization
 
-/// busbar's native upstream profile (DESIGN.md §4): serves a ``NativeRegisterMap`` to a master
+/// busbar's native upstream profile (docs/design.md §4): serves a ``NativeRegisterMap`` to a master
 /// EMS and turns its writes into commands.
 ///
 /// - Unit id: only the configured one is served; any other gets exception 0x0A (gateway path

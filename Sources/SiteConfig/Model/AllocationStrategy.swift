@@ -1,4 +1,4 @@
-/// How a cluster target is shared over the site's batteries (DESIGN.md §2).
+/// How a cluster target is shared over the site's batteries (docs/design.md §2.7).
 public enum AllocationStrategy: String, Sendable, Hashable, CaseIterable {
     case equal
     /// Proportional to each device's allowed power.

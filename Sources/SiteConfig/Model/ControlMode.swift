@@ -1,4 +1,4 @@
-/// The busbar modes of DESIGN.md §2, spelt as device maps and masters name them.
+/// The busbar modes of docs/design.md §2.2, spelt as device maps and masters name them.
 public enum ControlMode: String, Sendable, Hashable, CaseIterable, Comparable, CustomStringConvertible {
     // Batteries.
     case auto = "AUTO"

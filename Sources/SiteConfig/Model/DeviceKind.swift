@@ -5,7 +5,7 @@ public enum DeviceKind: String, Sendable, Hashable, CaseIterable, CustomStringCo
     case meter
 
     /// Points with these names carry a role the gateway reads, with the unit busbar expects
-    /// (DESIGN.md §2 signs: battery W positive = discharge, grid W positive = import,
+    /// (docs/design.md §2.1 signs: battery W positive = discharge, grid W positive = import,
     /// chargepoint W positive = charging). Nil where the point has no unit (status codes).
     public var wellKnownPoints: [String: String?] {
         switch self {
