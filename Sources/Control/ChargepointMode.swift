@@ -1,6 +1,6 @@
 public import Vocabulary
 
-/// A chargepoint control mode with its parameter (docs/design.md §2, OpenEMS EVSE semantics).
+/// A chargepoint control mode with its parameter (docs/design.md §2.2, OpenEMS EVSE semantics).
 /// Currents are amperes per phase.
 public enum ChargepointMode: Hashable, Sendable, CustomStringConvertible {
     /// Off: 0 A.

@@ -1,6 +1,6 @@
 public import Vocabulary
 
-/// An ESS control mode with its parameter (docs/design.md §2). Powers are in watts; every
+/// An ESS control mode with its parameter (docs/design.md §2.2). Powers are in watts; every
 /// parameter except `setPower`'s is a magnitude (≥ 0).
 public enum EssMode: Hashable, Sendable, CustomStringConvertible {
     /// No override: the devices' own behaviour.

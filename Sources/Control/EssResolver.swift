@@ -1,7 +1,7 @@
 public import Vocabulary
 
 /// Intersects the constraints of ESS commands, taken in order of precedence, with the
-/// batteries' own limits (DESIGN.md §2).
+/// batteries' own limits (docs/design.md §2.4).
 ///
 /// Each command is applied to what the commands before it left:
 /// - its bounds narrow its scope (one battery, or the sum over the cluster); bounds that would

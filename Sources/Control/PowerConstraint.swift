@@ -3,7 +3,7 @@ public import Vocabulary
 /// What an ESS mode asks of the power of its target: bounds, plus at most one exact target.
 ///
 /// Constraints from all active commands are intersected with the devices' own limits; the
-/// target is clamped into what remains (DESIGN.md §2).
+/// target is clamped into what remains (docs/design.md §2.4).
 public struct PowerConstraint: Hashable, Sendable {
     /// The power interval the mode allows, `nil` when it does not bound the power.
     public var bounds: PowerInterval?

@@ -2,7 +2,7 @@ public import Foundation
 
 /// The site's data as a cloud EMS receives it by push and `GET /api/current-data` returns it:
 /// clever-PV's legacy fields, OpenEMS channel addresses in `currentData`, and the control
-/// modes available, active and rejected. Signs follow OpenEMS (DESIGN.md §2).
+/// modes available, active and rejected. Signs follow OpenEMS (docs/design.md §2.1).
 public struct CurrentDataDocument: Codable, Sendable, Hashable {
     /// The site's name (OpenEMS `edgeId`).
     public var site: String

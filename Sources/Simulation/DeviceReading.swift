@@ -1,7 +1,7 @@
 public import SiteConfig
 public import Vocabulary
 
-/// What one simulated device is doing, in busbar's units and signs (DESIGN.md §2): the
+/// What one simulated device is doing, in busbar's units and signs (docs/design.md §2.1): the
 /// simulation's own view, for tests and the live lines of `busbar simulate`.
 public struct DeviceReading: Sendable, Hashable {
     public var id: String

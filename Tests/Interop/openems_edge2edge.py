@@ -3,7 +3,7 @@
 Usage: openems_edge2edge.py PORT [--component ess0] [--kind ess|meter] [--unit 1]
                             [--power W] [--reactive VAR] [--cycles N] [--interval S]
 
-Follows io.openems.edge.edge2edge AbstractEdge2Edge / Edge2EdgeEssImpl (reference/openems.md §2):
+Follows io.openems.edge.edge2edge AbstractEdge2Edge / Edge2EdgeEssImpl (docs/openems.md, master discovery):
   1. read register 0 (retried while the slave answers with an exception); not 0x6201 -> fault
   2. read register 1 -> the first component block starts at 1 + value
   3. walk the blocks: read the STRING16 id at S; not ours -> read the length at S+16, S += length

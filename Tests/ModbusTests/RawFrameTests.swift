@@ -3,7 +3,10 @@ import TestSupport
 import Testing
 
 /// Hand-made frames against the server: protocol limits, check order, MBAP integrity
-/// (reliability.md test plan items 3 and 4).
+/// (exception codes and check order per Modbus Application Protocol v1.1b3 §7: function → 0x01,
+/// quantity → 0x03, address → 0x02; the MBAP header per the Modbus Messaging on TCP/IP
+/// Implementation Guide v1.0b: protocol id 0, a length that frames the PDU, the transaction id
+/// echoed).
 @Suite(.serialized)
 struct RawFrameTests {
     let bank = RegisterBank(ranges: [.holding: [0..<100], .coil: [0..<100]])

@@ -5,7 +5,7 @@ import SiteConfig
 import Testing
 
 /// Every ESS mode of both demo batteries, carried out with the map's own recipe through the
-/// SiteConfig expression evaluator over a real socket, gives the power DESIGN.md §2 promises.
+/// SiteConfig expression evaluator over a real socket, gives the power docs/design.md §2.2 promises.
 struct EssModeTests {
     static let batteries = [("ess1", "victron-gx-ess.yaml"), ("ess2", "sma-sunny-boy-storage.yaml")]
 

@@ -1,6 +1,6 @@
 /// One OpenEMS nature's Modbus table (`getModbusSlaveNatureTable`): its hash, its length and
 /// its records at offsets from the nature start + 2. Copied from OpenEMS `develop` 0e4ea8881f
-/// (reference/openems.md §1); an Edge2Edge master maps a nature by its hash with its **own**
+/// (docs/openems.md, "Records and natures"); an Edge2Edge master maps a nature by its hash with its **own**
 /// copy of these offsets, so they must not drift.
 public struct OpenEMSNature: Sendable, Hashable {
     /// One record of the nature.

@@ -11,7 +11,7 @@ extension OpenEMSProfile {
     }
 
     /// Applies a write whole or not at all. Every word must belong to a writable record
-    /// (else 0x02; OpenEMS ignores such writes silently, busbar says so, DESIGN.md §4), and FC6
+    /// (else 0x02; OpenEMS ignores such writes silently, busbar says so, docs/design.md §4), and FC6
     /// may not split a 2-word record (0x02, as OpenEMS). Words of a record the write does not
     /// complete wait for the rest. A NaN or infinite value, or a set-point the control core
     /// refuses, is answered with 0x03 and leaves everything, half-written words included, as

@@ -5,7 +5,7 @@ import Synchronization
 /// busbar as a slave OpenEMS Edge: the register table of OpenEMS's Modbus/TCP API
 /// (`Controller.Api.ModbusTcp.ReadWrite`), so that a stock OpenEMS master's `Edge2Edge.Ess`
 /// with `remoteAccessMode: READ_WRITE` discovers and controls the site's ESS cluster
-/// (reference/openems.md; docs/openems.md).
+/// (docs/openems.md).
 ///
 /// Reads render one `GatewaySnapshot` into the table; FC3 and FC4 read the same table. Writes
 /// (FC16, and FC6 for one-word records) become commands of the source `openems`:

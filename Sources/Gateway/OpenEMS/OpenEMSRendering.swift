@@ -4,7 +4,7 @@ import SiteConfig
 import Vocabulary
 
 /// What the table shows for one snapshot: each channel's value in OpenEMS units and signs
-/// (which are busbar's: DESIGN.md §2). `nil` is unknown and reads as NaN or 0xFFFF.
+/// (which are busbar's: docs/design.md §2.1). `nil` is unknown and reads as NaN or 0xFFFF.
 struct OpenEMSRendering {
     /// The OpenEMS release whose table layout busbar follows, in the version words 2–4.
     static let openemsVersion = (major: 2026, minor: 4, patch: 0)

@@ -2,7 +2,7 @@
 /// its address, component, nature, channel, type and access. Built once; the profile renders
 /// the values of a request from one snapshot.
 ///
-/// Layout (reference/openems.md §1): the hash of "OpenEMS" at 0, the meta block's length (199)
+/// Layout (docs/openems.md, "The table"): the hash of "OpenEMS" at 0, the meta block's length (199)
 /// at 1, the meta block, then component blocks from 200. A block holds its id (STRING16), at
 /// +16 the sum of its natures' lengths L, and from +20 its natures, each as [hash, length,
 /// records]. The next block starts at +L, over the last 20 (always unused) words of the

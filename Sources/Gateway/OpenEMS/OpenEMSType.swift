@@ -2,7 +2,7 @@ import Modbus
 
 /// How OpenEMS's Modbus/TCP API lays out one record (`ModbusType` in
 /// `io.openems.edge.common.modbusslave`): big-endian, high word first, with a fixed "undefined"
-/// pattern that an OpenEMS master reads as `null` (reference/openems.md §1).
+/// pattern that an OpenEMS master reads as `null` (docs/openems.md, "Records and natures").
 public enum OpenEMSType: String, Sendable, Hashable {
     case uint16, enum16, uint32, uint64, float32, float64, string16
 

@@ -3,7 +3,7 @@ public import Modbus
 import Vocabulary
 import Synchronization
 
-/// busbar's native upstream profile (DESIGN.md §4): serves a ``NativeRegisterMap`` to a master
+/// busbar's native upstream profile (docs/design.md §4): serves a ``NativeRegisterMap`` to a master
 /// EMS and turns its writes into commands.
 ///
 /// - Unit id: only the configured one is served; any other gets exception 0x0A (gateway path

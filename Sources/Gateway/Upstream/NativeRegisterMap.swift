@@ -2,7 +2,7 @@ public import Control
 public import SiteConfig
 public import Vocabulary
 
-/// The native upstream profile's register map (DESIGN.md §4): every point a master can read or
+/// The native upstream profile's register map (docs/design.md §4): every point a master can read or
 /// write, with its address, encoding, access, unit and meaning. This table is the single source
 /// of truth: ``NativeProfile`` serves it and `busbar map` documents it.
 ///

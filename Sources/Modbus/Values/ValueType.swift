@@ -1,7 +1,7 @@
 /// How one value is laid out in 16-bit holding or input registers.
 ///
 /// The names follow evcc's `encoding` and Home Assistant's `data_type`, so device maps read
-/// the way their users already write them (reference/ecosystem.md §1).
+/// the way their users already write them (evcc `encoding:`, Home Assistant `data_type:`).
 public enum ValueType: Sendable, Hashable {
     case int16, uint16, int32, uint32, int64, uint64, float32, float64
     /// Text, two characters per register, high byte first.

@@ -1,7 +1,7 @@
 /// A number with a unit, as a site file writes it: `50 kW`, `100 kWh`, `500 ms`, `6 A`.
 ///
 /// ``value`` is in the base unit of the ``Dimension`` (W, Wh, s, A, V, %), which is what busbar
-/// uses everywhere inside (DESIGN.md §2).
+/// uses everywhere inside (docs/design.md §2.1).
 public struct Quantity: Sendable, Hashable, CustomStringConvertible {
     public enum Dimension: String, Sendable, Hashable, CaseIterable {
         case power, energy, duration, current, voltage, percent

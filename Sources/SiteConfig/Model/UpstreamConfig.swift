@@ -1,6 +1,6 @@
 /// Where and how busbar listens for a master EMS.
 public struct UpstreamConfig: Sendable, Hashable {
-    /// The register layout the master sees (DESIGN.md §4).
+    /// The register layout the master sees (docs/design.md §4).
     public enum Profile: String, Sendable, Hashable, CaseIterable {
         case native, openems, sunspec
     }
