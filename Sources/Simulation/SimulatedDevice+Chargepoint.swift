@@ -12,11 +12,6 @@ struct ChargepointState {
     var state = ChargeState.unplugged
 }
 
-<<<<<<< HEAD
-=======
-/// IEC 61851 mode-3 voltage per phase, as docs/design.md §2.1 counts chargepoint power.
-let phaseVoltage = 230.0
->>>>>>> docs
 /// The least current a car charges at (IEC 61851).
 let minimumCurrent = 6.0
 
