@@ -9,14 +9,17 @@ public final class Peer: @unchecked Sendable {
     private let lock = NSLock()
     private var collectedOutput = Data()
     private var collectedError = Data()
+    private let input: Pipe?
 
-    /// Starts `executable` with `arguments`.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+    /// Starts `executable` with `arguments`; with `input`, its stdin is a pipe that `send` writes.
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: Bool = false) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         process.environment = env
+        self.input = input ? Pipe() : nil
+        if let pipe = self.input { process.standardInput = pipe }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -61,6 +64,15 @@ public final class Peer: @unchecked Sendable {
         while process.isRunning, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+    }
+
+    /// Writes `line` and a newline to the process's stdin (a peer started with `input: true`).
+    public func send(_ line: String) {
+        guard let input, process.isRunning else { return }
+        // A peer that ends between the check and the write must not take the test runner with
+        // it: a write to a closed pipe then fails with EPIPE instead of raising SIGPIPE.
+        Glibc.signal(SIGPIPE, SIG_IGN)
+        try? input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
     }
 
     /// Sends a signal (SIGHUP, SIGINT) without waiting.

@@ -101,13 +101,21 @@ extension DeviceRuntime {
         }
         let (values, identity) = decode(raw)
         let cameOnline = state.withLock { state -> Bool in
+            // Stale since the last good read means offline to the controller, even when the
+            // answer came back before a failed poll marked it so: the device may have restarted
+            // meanwhile, so its order is written again, whole.
+            let returning = !state.wasOnline || state.lastGoodRead.map { now - $0 > staleAfter } ?? true
+            if returning {
+                state.written = nil
+                state.lastWords = [:]
+            }
             state.values = values
             state.identity.merge(identity) { $1 }
             state.lastGoodRead = now
             state.failures = 0
             state.retryAt = nil
-            defer { state.wasOnline = true }
-            return !state.wasOnline
+            state.wasOnline = true
+            return returning
         }
         if cameOnline { logger.notice("device online") }
     }
