@@ -100,6 +100,12 @@ extension DeviceRuntime {
         }
         let (values, identity) = decode(raw)
         let cameOnline = state.withLock { state -> Bool in
+            // Back after longer than `staleAfter`: the controller counted it offline even if no
+            // failed poll saw it go, and it may have lost its registers meanwhile.
+            if let last = state.lastGoodRead, now - last > staleAfter {
+                state.written = nil  // its order is written again, whole
+                state.lastWords = [:]
+            }
             state.values = values
             state.identity.merge(identity) { $1 }
             state.lastGoodRead = now
