@@ -70,12 +70,11 @@ struct SimulateCommandTests {
     }
 
     @Test func theDemoSiteIsServedUntilSigterm() throws {
-        // The demo's ports are fixed; skip quietly when another process holds them.
+        // The demo's ports are fixed: another process holding them fails the test, with what
+        // busbar said about it.
         let simulator = try Peer(Paths.busbar, ["simulate", Fixture.sitePath("demo.yaml"), "--every", "1"])
-        guard simulator.waitForOutput("ready") else {
-            simulator.stop()
-            return
-        }
+        defer { simulator.stop() }
+        try #require(simulator.waitForOutput("ready"), "busbar simulate did not start: \(simulator.errorOutput)")
         #expect(simulator.output.contains("serving ess1 (Victron GX ESS, battery) on 127.0.0.1:15020 unit 100, 227"))
         #expect(simulator.output.contains("serving grid (Generic grid meter, meter) on 127.0.0.1:15020 unit 30"))
         #expect(simulator.waitForOutput("evse1 chargepoint"))
