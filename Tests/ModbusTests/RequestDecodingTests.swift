@@ -171,13 +171,13 @@ extension SplitMix64 {
         case 4 where isRead:
             // A read of nothing or of more than the function allows.
             let limit = request.table.isBits ? ModbusLimits.maxReadBits : ModbusLimits.maxReadRegisters
-            let quantity = Bool.random(using: &self) ? 0 : Int.random(in: limit + 1...0xFFFF, using: &self)
+            let quantity = Bool.random(using: &self) ? 0 : value(in: limit + 1...0xFFFF)
             pdu.replaceWord(at: 3, with: UInt16(quantity))
             return (pdu, .exception(.illegalDataValue))
         case 5 where (isRead || isMultiple) && request.count > 1:
             // A valid quantity that runs past the last address.
             let last = ModbusLimits.addressSpace - 1
-            pdu.replaceWord(at: 1, with: UInt16(Int.random(in: last - request.count + 2...last, using: &self)))
+            pdu.replaceWord(at: 1, with: UInt16(value(in: last - request.count + 2...last)))
             return (pdu, .exception(.illegalDataAddress))
         default:
             pdu.removeAll()
