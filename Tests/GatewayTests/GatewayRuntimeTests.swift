@@ -17,9 +17,8 @@ struct GatewayRuntimeTests {
     let first: MapServedDevice
     let second: MapServedDevice
 
-    /// The write-only points the recipes set, which a device keeps until the gateway writes them.
-    static let controlPoints = ["power_setpoint", "power_control", "bms_mode", "max_charge_power", "max_discharge_power"]
-    /// A value no recipe writes to any of them: a point that holds it was not written since.
+    /// A value no recipe writes to any of the map's write-only points: a point that holds it was
+    /// not written since it was poisoned.
     static let poison: Double = 4321
 
     init() throws {
@@ -33,8 +32,9 @@ struct GatewayRuntimeTests {
         }
     }
 
+    /// Sets the points the recipes write, which a device keeps until the gateway writes them.
     func poison(_ device: MapServedDevice) throws {
-        for point in Self.controlPoints { try device.set(point, Self.poison) }
+        for point in map.points where point.access == .write { try device.set(point.name, Self.poison) }
     }
 
     func gateway(watchdog: Duration = .seconds(60)) -> Gateway {
