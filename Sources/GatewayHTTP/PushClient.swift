@@ -25,6 +25,7 @@ public final class PushClient: Sendable {
     private let httpClient: HTTPClient
     private let logger: Logger
     private let limiter: Mutex<RateLimiter>
+    private let clock: PacingClock
     private let stopping = Atomic<Bool>(false)
     private let progress = Mutex(PushStatus())
 
@@ -32,12 +33,15 @@ public final class PushClient: Sendable {
     static let tick: Duration = .milliseconds(250)
 
     /// A client for `configuration`, reading `snapshot` and commanding `sink`. The HTTP client
-    /// defaults to AsyncHTTPClient's shared one; `wallClock` is for tests.
-    public init(
+    /// defaults to AsyncHTTPClient's shared one. `clock` paces the pushes and the rate limit, and
+    /// `wallClock` is the time the documents carry; both are for tests.
+    public init<C: Clock<Duration>>(
         configuration: PushConfiguration, snapshot: @escaping @Sendable () -> GatewaySnapshot, sink: any CommandSink,
-        logger: Logger, httpClient: HTTPClient = .shared, wallClock: @escaping @Sendable () -> Date = { Date() }
+        logger: Logger, httpClient: HTTPClient = .shared, clock: C = ContinuousClock(),
+        wallClock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
+        self.clock = PacingClock(clock)
         self.snapshot = snapshot
         self.httpClient = httpClient
         self.logger = logger
@@ -55,7 +59,6 @@ public final class PushClient: Sendable {
     /// cancellation. A push under way when `stop()` comes is finished first.
     public func run() async {
         logger.info("push client started", metadata: ["push.url": "\(redactedURL)", "push.interval": "\(configuration.interval)"])
-        let clock = ContinuousClock()
         var next = clock.now
         while !stopping.load(ordering: .acquiring), !Task.isCancelled {
             session.runDueSlots()
@@ -64,7 +67,7 @@ public final class PushClient: Sendable {
                 await push()
             }
             let wait = min(Self.tick, max(.zero, next - clock.now))
-            try? await Task.sleep(for: wait)
+            try? await clock.sleep(for: wait)
         }
         logger.info("push client stopped", metadata: ["push.url": "\(redactedURL)"])
     }
@@ -136,10 +139,11 @@ public final class PushClient: Sendable {
     /// meanwhile.
     private func admit() async -> Bool {
         while true {
-            let wait = limiter.withLock { $0.admit(at: .now) }
+            let now = clock.now
+            let wait = limiter.withLock { $0.admit(at: now) }
             guard let wait else { return true }
             guard !stopping.load(ordering: .acquiring) else { return false }
-            do { try await Task.sleep(for: min(wait, Self.tick)) } catch { return false }
+            do { try await clock.sleep(for: min(wait, Self.tick)) } catch { return false }
         }
     }
 
@@ -156,4 +160,21 @@ public final class PushClient: Sendable {
         guard let url = URL(string: configuration.url), let host = url.host else { return "(invalid URL)" }
         return "\(url.scheme ?? "http")://\(host)\(url.port.map { ":\($0)" } ?? "")/…"
     }
+}
+
+/// The clock a push client paces itself by, with its type erased so that the client need not be
+/// generic: the time since the client was made, and a sleep on that clock.
+private struct PacingClock: Sendable {
+    private let elapsed: @Sendable () -> Duration
+    private let sleeper: @Sendable (Duration) async throws -> Void
+
+    init<C: Clock<Duration>>(_ clock: C) {
+        let origin = clock.now
+        elapsed = { origin.duration(to: clock.now) }
+        sleeper = { try await clock.sleep(for: $0) }
+    }
+
+    var now: Duration { elapsed() }
+
+    func sleep(for duration: Duration) async throws { try await sleeper(duration) }
 }

@@ -1,11 +1,12 @@
 /// At most `requests` requests in any window of length `window` (a sliding-window log): the
-/// receiver's hard limit, 180 per minute for clever-PV. Pure: the caller passes the time.
+/// receiver's hard limit, 180 per minute for clever-PV. Pure: the caller passes the time, as
+/// the time since an origin of its clock that it keeps fixed (a push client: since it was made).
 public struct RateLimiter: Sendable, Hashable {
     /// The most requests per window.
     public var requests: Int
     /// The window.
     public var window: Duration
-    private var starts: [ContinuousClock.Instant] = []
+    private var starts: [Duration] = []
 
     /// clever-PV's limit.
     public static let cleverPV = RateLimiter(requests: 180, per: .seconds(60))
@@ -17,7 +18,7 @@ public struct RateLimiter: Sendable, Hashable {
     }
 
     /// Takes a request at `now` and returns `nil`, or returns how long to wait first.
-    public mutating func admit(at now: ContinuousClock.Instant) -> Duration? {
+    public mutating func admit(at now: Duration) -> Duration? {
         starts.removeAll { $0 <= now - window }
         if starts.count < requests {
             starts.append(now)

@@ -9,13 +9,15 @@ import Testing
 struct PushClientTests {
     let site = SiteDouble()
 
-    func makeClient(_ url: String, interval: Duration = .seconds(15), timeout: Duration = .seconds(5), rateLimit: RateLimiter = .cleverPV)
-        -> PushClient
-    {
+    func makeClient(
+        _ url: String, interval: Duration = .seconds(15), timeout: Duration = .seconds(5), rateLimit: RateLimiter = .cleverPV,
+        clock: some Clock<Duration> = ContinuousClock()
+    ) -> PushClient {
         let site = self.site
         return PushClient(
             configuration: PushConfiguration(url: url, interval: interval, timeout: timeout, rateLimit: rateLimit),
-            snapshot: { site.snapshot() }, sink: site, logger: Logger(label: "test"), wallClock: { site.clock.wall })
+            snapshot: { site.snapshot() }, sink: site, logger: Logger(label: "test"), clock: clock,
+            wallClock: { site.clock.wall })
     }
 
     @Test func pushesTheCurrentDataAsJSON() async throws {
@@ -150,39 +152,45 @@ struct PushClientTests {
         ])
     }
 
+    /// The time from each arrival to the next, on the client's clock.
+    func spacing(_ pushes: [FakeCloud.Push]) throws -> [Duration] {
+        let arrivals = try pushes.map { try #require($0.at) }
+        return zip(arrivals, arrivals.dropFirst()).map { $0.duration(to: $1) }
+    }
+
     @Test func theRateLimitIsNeverExceeded() async throws {
-        let cloud = FakeCloud()
-        let window: Duration = .seconds(1)
-        try await cloud.serve { url in
-            let client = makeClient(url, interval: .milliseconds(20), rateLimit: RateLimiter(requests: 4, per: window))
+        let clock = ImmediateClock()
+        let cloud = FakeCloud(clock: clock)
+        let (interval, window) = (Duration.milliseconds(20), Duration.seconds(1))
+        let pushes = try await cloud.serve { url in
+            let client = makeClient(url, interval: interval, rateLimit: RateLimiter(requests: 4, per: window), clock: clock)
             let running = Task { await client.run() }
-            try await Task.sleep(for: .milliseconds(2600))
+            let pushes = await cloud.waitForPushes(12)
             client.stop()
             await running.value
+            return pushes
         }
-        let arrivals = await cloud.pushes.map(\.at)
-        #expect(arrivals.count >= 9)
-        #expect(arrivals.count <= 12)
-        for index in arrivals.indices.dropLast(4) {
-            // The client spaces its sends; arrivals at the server jitter a little with the load
-            // of tests running in parallel on two cores.
-            #expect(arrivals[index + 4] - arrivals[index] >= window - .milliseconds(150))
+        try #require(pushes.count >= 12)
+        let spacing = try spacing(pushes)
+        // Four pushes one interval apart, then a wait until the first leaves the window.
+        #expect(spacing.prefix(3) == [interval, interval, interval])
+        for index in spacing.indices.dropLast(3) {
+            #expect(spacing[index...].prefix(4).reduce(.zero, +) >= window, "pushes \(index) to \(index + 4)")
         }
     }
 
     @Test func runPushesEveryIntervalAndStopsGracefully() async throws {
-        let cloud = FakeCloud()
+        let clock = ImmediateClock()
+        let cloud = FakeCloud(clock: clock)
+        let interval = Duration.milliseconds(300)
         try await cloud.serve { url in
-            let client = makeClient(url, interval: .milliseconds(300))
+            let client = makeClient(url, interval: interval, clock: clock)
             let running = Task { await client.run() }
             let pushes = await cloud.waitForPushes(5)
             client.stop()
             await running.value
-            #expect(pushes.count == 5)
-            // On average not faster than the interval, from the second push on: the first one
-            // also opens the connection, so it arrives late, and single arrivals jitter under load.
-            let second = try #require(pushes.dropFirst().first), last = try #require(pushes.last)
-            #expect((last.at - second.at) / (pushes.count - 2) >= .milliseconds(280))
+            try #require(pushes.count >= 5)
+            #expect(try spacing(pushes) == Array(repeating: interval, count: pushes.count - 1))
         }
     }
 }

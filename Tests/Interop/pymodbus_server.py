@@ -9,7 +9,7 @@ Unit 1 and unit 200 hold (0-based PDU addresses):
 Coils and discrete inputs 0..15 exist. Anything else is undefined and answers exception 2.
 
 Usage: pymodbus_server.py tcp PORT | rtu DEVICE
-Prints READY when serving.
+Prints READY once the server listens (TCP) or holds the device (RTU).
 """
 import asyncio
 import sys
@@ -38,10 +38,11 @@ async def main():
         server = ModbusTcpServer(devices, address=("127.0.0.1", int(where)))
     else:
         server = ModbusSerialServer(devices, port=where, baudrate=19200, parity="N")
-    task = asyncio.create_task(server.serve_forever())
-    await asyncio.sleep(0.3)
+    # In the background, serve_forever returns once the socket is bound and listening (or the
+    # serial device is open) and raises when it cannot be: READY means a client can connect.
+    await server.serve_forever(background=True)
     print("READY", flush=True)
-    await task
+    await server.serving
 
 
 asyncio.run(main())

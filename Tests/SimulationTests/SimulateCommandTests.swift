@@ -33,7 +33,7 @@ struct SimulateCommandTests {
         let port = freePort()
         let simulator = try Peer(Paths.busbar, ["simulate", "--map", Fixture.sitePath("devices/alfen-ng9xx.yaml"), "--port", "\(port)", "--unit", "1"])
         defer { simulator.stop() }
-        try #require(simulator.waitForOutput("ready"), "busbar simulate did not start: \(simulator.errorOutput)")
+        try #require(simulator.waitForOutput("ready: 1 device"), "busbar simulate did not start: \(simulator.errorOutput)")
         #expect(simulator.output.contains("serving alfen-ng9xx (Alfen NG9xx, chargepoint) on 127.0.0.1:\(port) unit 1"))
 
         // The car is plugged in and charges at the safe current the socket starts with.
@@ -71,12 +71,11 @@ struct SimulateCommandTests {
     }
 
     @Test func theDemoSiteIsServedUntilSigterm() throws {
-        // The demo's ports are fixed; skip quietly when another process holds them.
+        // The demo's ports are fixed: another process holding them fails the test, with what
+        // busbar said about it. (The full line, as "Address already in use" contains "ready".)
         let simulator = try Peer(Paths.busbar, ["simulate", Fixture.sitePath("demo.yaml"), "--every", "1"])
-        guard simulator.waitForOutput("ready") else {
-            simulator.stop()
-            return
-        }
+        defer { simulator.stop() }
+        try #require(simulator.waitForOutput("ready: 5 devices"), "busbar simulate did not start: \(simulator.errorOutput)")
         #expect(simulator.output.contains("serving ess1 (Victron GX ESS, battery) on 127.0.0.1:15020 unit 100, 227"))
         #expect(simulator.output.contains("serving grid (Generic grid meter, meter) on 127.0.0.1:15020 unit 30"))
         #expect(simulator.waitForOutput("evse1 chargepoint"))

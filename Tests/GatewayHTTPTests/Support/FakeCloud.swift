@@ -4,7 +4,8 @@ import HummingbirdTesting
 import NIOCore
 
 /// A cloud EMS for tests: a real HTTP server on loopback that records every push and answers
-/// with scripted responses, then with `fallback`.
+/// with scripted responses, then with `fallback`. Given the clock the client runs on, it notes
+/// when on that clock each push arrived.
 actor FakeCloud {
     struct Reply: Sendable {
         var status: HTTPResponse.Status = .accepted
@@ -17,7 +18,8 @@ actor FakeCloud {
         var body: Data
         var contentType: String?
         var path: String
-        var at: ContinuousClock.Instant
+        /// When it arrived on the cloud's clock, if it has one.
+        var at: ImmediateClock.Instant?
 
         /// The body as the JSON object it should be.
         var json: [String: Any] {
@@ -27,14 +29,18 @@ actor FakeCloud {
 
     private var script: [Reply]
     private let fallback: Reply
+    private let clock: ImmediateClock?
     private(set) var pushes: [Push] = []
 
-    init(_ script: [Reply] = [], fallback: Reply = Reply()) {
+    init(_ script: [Reply] = [], fallback: Reply = Reply(), clock: ImmediateClock? = nil) {
         self.script = script
         self.fallback = fallback
+        self.clock = clock
     }
 
     func record(_ push: Push) -> Reply {
+        var push = push
+        push.at = clock?.now
         pushes.append(push)
         return script.isEmpty ? fallback : script.removeFirst()
     }
@@ -56,7 +62,7 @@ actor FakeCloud {
             let reply = await self.record(
                 Push(
                     body: Data(bytes.readableBytesView), contentType: request.headers[.contentType],
-                    path: request.uri.path, at: .now))
+                    path: request.uri.path))
             if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
             return Response(
                 status: reply.status, headers: [.contentType: "application/json"],
