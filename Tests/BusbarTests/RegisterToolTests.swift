@@ -78,6 +78,21 @@ struct RegisterToolTests {
             """)
     }
 
+    @Test func negativeValuesAndScalesNeedNoDoubleDash() throws {
+        let (server, port) = try pymodbusServer()
+        defer { server.stop() }
+        let endpoint = "127.0.0.1:\(port)"
+        #expect(try busbar("write", endpoint, "1400", "-5000", "--type", "int16").output == "wrote 1 register at 1400 (FC6): 0xEC78\n")
+        let scaled = try busbar("write", endpoint, "1401", "--type", "int16", "-1.5", "--scale", "-0.5", "--offset", "-2")
+        #expect(scaled.output == "wrote 1 register at 1401 (FC6): 0xFFFF\n", "\(scaled.errorOutput)")
+        let back = try busbar("read", endpoint, "1400", "--type", "int16", "--scale", "-1", "--format", "csv")
+        #expect(back.output == "address,raw,value\n1400,0xEC78,5000\n", "\(back.errorOutput)")
+        // What is left over and is not a number is a mistyped option, not a value.
+        let typo = try busbar("write", endpoint, "1400", "-5000", "--typo", "int16")
+        #expect(typo.status == 64)
+        #expect(typo.errorOutput.contains(#"unknown option "--typo""#), "\(typo.errorOutput)")
+    }
+
     @Test func anUndefinedAddressPrintsTheExceptionByNameAndExits1() throws {
         let (server, port) = try pymodbusServer()
         defer { server.stop() }
