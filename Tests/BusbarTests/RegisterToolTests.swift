@@ -93,6 +93,24 @@ struct RegisterToolTests {
         #expect(typo.errorOutput.contains(#"unknown option "--typo""#), "\(typo.errorOutput)")
     }
 
+    @Test func aRelativeSerialDeviceNameIsASerialLine() throws {
+        let folder = try temporaryFolder("serial")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let peer = folder.appendingPathComponent("ttyPeer").path
+        let socat = try Peer(
+            "/usr/bin/socat", ["-d", "-d", "pty,raw,echo=0,link=./ttyGW", "pty,raw,echo=0,link=./ttyPeer"], currentDirectory: folder)
+        defer { socat.stop() }
+        try #require(socat.waitForOutput("starting data transfer loop"), "socat: \(socat.errorOutput)")
+        let (server, _) = try pymodbusServer(rtu: peer)
+        defer { server.stop() }
+        for device in ["ttyGW", "./ttyGW"] {
+            let result = try runCommand(
+                Paths.busbar, ["read", device, "1210", "--type", "float32", "--unit", "200", "--parity", "none"],
+                timeout: .seconds(30), currentDirectory: folder)
+            #expect(result.output == "address  raw            value\n1210     0x41AA 0x0000  21.25\n", "\(device): \(result.errorOutput)")
+        }
+    }
+
     @Test func anUndefinedAddressPrintsTheExceptionByNameAndExits1() throws {
         let (server, port) = try pymodbusServer()
         defer { server.stop() }

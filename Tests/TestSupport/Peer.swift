@@ -10,10 +10,13 @@ public final class Peer: @unchecked Sendable {
     private var collectedOutput = Data()
     private var collectedError = Data()
 
-    /// Starts `executable` with `arguments`.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+    /// Starts `executable` with `arguments`, in `currentDirectory` when given.
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], currentDirectory: URL? = nil
+    ) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         process.environment = env
@@ -101,13 +104,16 @@ public struct CommandResult: Sendable {
     public var errorOutput: String
 }
 
-/// Runs a command to completion (killed after `timeout`) and returns its status and output.
+/// Runs a command to completion (killed after `timeout`) and returns its status and output; in
+/// `currentDirectory` when given.
 public func runCommand(
-    _ executable: String, _ arguments: [String], input: String? = nil, timeout: Duration = .seconds(60)
+    _ executable: String, _ arguments: [String], input: String? = nil, timeout: Duration = .seconds(60),
+    currentDirectory: URL? = nil
 ) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let currentDirectory { process.currentDirectoryURL = currentDirectory }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
