@@ -1,4 +1,5 @@
 import Foundation
+import Modbus
 import TestSupport
 import Testing
 
@@ -111,6 +112,26 @@ struct RegisterToolTests {
         }
     }
 
+    @Test func scanDoesNotCountGatewayExceptionsAsAnswers() throws {
+        let device = RegisterBank(ranges: [.holding: [1210..<1212]])
+        device.set(.holding, address: 1210, to: [0x4184, 0x0000])
+        let elsewhere = RegisterBank(ranges: [.holding: [0..<10]])
+        // Unit 2 is behind the gateway but silent (0x0B); unit 3 is unknown to it (0x0A).
+        let gateway = UnitRouter(units: [1: device, 2: SilentTarget(), 4: elsewhere])
+        let server = ModbusTCPServer(host: "127.0.0.1", port: 0, handler: gateway)
+        try server.start()
+        defer { server.stop() }
+        let result = try busbar("scan", "127.0.0.1:\(server.port)", "--units", "1-4", "--address", "1210", "--type", "float32")
+        #expect(result.status == 0)
+        #expect(result.output == """
+            unit  answer
+            1     16.5  [0x4184 0x0000]
+            4     exception illegal data address (0x02)
+            2 of 4 unit ids answered at 127.0.0.1:\(server.port)
+
+            """)
+    }
+
     @Test func anUndefinedAddressPrintsTheExceptionByNameAndExits1() throws {
         let (server, port) = try pymodbusServer()
         defer { server.stop() }
@@ -139,5 +160,12 @@ struct RegisterToolTests {
         let result = try runCommand(Paths.busbar, arguments)
         #expect(result.status == 64)
         #expect(result.errorOutput.contains(message), "\(result.errorOutput)")
+    }
+}
+
+/// A unit behind a gateway that does not answer: the gateway replies 0x0B for it.
+struct SilentTarget: ModbusRequestHandler {
+    func handle(_ request: ModbusRequest, unit: UInt8) -> ModbusResponse {
+        .exception(.gatewayTargetFailedToRespond)
     }
 }
