@@ -132,6 +132,15 @@ struct RegisterToolTests {
             """)
     }
 
+    @Test func watchWritesEachRoundToAPipeWhileItRuns() throws {
+        let (server, port) = try pymodbusServer()
+        defer { server.stop() }
+        let reader = try Peer(Paths.busbar, ["read", "127.0.0.1:\(port)", "1210", "--type", "float32", "--format", "csv", "--watch", "200ms"])
+        defer { reader.stop() }
+        #expect(reader.waitForOutput("1210,0x4184 0x0000,16.5", timeout: .seconds(10)), "\(reader.output)\(reader.errorOutput)")
+        #expect(reader.isRunning)
+    }
+
     @Test func anUndefinedAddressPrintsTheExceptionByNameAndExits1() throws {
         let (server, port) = try pymodbusServer()
         defer { server.stop() }
