@@ -55,6 +55,14 @@ struct RunCommandTests {
         #expect(gateway.errorOutput.contains("gateway stopped"))
     }
 
+    @Test func anUnknownLogLevelIsAUsageError() throws {
+        let result = try busbar("run", "site.yaml", "--log-level", "nonsense")
+        #expect(result.status == 64)
+        #expect(
+            result.errorOutput.contains(#"log level "nonsense" is not one of trace, debug, info, notice, warning, error, critical"#),
+            "\(result.errorOutput)")
+    }
+
     @Test func refusesASiteThatFailsCheck() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("busbar-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
