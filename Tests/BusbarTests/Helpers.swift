@@ -20,6 +20,11 @@ func temporaryFolder(_ name: String) throws -> URL {
     return folder
 }
 
+/// The stderr lines a log handler wrote at error level or above.
+func errorLogLines(_ errorOutput: String) -> [Substring] {
+    errorOutput.split(separator: "\n").filter { $0.contains(" error ") || $0.contains(" critical ") }
+}
+
 /// A shipped device map's path.
 func shippedMap(_ name: String) -> String {
     Paths.root.appendingPathComponent("sites/devices/\(name)").path
