@@ -106,6 +106,6 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // End-to-end tests of the executable over real sockets.
-        .testTarget(name: "BusbarTests", dependencies: ["Modbus", "SiteConfig", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "BusbarTests", dependencies: ["Modbus", "SiteConfig", "Simulation", "TestSupport"], swiftSettings: strictSettings),
     ]
 )
