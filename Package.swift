@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libmodbus, as a system library; the shim re-exports what Swift cannot import.
@@ -62,6 +63,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -72,6 +74,7 @@ let package = Package(
                 "Modbus", "SiteConfig", "Control", "Vocabulary", "Simulation", "Gateway", "GatewayHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -107,6 +110,6 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // End-to-end tests of the executable over real sockets.
-        .testTarget(name: "BusbarTests", dependencies: ["Modbus", "SiteConfig", "Vocabulary", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "BusbarTests", dependencies: ["Modbus", "SiteConfig", "Vocabulary", "Simulation", "TestSupport"], swiftSettings: strictSettings),
     ]
 )

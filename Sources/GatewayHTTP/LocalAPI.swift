@@ -4,11 +4,12 @@ public import Gateway
 public import Hummingbird
 public import Logging
 import NIOCore
+public import ServiceLifecycle
 
 /// The local JSON API for Home Assistant, openHAB and scripts: the push document on
 /// `GET /api/current-data`, the push response's schema on `POST /api/control-modes` (as source
 /// `local`), and `GET /api/status`. Loopback by default, with an optional bearer token.
-public struct LocalAPI: Sendable {
+public struct LocalAPI: Sendable, Service {
     /// The settings.
     public let configuration: LocalAPIConfiguration
     /// The local command source: its schedule and refusals.
@@ -38,20 +39,22 @@ public struct LocalAPI: Sendable {
             maximumBodySize: configuration.maximumBodySize, logger: logger, wallClock: wallClock)
     }
 
-    /// Serves until cancelled, and starts the local schedule's slots on time alongside.
+    /// Serves, and starts the local schedule's slots on time alongside, until cancelled or (in
+    /// a service group) until a graceful shutdown, which lets the server close its connections
+    /// and end without an error.
     public func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await makeApplication().run() }
             group.addTask { await runSchedule() }
-            try await group.next()
-            group.cancelAll()
+            // Both end on a graceful shutdown; a server that fails ends the schedule with it.
+            while try await group.next() != nil {}
         }
     }
 
-    /// Starts schedule slots on time until cancelled. `run()` does this; call it yourself only
-    /// when running `makeApplication()` on its own, e.g. in a service group.
+    /// Starts schedule slots on time until cancelled or a graceful shutdown. `run()` does this;
+    /// call it yourself only when running `makeApplication()` on its own, e.g. in a service group.
     public func runSchedule() async {
-        while !Task.isCancelled {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
             session.runDueSlots()
             try? await Task.sleep(for: PushClient.tick)
         }

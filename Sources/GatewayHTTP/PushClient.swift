@@ -5,6 +5,7 @@ public import Gateway
 public import Logging
 import NIOCore
 import NIOHTTP1
+public import ServiceLifecycle
 import Synchronization
 
 /// Pushes the site's data to a cloud EMS and applies the control modes its responses carry,
@@ -15,7 +16,7 @@ import Synchronization
 /// `activateControlModes` and `schedule` are applied whole or refused whole; refusals are
 /// reported in the next push's `rejectedControlModes`. An HTTP error or a timeout changes no
 /// mode: the control core's watchdog for `cloud` ends modes the cloud stops repeating.
-public final class PushClient: Sendable {
+public final class PushClient: Sendable, Service {
     /// The settings.
     public let configuration: PushConfiguration
     /// The cloud's command source: its schedule and pending refusals.
@@ -55,12 +56,13 @@ public final class PushClient: Sendable {
     /// How the pushes went so far.
     public var status: PushStatus { progress.withLock { $0 } }
 
-    /// Pushes every `interval` and starts schedule slots on time, until `stop()` or
-    /// cancellation. A push under way when `stop()` comes is finished first.
+    /// Pushes every `interval` and starts schedule slots on time, until `stop()`, cancellation
+    /// or (in a service group) a graceful shutdown. A push under way when `stop()` or the
+    /// shutdown comes is finished first.
     public func run() async {
         logger.info("push client started", metadata: ["push.url": "\(redactedURL)", "push.interval": "\(configuration.interval)"])
         var next = clock.now
-        while !stopping.load(ordering: .acquiring), !Task.isCancelled {
+        while !stopping.load(ordering: .acquiring), !Task.isCancelled, !Task.isShuttingDownGracefully {
             session.runDueSlots()
             if clock.now >= next {
                 next = clock.now + configuration.interval

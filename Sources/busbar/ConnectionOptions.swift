@@ -5,7 +5,7 @@ import SiteConfig
 
 /// How to reach a device: the endpoint argument, unit id, serial settings and timeout.
 struct ConnectionOptions: ParsableArguments {
-    @Argument(help: "HOST[:PORT] (port 502 by default) or a serial device path such as /dev/ttyUSB0.")
+    @Argument(help: "HOST[:PORT] (port 502 by default) or a serial device path such as /dev/ttyUSB0 (any path that exists or starts with /, ./ or ../).")
     var endpoint: String
 
     /// Optional so that `inspect` can tell "not given" from 1 and use the map's unit instead.
@@ -35,7 +35,10 @@ struct ConnectionOptions: ParsableArguments {
     func makeClient() throws -> ModbusClient {
         let settings = SerialLine.Settings(baud: baud, parity: parity, dataBits: dataBits, stopBits: stopBits)
         do {
-            let endpoint = try Endpoint.parse(self.endpoint, serial: settings)
+            // A device name that exists here (`ttyGW`, a socat link) is a serial line, not a host.
+            let endpoint = FileManager.default.fileExists(atPath: self.endpoint)
+                ? .rtu(SerialLine(device: self.endpoint, settings: settings))
+                : try Endpoint.parse(self.endpoint, serial: settings)
             return try ModbusClient(endpoint: endpoint, timeouts: .init(response: timeout, byte: timeout))
         } catch {
             if case .invalidArgument = error.kind { throw ValidationError(error.description) }

@@ -3,15 +3,16 @@ import Dispatch
 import Gateway
 import GatewayHTTP
 import Logging
+import ServiceLifecycle
 import SiteConfig
 import Synchronization
 
 /// The local JSON API and the cloud push client of a site, run beside the gateway on Swift
-/// concurrency (they do no blocking I/O), until `stop()`.
+/// concurrency (they do no blocking I/O) as one service group, until `stop()`.
 final class HTTPServices: Sendable {
-    private let task: Mutex<Task<Void, Never>?> = Mutex(nil)
-    private let push: PushClient?
+    private let group: ServiceGroup
     private let done = DispatchSemaphore(value: 0)
+    private let stopped = Mutex(false)
 
     /// Starts what `http` and `push` ask for; nil when the site has neither.
     init?(http: HTTPConfig?, push pushConfig: PushConfig?, gateway: Gateway, logger: Logger) {
@@ -42,33 +43,27 @@ final class HTTPServices: Sendable {
                     logger.notice("serving the local API", metadata: ["http.listen": "\(listen):\(port)"])
                 })
         }
-        let (runningAPI, runningPush) = (api, push)
-        self.push = push
+        // Each service ends by itself on a graceful shutdown; one that fails ends the group.
+        let services: [any Service] = [api as (any Service)?, push].compactMap { $0 }
+        let group = ServiceGroup(services: services, logger: logger)
+        self.group = group
         let done = self.done
         // The one unstructured task of busbar: the synchronous command owns it and ends it with
-        // `stop()`, which cancels it and waits until it has finished.
-        task.withLock {
-            $0 = Task.detached {
-                await withTaskGroup(of: Void.self) { group in
-                    if let api = runningAPI {
-                        group.addTask {
-                            do { try await api.run() } catch {
-                                logger.error("local API stopped", metadata: ["error": "\(error)"])
-                            }
-                        }
-                    }
-                    if let push = runningPush { group.addTask { await push.run() } }
-                }
-                done.signal()
+        // `stop()`, which shuts the group down gracefully (the HTTP server closes its listener
+        // and connections instead of being cancelled) and waits until it has finished.
+        Task.detached {
+            do { try await group.run() } catch {
+                logger.error("local API or push client stopped", metadata: ["error": "\(error)"])
             }
+            done.signal()
         }
     }
 
     /// Stops pushing and serving, and waits until both have ended.
     func stop() {
-        push?.stop()
-        guard let running = task.withLock({ task in defer { task = nil }; return task }) else { return }
-        running.cancel()
+        guard !stopped.withLock({ stopped in defer { stopped = true }; return stopped }) else { return }
+        let group = self.group
+        Task { await group.triggerGracefulShutdown() }
         done.wait()
     }
 }

@@ -6,6 +6,8 @@ import SiteConfig
 struct InspectCycle {
     /// In the order the map declares them.
     var points: [InspectedPoint]
+    /// The map's computed points, worked out from `points`.
+    var computed: [InspectedComputedPoint] = []
     /// Requests sent, fallbacks included.
     var requests: Int
 
@@ -63,7 +65,8 @@ struct InspectCycle {
             decoded[point.name] = inspected
             return inspected
         }
-        return InspectCycle(points: map.points.compactMap(inspect), requests: requests)
+        let points = map.points.compactMap(inspect)
+        return InspectCycle(points: points, computed: InspectedComputedPoint.evaluate(map, from: points), requests: requests)
     }
 
     /// Marks the points whose raw words differ from `previous`.
@@ -72,6 +75,11 @@ struct InspectCycle {
         for index in points.indices {
             guard let old = before[points[index].point.name] else { continue }
             points[index].changed = old != points[index].raw
+        }
+        let computedBefore = Dictionary(previous.computed.map { ($0.point.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        for index in computed.indices {
+            guard let old = computedBefore[computed[index].point.name] else { continue }
+            computed[index].changed = old != computed[index].value
         }
     }
 

@@ -25,9 +25,10 @@ struct InspectFormatter {
         "\(point.point.table.rawValue) \(point.point.address)"
     }
 
-    /// "12 points, 3 requests", with the unreadable ones counted when there are any.
+    /// "12 points, 3 requests" (computed points counted), with the unreadable ones counted when
+    /// there are any.
     static func summary(_ cycle: InspectCycle) -> String {
-        let points = cycle.points.count, requests = cycle.requests, unreadable = cycle.unreadable
+        let points = cycle.points.count + cycle.computed.count, requests = cycle.requests, unreadable = cycle.unreadable
         var text = "\(points) point\(points == 1 ? "" : "s"), \(requests) request\(requests == 1 ? "" : "s")"
         if unreadable > 0 { text += ", \(unreadable) unreadable" }
         return text
@@ -35,11 +36,14 @@ struct InspectFormatter {
 
     private func table(_ cycle: InspectCycle, time: Date?) -> String {
         let titles = ["point", "register", "value", "raw"]
-        let rows = cycle.points.map { point in
+        var rows: [[String]] = cycle.points.map { point in
             [
                 point.point.name, Self.place(point), point.shown + (point.changed ? " *" : ""),
                 point.raw.map(ReadingFormatter.hex) ?? "-",
             ]
+        }
+        rows += cycle.computed.map { point in
+            [point.point.name, "computed", point.shown + (point.changed ? " *" : ""), "-"]
         }
         var lines: [String] = []
         if let time { lines.append("-- \(ReadingFormatter.timestamp(time))") }
@@ -52,7 +56,8 @@ struct InspectFormatter {
     /// One line: `{"device", "endpoint", "unit", ["time",] "requests", "points": [...]}`; each
     /// point has name, table, address, raw (null when unreadable) and value (null when
     /// unreadable or not available), then unit, label, notAvailable, error and changed where
-    /// they apply.
+    /// they apply. Computed points follow with name, `"computed": true`, value (null when it
+    /// cannot be worked out), unit and changed.
     private func json(_ cycle: InspectCycle, time: Date?) -> String {
         let quote = ReadingFormatter.quote
         var object = [
@@ -60,7 +65,7 @@ struct InspectFormatter {
         ]
         if let time { object.append("\"time\":\(quote(ReadingFormatter.timestamp(time)))") }
         object.append("\"requests\":\(cycle.requests)")
-        let points = cycle.points.map { inspected in
+        var points: [String] = cycle.points.map { inspected in
             let point = inspected.point
             var fields = [
                 "\"name\":\(quote(point.name))", "\"table\":\(quote(point.table.rawValue))", "\"address\":\(point.address)",
@@ -77,6 +82,15 @@ struct InspectFormatter {
                 fields += ["\"value\":null", "\"error\":\(quote(inspected.failure ?? ""))"]
             }
             if time != nil { fields.append("\"changed\":\(inspected.changed)") }
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        points += cycle.computed.map { computed in
+            var fields = [
+                "\"name\":\(quote(computed.point.name))", "\"computed\":true",
+                "\"value\":" + (computed.registerValue.map(ReadingFormatter.json) ?? "null"),
+            ]
+            if let unit = computed.point.unit { fields.append("\"unit\":\(quote(unit))") }
+            if time != nil { fields.append("\"changed\":\(computed.changed)") }
             return "{" + fields.joined(separator: ",") + "}"
         }
         object.append("\"points\":[\(points.joined(separator: ","))]")

@@ -4,18 +4,26 @@ import Logging
 
 /// `--log-level`, shared by the long-running commands.
 struct LoggingOptions: ParsableArguments {
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "notice"
+    @Option(help: "Log level: trace, debug, info, notice (the default), warning, error, critical.", transform: LoggingOptions.level)
+    var logLevel: Logger.Level = .notice
 
     /// Sends logs to stderr at the chosen level and returns busbar's logger.
     func bootstrap() -> Logger {
-        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .notice
-        LoggingSystem.bootstrap { label in
+        LoggingSystem.bootstrap { [logLevel] label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
+            handler.logLevel = logLevel
             return handler
         }
         return Logger(label: "busbar")
+    }
+
+    /// A level by name, in any case; anything else is a usage error (exit 64).
+    static func level(_ text: String) throws -> Logger.Level {
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("log level \"\(text)\" is not one of \(names)")
+        }
+        return level
     }
 }
 

@@ -69,7 +69,8 @@ struct ReadCommand: ParsableCommand {
                         readings[index].changed = previous[index].raw != readings[index].raw
                     }
                 }
-                print(formatter.render(readings, time: watch == nil ? nil : Date()))
+                // Unbuffered, so that each round of --watch reaches a file or pipe as it happens.
+                FileHandle.standardOutput.write(Data((formatter.render(readings, time: watch == nil ? nil : Date()) + "\n").utf8))
                 previous = readings
             } catch let error as ModbusError {
                 let code = CommandFailure.report(error)

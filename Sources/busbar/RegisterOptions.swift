@@ -9,10 +9,10 @@ struct RegisterOptions: ParsableArguments {
     @Option(help: "Word and byte order: ABCD (big-endian, default), CDAB (word swap), BADC (byte swap), DCBA.")
     var order: String?
 
-    @Option(help: "Engineering value = raw × scale + offset (inverted on write).")
+    @Option(parsing: .unconditional, help: "Engineering value = raw × scale + offset (inverted on write).")
     var scale: Double = 1
 
-    @Option(help: "Added after scaling (inverted on write).")
+    @Option(parsing: .unconditional, help: "Added after scaling (inverted on write).")
     var offset: Double = 0
 
     @Flag(help: "Addresses are 1-based as in many manuals; 6-digit Modicon references (400001, 300001, 100001, 000001) also pick the table.")

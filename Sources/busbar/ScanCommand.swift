@@ -8,7 +8,8 @@ struct ScanCommand: ParsableCommand {
         abstract: "Find which unit ids answer on an endpoint, and what they hold at one address.",
         discussion: """
             A unit that answers with a Modbus exception is there too, and is listed with it. \
-            Silent units are not listed.
+            Silent units are not listed, nor units a gateway answers for with 0x0A (gateway path \
+            unavailable) or 0x0B (gateway target failed to respond): no device is there.
             Example:
               busbar scan 192.168.1.20 --units 1-10,100,200 --address 1210 --type float32
             """
@@ -42,6 +43,8 @@ struct ScanCommand: ParsableCommand {
                 found += 1
             } catch let error as ModbusError {
                 switch error.kind {
+                case .exception(let code) where code.isFromGateway:
+                    continue
                 case .exception(let code):
                     print("\(pad(unit))  exception \(code)")
                     found += 1

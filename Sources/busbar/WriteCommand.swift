@@ -13,6 +13,7 @@ struct WriteCommand: ParsableCommand {
               busbar write 10.0.0.5 2901 20 --unit 100 --scale 0.1
               busbar write 10.0.0.9 400 on --coil --unit 255
               busbar write 127.0.0.1:1502 200 uint16:7 int32:-5000 uint32:0
+              busbar write 127.0.0.1:1502 202 -5000 --type int32
             """
     )
 
@@ -21,7 +22,7 @@ struct WriteCommand: ParsableCommand {
     @Argument(help: "First address (0-based PDU address unless --one-based).")
     var address: Int
 
-    @Argument(help: "Values to write, in the --type (numbers, 0x hex raw words, true/false/on/off for coils); TYPE:VALUE gives one value its own type, e.g. uint16:7 int32:-5000.")
+    @Argument(parsing: .allUnrecognized, help: "Values to write, in the --type (numbers, negative ones such as -5000 too, 0x hex raw words, true/false/on/off for coils); TYPE:VALUE gives one value its own type, e.g. uint16:7 int32:-5000.")
     var values: [String]
 
     @OptionGroup var register: RegisterOptions
@@ -32,8 +33,20 @@ struct WriteCommand: ParsableCommand {
     @Flag(help: "Force the function code for registers.")
     var function: WriteFunction?
 
-    func validate() throws {
+    mutating func validate() throws {
+        // The values take what no option claims, so that -5000 needs no `--`; what is left that
+        // starts with - and is not a number is a mistyped option.
+        values.removeAll { $0 == "--" }
+        if let option = values.first(where: { $0.hasPrefix("-") && !Self.isNegativeNumber($0) }) {
+            throw ValidationError("unknown option \"\(option)\" (values that start with - are negative numbers such as -5000)")
+        }
         guard !values.isEmpty else { throw ValidationError("give at least one value to write") }
+    }
+
+    /// `-5000`, `-1.5`, `-.5`, `-1e3`, `-0x10`: a minus sign before a digit or a decimal point.
+    static func isNegativeNumber(_ text: String) -> Bool {
+        guard text.hasPrefix("-"), let next = text.dropFirst().first else { return false }
+        return next.isNumber || next == "."
     }
 
     func run() throws {

@@ -13,6 +13,18 @@ func busbar(_ arguments: String...) throws -> CommandResult {
     try busbar(arguments)
 }
 
+/// A new empty folder under the temporary directory; remove it with `defer`.
+func temporaryFolder(_ name: String) throws -> URL {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("busbar-\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder
+}
+
+/// The stderr lines a log handler wrote at error level or above.
+func errorLogLines(_ errorOutput: String) -> [Substring] {
+    errorOutput.split(separator: "\n").filter { $0.contains(" error ") || $0.contains(" critical ") }
+}
+
 /// A shipped device map's path.
 func shippedMap(_ name: String) -> String {
     Paths.root.appendingPathComponent("sites/devices/\(name)").path

@@ -1,5 +1,6 @@
 import Foundation
 import Modbus
+import Simulation
 import SiteConfig
 import TestSupport
 import Testing
@@ -90,7 +91,8 @@ struct InspectTests {
         let device = try ServedMap(file, values: values)
         let inspected = try busbar("inspect", device.endpoint, "--map", shippedMap(file), "--format", "json")
         #expect(inspected.status == 0, "\(inspected.errorOutput)")
-        let ours = try pointsByName(jsonObject(inspected.output))
+        // Computed points have no registers for pymodbus to read.
+        let ours = try pointsByName(jsonObject(inspected.output)).filter { $0.value["computed"] == nil }
         let python = try runCommand(
             Paths.python, [Paths.script("pymodbus_read_points.py"), "\(device.port)", "\(device.map.unit)"],
             input: try device.pointSpecs())
@@ -185,5 +187,43 @@ struct InspectTests {
         #expect(changed.contains(true))
         let first = try pointsByName(cycles[0])
         #expect(first["status"]?["changed"] as? Bool == false)
+    }
+
+    /// A chargepoint of a shipped map simulated alone on a free port, as `busbar simulate --map`
+    /// serves it, with a car plugged in.
+    func simulatedChargepoint(_ file: String) throws -> (SiteSimulation, endpoint: String) {
+        let map = try DeviceMapLoader.load(path: shippedMap(file)).get()
+        let device = DeviceConfig(
+            id: "evse", mapPath: shippedMap(file), endpoint: .tcp(host: "127.0.0.1", port: 0), unit: map.unit, simulate: true)
+        let site = LoadedSite(site: Site(name: map.name, devices: [device]), maps: [shippedMap(file): map], path: shippedMap(file))
+        let simulation = try SiteSimulation(site: site, options: .init(ports: .ephemeral))
+        try simulation.start()
+        guard case .tcp(let host, let port)? = simulation.endpoint(of: "evse") else { throw FixtureFailure("no endpoint") }
+        return (simulation, "\(host):\(port)")
+    }
+
+    @Test(arguments: ["alfen-ng9xx.yaml", "phoenix-ev-charge-control.yaml"])
+    func pluggedFollowsTheStatusAsTheSimulatedCarComesAndGoes(file: String) throws {
+        let (simulation, endpoint) = try simulatedChargepoint(file)
+        defer { simulation.stop() }
+        func plugged() throws -> Any? {
+            let result = try busbar("inspect", endpoint, "--map", shippedMap(file), "--format", "json")
+            #expect(result.status == 0, "\(result.errorOutput)")
+            return try pointsByName(jsonObject(result.output))["plugged"]?["value"]
+        }
+        #expect(try plugged() as? Int == 1)
+        simulation.plug(nil, into: "evse")
+        simulation.advance(by: .seconds(1))
+        #expect(try plugged() as? Int == 0)
+        simulation.plug(Car(), into: "evse")
+        simulation.advance(by: .seconds(1))
+        #expect(try plugged() as? Int == 1)
+    }
+
+    @Test func aComputedPointIsListedAfterTheRegisters() throws {
+        let device = try ServedMap("phoenix-ev-charge-control.yaml", values: Self.phoenix)
+        let result = try busbar("inspect", device.endpoint, "--map", shippedMap("phoenix-ev-charge-control.yaml"))
+        let lines = result.output.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+        #expect(lines.suffix(2) == ["plugged computed 1 -", "12 points, 5 requests"], "\(result.output)")
     }
 }

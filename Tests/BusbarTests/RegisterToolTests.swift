@@ -1,4 +1,5 @@
 import Foundation
+import Modbus
 import TestSupport
 import Testing
 
@@ -78,6 +79,68 @@ struct RegisterToolTests {
             """)
     }
 
+    @Test func negativeValuesAndScalesNeedNoDoubleDash() throws {
+        let (server, port) = try pymodbusServer()
+        defer { server.stop() }
+        let endpoint = "127.0.0.1:\(port)"
+        #expect(try busbar("write", endpoint, "1400", "-5000", "--type", "int16").output == "wrote 1 register at 1400 (FC6): 0xEC78\n")
+        let scaled = try busbar("write", endpoint, "1401", "--type", "int16", "-1.5", "--scale", "-0.5", "--offset", "-2")
+        #expect(scaled.output == "wrote 1 register at 1401 (FC6): 0xFFFF\n", "\(scaled.errorOutput)")
+        let back = try busbar("read", endpoint, "1400", "--type", "int16", "--scale", "-1", "--format", "csv")
+        #expect(back.output == "address,raw,value\n1400,0xEC78,5000\n", "\(back.errorOutput)")
+        // What is left over and is not a number is a mistyped option, not a value.
+        let typo = try busbar("write", endpoint, "1400", "-5000", "--typo", "int16")
+        #expect(typo.status == 64)
+        #expect(typo.errorOutput.contains(#"unknown option "--typo""#), "\(typo.errorOutput)")
+    }
+
+    @Test func aRelativeSerialDeviceNameIsASerialLine() throws {
+        let folder = try temporaryFolder("serial")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let peer = folder.appendingPathComponent("ttyPeer").path
+        let socat = try Peer(
+            "/usr/bin/socat", ["-d", "-d", "pty,raw,echo=0,link=./ttyGW", "pty,raw,echo=0,link=./ttyPeer"], currentDirectory: folder)
+        defer { socat.stop() }
+        try #require(socat.waitForOutput("starting data transfer loop"), "socat: \(socat.errorOutput)")
+        let (server, _) = try pymodbusServer(rtu: peer)
+        defer { server.stop() }
+        for device in ["ttyGW", "./ttyGW"] {
+            let result = try runCommand(
+                Paths.busbar, ["read", device, "1210", "--type", "float32", "--unit", "200", "--parity", "none"],
+                timeout: .seconds(30), currentDirectory: folder)
+            #expect(result.output == "address  raw            value\n1210     0x41AA 0x0000  21.25\n", "\(device): \(result.errorOutput)")
+        }
+    }
+
+    @Test func scanDoesNotCountGatewayExceptionsAsAnswers() throws {
+        let device = RegisterBank(ranges: [.holding: [1210..<1212]])
+        device.set(.holding, address: 1210, to: [0x4184, 0x0000])
+        let elsewhere = RegisterBank(ranges: [.holding: [0..<10]])
+        // Unit 2 is behind the gateway but silent (0x0B); unit 3 is unknown to it (0x0A).
+        let gateway = UnitRouter(units: [1: device, 2: SilentTarget(), 4: elsewhere])
+        let server = ModbusTCPServer(host: "127.0.0.1", port: 0, handler: gateway)
+        try server.start()
+        defer { server.stop() }
+        let result = try busbar("scan", "127.0.0.1:\(server.port)", "--units", "1-4", "--address", "1210", "--type", "float32")
+        #expect(result.status == 0)
+        #expect(result.output == """
+            unit  answer
+            1     16.5  [0x4184 0x0000]
+            4     exception illegal data address (0x02)
+            2 of 4 unit ids answered at 127.0.0.1:\(server.port)
+
+            """)
+    }
+
+    @Test func watchWritesEachRoundToAPipeWhileItRuns() throws {
+        let (server, port) = try pymodbusServer()
+        defer { server.stop() }
+        let reader = try Peer(Paths.busbar, ["read", "127.0.0.1:\(port)", "1210", "--type", "float32", "--format", "csv", "--watch", "200ms"])
+        defer { reader.stop() }
+        #expect(reader.waitForOutput("1210,0x4184 0x0000,16.5", timeout: .seconds(10)), "\(reader.output)\(reader.errorOutput)")
+        #expect(reader.isRunning)
+    }
+
     @Test func anUndefinedAddressPrintsTheExceptionByNameAndExits1() throws {
         let (server, port) = try pymodbusServer()
         defer { server.stop() }
@@ -106,5 +169,12 @@ struct RegisterToolTests {
         let result = try runCommand(Paths.busbar, arguments)
         #expect(result.status == 64)
         #expect(result.errorOutput.contains(message), "\(result.errorOutput)")
+    }
+}
+
+/// A unit behind a gateway that does not answer: the gateway replies 0x0B for it.
+struct SilentTarget: ModbusRequestHandler {
+    func handle(_ request: ModbusRequest, unit: UInt8) -> ModbusResponse {
+        .exception(.gatewayTargetFailedToRespond)
     }
 }

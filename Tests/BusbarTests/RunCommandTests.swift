@@ -55,6 +55,29 @@ struct RunCommandTests {
         #expect(gateway.errorOutput.contains("gateway stopped"))
     }
 
+    @Test func aSIGTERMStopWithTheLocalAPILogsNoError() throws {
+        let folder = try temporaryFolder("run")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("site.yaml").path
+        let http = "http: {listen: \"127.0.0.1:\(freePort())\"}"
+        try site(named: "Quiet", port: freePort(), extra: http).write(toFile: path, atomically: true, encoding: .utf8)
+        let gateway = try Peer(Paths.busbar, ["run", path])
+        defer { gateway.stop() }
+        #expect(gateway.waitForOutput("serving the local API"), "\(gateway.errorOutput)")
+        gateway.signal(SIGTERM)
+        #expect(gateway.waitForExit() == 0)
+        #expect(gateway.errorOutput.contains("gateway stopped"))
+        #expect(errorLogLines(gateway.errorOutput).isEmpty, "\(gateway.errorOutput)")
+    }
+
+    @Test func anUnknownLogLevelIsAUsageError() throws {
+        let result = try busbar("run", "site.yaml", "--log-level", "nonsense")
+        #expect(result.status == 64)
+        #expect(
+            result.errorOutput.contains(#"log level "nonsense" is not one of trace, debug, info, notice, warning, error, critical"#),
+            "\(result.errorOutput)")
+    }
+
     @Test func refusesASiteThatFailsCheck() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("busbar-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

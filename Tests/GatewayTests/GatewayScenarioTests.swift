@@ -107,6 +107,14 @@ struct GatewayScenarioTests {
         #expect(eventually { site.power("evse1") == 0 && site.power("evse2") == 0 })
     }
 
+    @Test func pluggedIsReadFromTheAlfenStatusAsTheCarComesAndGoes() throws {
+        let site = try ScenarioFixture()
+        defer { site.stop() }
+        #expect(eventually { (try? site.read("evse1.plugged")) as? Int == 1 })
+        site.simulation.plug(nil, into: "evse1")
+        #expect(eventually { (try? site.read("evse1.plugged")) as? Int == 0 })
+    }
+
     @Test func surplusDoesNotStartChargingWhileTheSiteImports() throws {
         var night = SiteProfile()
         night.load = 3000

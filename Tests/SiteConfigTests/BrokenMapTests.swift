@@ -46,6 +46,17 @@ struct BrokenMapTests {
         ])
     }
 
+    @Test func computedPointsTakeOnlyAValueOverNumericRegisterPoints() {
+        #expect(Self.report("maps/computed.yaml") == [
+            #"6:42: error: value: found unknown name "statsu"; did you mean "status"?"#,
+            #"7:22: error: value: found point "label", which cannot be read as a number; expected a readable numeric point"#,
+            "7:35: error: found address in computed point \"charging\", expected only value and unit (a point with value: has no registers)",
+            #"8:20: error: value: found computed point "plugged" (line 6), expected a point with registers"#,
+            #"8:40: error: unit: found W on chargepoint point "energy", expected Wh (busbar works in Wh)"#,
+            #"13:17: error: write: found computed point "plugged" (line 6), expected a point with registers"#,
+        ])
+    }
+
     @Test func recipesNamingUnknownReadOnlyOrForeignThingsAreErrors() {
         #expect(Self.report("maps/control.yaml") == [
             #"11:36: error: value: found unknown name "powr"; did you mean "power"?"#,

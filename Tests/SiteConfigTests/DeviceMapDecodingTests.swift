@@ -59,6 +59,21 @@ struct DeviceMapDecodingTests {
         #expect(map.point(named: "mode")?.values == [802: "active", 803: "inactive"])
     }
 
+    @Test func aComputedPointIsWorkedOutFromThePointsRead() throws {
+        let map = try Self.decode("""
+              status: {address: 100, encoding: uint16}
+              plugged: {value: "if(status < 0x42, 0, status < 0x45)"}
+              active_power: {address: 101, encoding: int16, unit: W}
+            """)
+        #expect(map.point(named: "plugged") == nil)
+        #expect(map.points.map(\.name) == ["status", "active_power"])
+        #expect(map.computed.map(\.name) == ["plugged"])
+        #expect(map.addingComputedPoints(to: ["status": 0x41])["plugged"] == 0)
+        #expect(map.addingComputedPoints(to: ["status": 0x43])["plugged"] == 1)
+        #expect(map.addingComputedPoints(to: ["status": 0x46])["plugged"] == 0)
+        #expect(map.addingComputedPoints(to: [:])["plugged"] == nil)
+    }
+
     @Test func aScaleRegisterMustNameAnInt16Point() {
         let yaml = "kind: meter\nname: t\npoints:\n  w: {address: 11, scale_register: w_sff}\n  w_sf: {address: 30, encoding: uint32}\n  x: {address: 20, scale_register: w_sf}\n"
         let messages = DeviceMapLoader.decode(yaml: yaml, file: "t.yaml").diagnostics.map { "\($0.line):\($0.column): \($0.message)" }

@@ -93,14 +93,14 @@ struct ReadPlannerTests {
         #expect(plan == [PlannedRead(table: .holding, address: 200, count: 2, points: ["bits", "word", "next"])])
     }
 
-    @Test func alfenNeedsFiveReadsForFifteenPoints() throws {
+    @Test func alfenNeedsFiveReadsForSixteenPoints() throws {
         let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/alfen-ng9xx.yaml")).get()
         #expect(ReadPlanner.plan(map: map).map(\.description) == [
             "FC3 306+6: voltage_l1, voltage_l2, voltage_l3",
             "FC3 320+6: current_l1, current_l2, current_l3",
             "FC3 344+2: active_power",
             "FC3 374+4: energy",
-            "FC3 1201+15: status, applied_current_limit, validity_remaining, current_limit, safe_current, setpoint_accepted, phases",
+            "FC3 1201+15: status, status_code, applied_current_limit, validity_remaining, current_limit, safe_current, setpoint_accepted, phases",
         ])
     }
 

@@ -11,10 +11,15 @@ public final class Peer: @unchecked Sendable {
     private var collectedError = Data()
     private let input: Pipe?
 
-    /// Starts `executable` with `arguments`; with `input`, its stdin is a pipe that `send` writes.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: Bool = false) throws {
+    /// Starts `executable` with `arguments`, in `currentDirectory` when given; with `input`, its
+    /// stdin is a pipe that `send` writes.
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], input: Bool = false,
+        currentDirectory: URL? = nil
+    ) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         process.environment = env
@@ -113,13 +118,16 @@ public struct CommandResult: Sendable {
     public var errorOutput: String
 }
 
-/// Runs a command to completion (killed after `timeout`) and returns its status and output.
+/// Runs a command to completion (killed after `timeout`) and returns its status and output; in
+/// `currentDirectory` when given.
 public func runCommand(
-    _ executable: String, _ arguments: [String], input: String? = nil, timeout: Duration = .seconds(60)
+    _ executable: String, _ arguments: [String], input: String? = nil, timeout: Duration = .seconds(60),
+    currentDirectory: URL? = nil
 ) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let currentDirectory { process.currentDirectoryURL = currentDirectory }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out

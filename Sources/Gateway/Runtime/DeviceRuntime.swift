@@ -168,6 +168,6 @@ extension DeviceRuntime {
             }
             values[point.name] = try? codec.engineeringValue(words)
         }
-        return (values, identity)
+        return (map.addingComputedPoints(to: values), identity)
     }
 }

@@ -6,11 +6,12 @@ public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
     /// The standard Modbus/TCP port.
     public static let defaultPort = 502
 
-    /// Parses `HOST[:PORT]`, `[IPv6]:PORT`, or a serial device path (anything starting with `/`).
+    /// Parses `HOST[:PORT]`, `[IPv6]:PORT`, or a serial device path (anything starting with `/`,
+    /// `./` or `../`).
     /// - Throws: `ModbusError` with `.invalidArgument` saying what was expected.
     public static func parse(_ text: String, serial: SerialLine.Settings = .init()) throws(ModbusError) -> Endpoint {
         let operation = "parse endpoint \"\(text)\""
-        if text.hasPrefix("/") {
+        if isPath(text) {
             return .rtu(SerialLine(device: text, settings: serial))
         }
         var host = Substring(text)
@@ -40,6 +41,11 @@ public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
             port = value
         }
         return .tcp(host: String(host), port: port)
+    }
+
+    /// Whether the text is written as a path, absolute or relative (`./ttyGW`), never a host.
+    public static func isPath(_ text: String) -> Bool {
+        text.hasPrefix("/") || text.hasPrefix("./") || text.hasPrefix("../")
     }
 
     public var description: String {

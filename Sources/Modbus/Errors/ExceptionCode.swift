@@ -28,6 +28,10 @@ public struct ExceptionCode: RawRepresentable, Sendable, Hashable, CustomStringC
     /// 0x0B: a gateway's target did not answer.
     public static let gatewayTargetFailedToRespond = ExceptionCode(rawValue: 0x0B)
 
+    /// Whether a gateway in front of the unit answered (0x0A, 0x0B) rather than a device: no
+    /// device answers on that unit id.
+    public var isFromGateway: Bool { self == .gatewayPathUnavailable || self == .gatewayTargetFailedToRespond }
+
     /// The name used in messages, e.g. "illegal data address".
     public var name: String {
         switch self {

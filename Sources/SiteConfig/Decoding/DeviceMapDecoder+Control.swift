@@ -102,7 +102,7 @@ extension DeviceMapDecoder {
         let value = decodeExpression(step, parameters: parameters)
         guard let target else { return nil }
         guard let point = points.first(where: { $0.name == target.value }) else {
-            if pointLocations[target.value] == nil {
+            if pointLocations[target.value] == nil, !refuseComputed(target.value, at: target.location, key: "write") {
                 sink.error(target.location, "write: found unknown point \"\(target.value)\"\(pointHint(target.value))")
             }
             return nil
@@ -156,6 +156,7 @@ extension DeviceMapDecoder {
             }
             if pointLocations[name] != nil { continue }  // a point with its own errors
             valid = false
+            if refuseComputed(name, at: location, key: key) { continue }
             if ModeParameter.Name(rawValue: name) != nil {
                 let given = parameters.isEmpty ? "no parameters" : parameters.joined(separator: ", ")
                 sink.error(location, "\(key): found parameter \"\(name)\", which this mode does not give; expected \(given), a point or a constant")

@@ -21,11 +21,15 @@ extension DeviceMapDecoder {
             sink.error(reader.location, "found no points, expected at least one point")
         }
         for (name, node) in reader.pairs {
-            pointLocations[name.value] = name.location
             _ = checkName(name, what: "point")
             if constants[name.value] != nil {
                 sink.error(name.location, "found point \"\(name.value)\" with the name of a constant, expected distinct names")
             }
+            if Self.isComputed(node) {
+                computedNodes.append((name, node))
+                continue
+            }
+            pointLocations[name.value] = name.location
             if let point = decodePoint(name.value, node) {
                 points.append(point)
             }

@@ -98,7 +98,7 @@ extension DeviceMapDecoder {
 
     private func knownPoint(_ name: Located<String>, section: String) -> Point? {
         if let point = points.first(where: { $0.name == name.value }) { return point }
-        if pointLocations[name.value] == nil {
+        if pointLocations[name.value] == nil, !refuseComputed(name.value, at: name.location, key: section) {
             sink.error(name.location, "\(section): found unknown point \"\(name.value)\"\(pointHint(name.value))")
         }
         return nil

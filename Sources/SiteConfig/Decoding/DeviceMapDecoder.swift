@@ -14,6 +14,9 @@ final class DeviceMapDecoder {
     var kind: DeviceKind?
     /// `scale_register` references, checked once every point is known: (owner, target).
     var scaleRegisters: [(String, Located<String>)] = []
+    /// Points with `value:` instead of an address, decoded once every register point is known.
+    var computedNodes: [(name: Located<String>, node: Node)] = []
+    var computed: [ComputedPoint] = []
 
     static let mapKeys = [
         "kind", "name", "unit", "max_gap", "blocks", "barriers", "points", "constants", "identity", "control",
@@ -37,6 +40,7 @@ final class DeviceMapDecoder {
 
         constants = decodeConstants(map)
         decodePoints(map)
+        decodeComputedPoints()
         checkPoints()
         let blocks = decodeBlocks(map, key: "blocks")
         let barriers = decodeBlocks(map, key: "barriers")
@@ -50,7 +54,8 @@ final class DeviceMapDecoder {
         return DeviceMap(
             kind: kind, name: name, unit: unit, maxGap: maxGap, blocks: blocks.map(\.value),
             barriers: barriers.map(\.value), points: points, constants: constants, identity: identity,
-            control: control ?? DeviceControl(), fallback: fallback?.value, simulation: simulation
+            control: control ?? DeviceControl(), fallback: fallback?.value, simulation: simulation,
+            computed: computed
         )
     }
 
@@ -76,7 +81,7 @@ final class DeviceMapDecoder {
                 sink.error(item.location(in: file), "identity: found \(item.found), expected a point name")
                 continue
             }
-            if pointLocations[scalar.string] == nil {
+            if pointLocations[scalar.string] == nil, !refuseComputed(scalar.string, at: item.textLocation(in: file), key: "identity") {
                 sink.error(item.textLocation(in: file), "identity: found unknown point \"\(scalar.string)\"\(pointHint(scalar.string))")
             }
             names.append(scalar.string)

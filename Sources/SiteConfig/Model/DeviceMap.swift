@@ -14,6 +14,8 @@ public struct DeviceMap: Sendable, Hashable {
     public var barriers: [ReadBlock]
     /// In the order the map declares them.
     public var points: [Point]
+    /// Points worked out from the others (`value:` instead of an address), in map order.
+    public var computed: [ComputedPoint]
     /// Named numbers recipes may use.
     public var constants: [String: Double]
     /// Points shown as the device's identity (manufacturer, model, serial).
@@ -26,7 +28,8 @@ public struct DeviceMap: Sendable, Hashable {
     public init(
         kind: DeviceKind, name: String, unit: Int = 1, maxGap: Int = 0, blocks: [ReadBlock] = [],
         barriers: [ReadBlock] = [], points: [Point], constants: [String: Double] = [:], identity: [String] = [],
-        control: DeviceControl = DeviceControl(), fallback: Fallback? = nil, simulation: SimulationSpec? = nil
+        control: DeviceControl = DeviceControl(), fallback: Fallback? = nil, simulation: SimulationSpec? = nil,
+        computed: [ComputedPoint] = []
     ) {
         self.kind = kind
         self.name = name
@@ -35,6 +38,7 @@ public struct DeviceMap: Sendable, Hashable {
         self.blocks = blocks
         self.barriers = barriers
         self.points = points
+        self.computed = computed
         self.constants = constants
         self.identity = identity
         self.control = control
