@@ -11,17 +11,20 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     /// One device.
     public struct Device: Codable, Sendable, Hashable {
         public var id: String
-        /// `battery`, `chargepoint` or `meter`.
+        /// `battery`, `chargepoint`, `meter` or `pv`.
         public var kind: String
         public var online: Bool
         /// Seconds since the last good read (to the millisecond); `nil` before the first.
         public var ageSeconds: Double?
+        /// Writes the device refused or left unanswered since the gateway started.
+        public var writeFailures: Int
 
-        public init(id: String, kind: String, online: Bool, ageSeconds: Double?) {
+        public init(id: String, kind: String, online: Bool, ageSeconds: Double?, writeFailures: Int = 0) {
             self.id = id
             self.kind = kind
             self.online = online
             self.ageSeconds = ageSeconds
+            self.writeFailures = writeFailures
         }
     }
 
@@ -92,7 +95,9 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     /// The status for `snapshot`, taken at `time`, with the push client's if one runs.
     public init(snapshot: GatewaySnapshot, at time: TimeBase, push: PushStatus? = nil) {
         let devices = snapshot.devices.map {
-            Device(id: $0.id, kind: $0.kind.rawValue, online: $0.online, ageSeconds: $0.age.map { ($0.seconds * 1000).rounded() / 1000 })
+            Device(
+                id: $0.id, kind: $0.kind.rawValue, online: $0.online,
+                ageSeconds: $0.age.map { ($0.seconds * 1000).rounded() / 1000 }, writeFailures: $0.writeFailures)
         }
         var active: [String: [ActiveControlMode]] = [:]
         var watchdog: [String: Watchdog] = [:]

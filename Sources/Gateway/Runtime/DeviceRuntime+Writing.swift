@@ -8,11 +8,20 @@ import Synchronization
 /// refresh is due, and the heartbeat on its own interval. Runs on the endpoint worker's thread.
 extension DeviceRuntime {
     struct WriteWork {
+        enum Kind {
+            /// The plan's recipes.
+            case order
+            /// The map's release recipe: no command holds the device any more.
+            case release
+        }
+
+        var kind: Kind = .order
         var plan: DeviceOrderPlan
         /// Run the AUTO recipe first: a mode the device had is no longer wanted.
         var resetFirst: Bool
         var reason: String
-        /// Write every step again, even registers that already hold the value (a refresh).
+        /// Write every step again, even registers that already hold the value (a refresh, a
+        /// re-issued order, a drift).
         var rewriteAll: Bool
     }
 
@@ -20,19 +29,31 @@ extension DeviceRuntime {
     func writeWork(at now: ContinuousClock.Instant) -> WriteWork? {
         state.withLock { state in
             guard state.lastGoodRead != nil else { return nil }
-            if state.written != state.desired {
-                let dropped = !(state.written?.modes ?? []).isSubset(of: state.desired.modes)
-                let reset = state.desired.steps.isEmpty || dropped
-                return WriteWork(plan: state.desired, resetFirst: reset, reason: "order changed", rewriteAll: reset)
+            if let retry = state.writeRetryAt, now < retry { return nil }
+            if state.desired.steps.isEmpty {
+                guard state.owesRelease else { return nil }
+                return WriteWork(kind: .release, plan: .idle, resetFirst: false, reason: "released", rewriteAll: true)
             }
-            if let refresh = map.control.refresh, !state.desired.steps.isEmpty,
-                let last = state.lastWrite, now - last >= refresh.interval
-            {
+            if state.written != state.desired {
+                let before = state.written?.modes ?? []
+                let reset = !before.isEmpty && !before.isSubset(of: state.desired.modes)
+                // From nothing (start, release, a device back) every register is written, and a
+                // device with a validity timer has it re-armed by every new order.
+                let rewrite = reset || before.isEmpty || map.control.refresh != nil
+                return WriteWork(plan: state.desired, resetFirst: reset, reason: "order changed", rewriteAll: rewrite)
+            }
+            if !state.drifted.isEmpty {
+                return WriteWork(plan: state.desired, resetFirst: false, reason: "registers drifted", rewriteAll: true)
+            }
+            if let refresh = map.control.refresh, let last = state.lastWrite, now - last >= refresh.interval {
                 return WriteWork(plan: state.desired, resetFirst: false, reason: "refresh", rewriteAll: true)
             }
             return nil
         }
     }
+
+    /// Whether a release is owed: busbar wrote an order that nothing has handed back.
+    var owesRelease: Bool { state.withLock { $0.owesRelease } }
 
     func heartbeatDue(at now: ContinuousClock.Instant) -> Heartbeat? {
         guard let heartbeat = map.control.heartbeat else { return nil }
@@ -46,27 +67,70 @@ extension DeviceRuntime {
     @available(*, noasync)
     func carryOut(_ work: WriteWork, with client: ModbusClient, at now: ContinuousClock.Instant) throws {
         var steps: [(WriteStep, [String: Double])] = []
-        if work.resetFirst, let auto = map.control.recipes[.ess(.auto)] {
-            steps += auto.steps.map { ($0, [:]) }
-        }
-        for step in work.plan.steps {
-            guard let recipe = map.control.recipes[step.mode] else { continue }
-            let parameters = Dictionary(uniqueKeysWithValues: step.parameters.map { ($0.key.rawValue, $0.value) })
-            steps += recipe.steps.map { ($0, parameters) }
+        switch work.kind {
+        case .release:
+            steps = map.control.releaseSteps(for: map.kind).map { ($0, [:]) }
+        case .order:
+            if work.resetFirst, let auto = map.control.recipes[.ess(.auto)] {
+                steps += auto.steps.map { ($0, [:]) }
+            }
+            for step in work.plan.steps {
+                guard let recipe = map.control.recipes[step.mode] else { continue }
+                let parameters = Dictionary(uniqueKeysWithValues: step.parameters.map { ($0.key.rawValue, $0.value) })
+                steps += recipe.steps.map { ($0, parameters) }
+            }
         }
         for (step, parameters) in steps {
             try write(step, parameters: parameters, with: client, skipUnchanged: !work.rewriteAll)
         }
-        state.withLock { state in
+        let recovered = state.withLock { state -> Int in
+            if state.written != work.plan {
+                state.rewrittenAfterPoll = [:]
+                state.unheld = []
+            }
+            for name in state.drifted { state.rewrittenAfterPoll[name] = state.polls }
+            state.drifted = []
             state.written = work.plan
             state.lastWrite = now
+            state.owesRelease = work.kind == .order
+            defer { state.writeFailures = 0; state.writeRetryAt = nil }
+            return state.writeFailures
+        }
+        if recovered > 0 {
+            logger.notice("device write succeeded again", metadata: ["device.write.failures": "\(recovered)"])
         }
         logger.info(
             "device order written",
             metadata: [
-                "device.order": "\(work.plan.steps.map { "\($0.mode)\($0.parameters.isEmpty ? "" : "\($0.parameters)")" })",
+                "device.order": "\(work.kind == .release ? "RELEASE" : "\(work.plan.steps.map { "\($0.mode)\($0.parameters.isEmpty ? "" : "\($0.parameters)")" })")",
                 "reason": "\(work.reason)",
             ])
+    }
+
+    /// Records a failed write and when to try again: like a failed poll, the poll interval
+    /// doubled per failure up to 30 s, so a device that refuses a write is not hammered (on a
+    /// shared RTU line that would starve its neighbours). Logged once, with the error.
+    func writeFailed(_ error: any Error, at now: ContinuousClock.Instant, interval: Duration) {
+        let first = state.withLock { state -> Bool in
+            state.writeFailures += 1
+            state.writeFailuresTotal += 1
+            state.writeRetryAt = now + min(interval * (1 << min(state.writeFailures - 1, 10)), .seconds(30))
+            return state.writeFailures == 1
+        }
+        if first { logger.warning("device write failed", metadata: ["error": "\(error)"]) }
+    }
+
+    /// Hands the device back on a clean stop: its release recipe, when busbar wrote an order
+    /// nothing has released. A device that does not answer keeps what it has; the failure is
+    /// logged.
+    @available(*, noasync)
+    func handBack(with client: ModbusClient, at now: ContinuousClock.Instant) {
+        guard owesRelease else { return }
+        do {
+            try carryOut(WriteWork(kind: .release, plan: .idle, resetFirst: false, reason: "stop", rewriteAll: true), with: client, at: now)
+        } catch {
+            logger.error("device not handed back", metadata: ["error": "\(error)"])
+        }
     }
 
     @available(*, noasync)

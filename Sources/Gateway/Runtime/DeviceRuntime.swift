@@ -24,6 +24,24 @@ final class DeviceRuntime: Sendable {
         /// registers that change (a refresh writes them all again).
         var lastWords: [String: [UInt16]] = [:]
         var wasOnline = false
+        /// Whether busbar wrote an order that nothing has released since: the device is handed
+        /// back (its release recipe) when no command holds it any more, or on a clean stop.
+        var owesRelease = false
+        /// Written points the last poll found holding something else: rewritten with the next
+        /// write.
+        var drifted: Set<String> = []
+        /// The poll after which each point was last rewritten for drifting.
+        var rewrittenAfterPoll: [String: Int] = [:]
+        /// Points found drifted again at the very next poll after their rewrite: the device does
+        /// not keep what it is written, so they are not chased until the order changes.
+        var unheld: Set<String> = []
+        /// Good polls since the start.
+        var polls = 0
+        /// Writes refused or unanswered in a row, and when to try again.
+        var writeFailures = 0
+        var writeRetryAt: ContinuousClock.Instant?
+        /// Every write that failed since the start, for the status.
+        var writeFailuresTotal = 0
     }
 
     let config: DeviceConfig
@@ -64,7 +82,8 @@ final class DeviceRuntime: Sendable {
             let age = state.lastGoodRead.map { now - $0 }
             return DeviceStatus(
                 id: config.id, kind: map.kind, online: age.map { $0 <= staleAfter } ?? false, age: age,
-                values: state.values, identity: state.identity, ratings: config.ratings)
+                values: state.values, identity: state.identity, ratings: config.ratings,
+                writeFailures: state.writeFailuresTotal)
         }
     }
 
@@ -100,6 +119,7 @@ extension DeviceRuntime {
             }
         }
         let (values, identity) = decode(raw)
+        reconcile(raw)
         let cameOnline = state.withLock { state -> Bool in
             // Stale since the last good read means offline to the controller, even when the
             // answer came back before a failed poll marked it so: the device may have restarted
@@ -138,6 +158,32 @@ extension DeviceRuntime {
         }
         if wentOffline { logger.warning("device offline", metadata: ["error": "\(error)"]) }
         if firstMiss { logger.warning("device not answering", metadata: ["error": "\(error)"]) }
+    }
+
+    /// Compares what the poll read with the registers the device is meant to hold while an order
+    /// is in force, and marks what drifted (a restart, another master) to be written again.
+    private func reconcile(_ raw: [String: [UInt16]]) {
+        let drifts = state.withLock { state -> [(String, read: [UInt16], held: [UInt16])] in
+            state.polls += 1
+            guard !state.desired.steps.isEmpty, state.written == state.desired else { return [] }
+            var found: [(String, read: [UInt16], held: [UInt16])] = []
+            for (name, held) in state.lastWords.sorted(by: { $0.key < $1.key }) {
+                guard let read = raw[name], read != held, !state.unheld.contains(name), !state.drifted.contains(name)
+                else { continue }
+                if state.rewrittenAfterPoll[name] == state.polls - 1 {
+                    state.unheld.insert(name)
+                    continue
+                }
+                found.append((name, read, held))
+                state.drifted.insert(name)
+            }
+            return found
+        }
+        for (name, read, held) in drifts {
+            logger.warning(
+                "register drifted, writing it again",
+                metadata: ["point": "\(name)", "register.read": "\(read)", "register.written": "\(held)"])
+        }
     }
 
     func pollDue(at now: ContinuousClock.Instant) -> Bool {

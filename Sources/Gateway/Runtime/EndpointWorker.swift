@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Modbus
+import Synchronization
 
 /// The one thread that owns the connection to one endpoint, shared by every unit id behind it:
 /// it polls its devices at the poll interval and writes their orders as soon as they change, one
@@ -12,6 +13,7 @@ final class EndpointWorker: Sendable {
     private let timeouts: ModbusClient.Timeouts
     private let logger: Logger
     private let thread: WorkerThread
+    private let handBackOnStop = Mutex<Set<String>?>(nil)
 
     init(
         endpoint: Endpoint, devices: [DeviceRuntime], pollInterval: Duration, timeouts: ModbusClient.Timeouts,
@@ -34,8 +36,12 @@ final class EndpointWorker: Sendable {
     /// Asks the worker to look for writes now rather than at its next poll.
     func wake() { thread.wake() }
 
-    /// Stops after the request in flight, closes the connection, and waits for the thread.
-    func stop() { thread.stop() }
+    /// Stops after the request in flight, hands its devices back (their release recipes; only
+    /// those named when `handingBack` is given), closes the connection, and waits for the thread.
+    func stop(handingBack: Set<String>? = nil) {
+        handBackOnStop.withLock { $0 = handingBack }
+        thread.stop()
+    }
 
     private func run(on thread: WorkerThread) {
         let client: ModbusClient
@@ -55,7 +61,11 @@ final class EndpointWorker: Sendable {
                 nextPoll = now + pollInterval
             }
             // Refreshes and heartbeats fall due between polls: look again within 200 ms.
-            guard thread.wait(upTo: min(nextPoll - ContinuousClock.now, .milliseconds(200))) else { return }
+            guard thread.wait(upTo: min(nextPoll - ContinuousClock.now, .milliseconds(200))) else { break }
+        }
+        let handingBack = handBackOnStop.withLock { $0 }
+        for device in devices where handingBack?.contains(device.id) ?? true {
+            device.handBack(with: client, at: ContinuousClock.now)
         }
     }
 
@@ -69,7 +79,7 @@ final class EndpointWorker: Sendable {
                     try device.beat(heartbeat, with: client, at: now)
                 }
             } catch {
-                device.logger.warning("device write failed", metadata: ["error": "\(error)"])
+                device.writeFailed(error, at: now, interval: pollInterval)
                 if let error = error as? ModbusError, error.exceptionCode == nil {
                     device.pollFailed(error, at: now, interval: pollInterval)
                 }

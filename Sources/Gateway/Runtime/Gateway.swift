@@ -49,11 +49,18 @@ public final class Gateway: Sendable {
             logger: logger)
     }
 
-    /// Starts polling and control, then serves each upstream with the handler made for it.
+    /// Serves each upstream with the handler made for it, then starts polling and control: a
+    /// gateway that cannot listen never talks to a device (a second instance of a running site
+    /// must not touch the first one's devices).
     /// - Throws: `ModbusError` when a listen address cannot be bound (nothing is left running).
     public func start(upstreams: [(UpstreamConfig, any ModbusRequestHandler)]) throws(ModbusError) {
-        for worker in workers { worker.start() }
-        controller.start()
+        try listen(upstreams: upstreams)
+        startDevices()
+    }
+
+    /// Binds and serves every upstream; on the first that cannot be bound, stops those already
+    /// started and throws.
+    public func listen(upstreams: [(UpstreamConfig, any ModbusRequestHandler)]) throws(ModbusError) {
         var started: [ModbusTCPServer] = []
         for (upstream, handler) in upstreams {
             let server = ModbusTCPServer(host: upstream.host, port: upstream.port, handler: handler)
@@ -61,7 +68,6 @@ public final class Gateway: Sendable {
                 try server.start()
             } catch {
                 for running in started { running.stop() }
-                stopWorkers()
                 throw error
             }
             logger.notice(
@@ -69,20 +75,31 @@ public final class Gateway: Sendable {
                 metadata: ["upstream.profile": "\(upstream.profile.rawValue)", "upstream.listen": "\(upstream.host):\(server.port)"])
             started.append(server)
         }
-        servers.withLock { $0 = started }
+        servers.withLock { $0 += started }
+    }
+
+    /// Starts polling the devices and the control loop.
+    public func startDevices() {
+        for worker in workers { worker.start() }
+        controller.start()
     }
 
     /// The ports the upstream servers listen on, in the order they were given to `start`.
     public var upstreamPorts: [Int] { servers.withLock { $0.map(\.port) } }
 
-    /// Stops serving masters first, then control and polling; harmless when already stopped.
-    public func stop() {
-        for server in servers.withLock({ servers in defer { servers = [] }; return servers }) { server.stop() }
-        stopWorkers()
+    /// Stops serving masters first, then control, then hands the devices back (their release
+    /// recipes) and stops polling; harmless when already stopped.
+    /// - Parameter handingBack: the devices to hand back, by id; all when `nil`.
+    public func stop(handingBack: Set<String>? = nil) {
+        stopListening()
+        controller.stop()
+        for worker in workers {
+            worker.stop(handingBack: handingBack.map { ids in Set(worker.devices.map(\.id)).intersection(ids) })
+        }
     }
 
-    private func stopWorkers() {
-        controller.stop()
-        for worker in workers { worker.stop() }
+    /// Closes every upstream listener and its connections.
+    public func stopListening() {
+        for server in servers.withLock({ servers in defer { servers = [] }; return servers }) { server.stop() }
     }
 }

@@ -71,10 +71,12 @@ public struct DeviceStatus: Sendable {
     public var identity: [String: String]
     /// Ratings from the site file.
     public var ratings: DeviceRatings
+    /// Writes the device refused or left unanswered since the gateway started.
+    public var writeFailures: Int
 
     public init(
         id: String, kind: DeviceKind, online: Bool, age: Duration?, values: [String: Double],
-        identity: [String: String], ratings: DeviceRatings
+        identity: [String: String], ratings: DeviceRatings, writeFailures: Int = 0
     ) {
         self.id = id
         self.kind = kind
@@ -83,6 +85,7 @@ public struct DeviceStatus: Sendable {
         self.values = values
         self.identity = identity
         self.ratings = ratings
+        self.writeFailures = writeFailures
     }
 
     /// A well-known telemetry value.

@@ -3,10 +3,10 @@ import Modbus
 import Yams
 
 extension DeviceMapDecoder {
-    static let controlKeys = ["modes", "refresh", "heartbeat", "readback"]
+    static let controlKeys = ["modes", "release", "refresh", "heartbeat", "readback"]
 
     func decodeControl(_ map: MappingReader, fallback: Located<Fallback>?) -> DeviceControl? {
-        guard let reader = map.mapping("control", context: "control", expected: "a mapping with modes, refresh, heartbeat and readback") else {
+        guard let reader = map.mapping("control", context: "control", expected: "a mapping with modes, release, refresh, heartbeat and readback") else {
             return nil
         }
         if let kind, !kind.isControllable {
@@ -21,6 +21,9 @@ extension DeviceMapDecoder {
                 let steps = decodeSteps(node, context: "mode \(mode)", parameters: mode.recipeParameters.map(\.rawValue), forMaster: true)
                 control.recipes[mode] = ControlRecipe(mode: mode, steps: steps)
             }
+        }
+        if let node = reader.node("release") {
+            control.release = decodeSteps(node, context: "release", parameters: [], forMaster: true)
         }
         if let refresh = reader.mapping("refresh", context: "refresh", expected: "a mapping with interval") {
             refresh.checkKeys(["interval"])
