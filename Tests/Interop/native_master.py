@@ -4,7 +4,8 @@ prints one JSON list of results.
 Usage: native_master.py < operations.json
 Each operation: {"port": P, "unit": U, "op": "write", "address": A, "items": [[TYPE, VALUE], ...]}
 (one FC16 of typed values, or FC6 when "fc6": true and one 16-bit item), or
-{"port": P, "unit": U, "op": "read", "address": A, "type": TYPE, "count": registers (strings)}.
+{"port": P, "unit": U, "op": "read", "address": A, "type": TYPE, "count": registers (strings)}, or
+{"port": P, "unit": U, "op": "coil", "address": A, "value": true|false} (FC5).
 TYPE: int16 uint16 int32 uint32 float32 string. A result is {"value": ...} or {"exception": code}.
 """
 import json
@@ -38,6 +39,9 @@ for op in json.load(sys.stdin):
             reply = c.write_register(op["address"], registers[0], device_id=unit)
         else:
             reply = c.write_registers(op["address"], registers, device_id=unit)
+        results.append({"exception": reply.exception_code} if reply.isError() else {"value": True})
+    elif op["op"] == "coil":
+        reply = c.write_coil(op["address"], bool(op["value"]), device_id=unit)
         results.append({"exception": reply.exception_code} if reply.isError() else {"value": True})
     else:
         kind = op["type"]

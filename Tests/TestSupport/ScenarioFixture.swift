@@ -14,9 +14,19 @@ public final class ScenarioFixture: Sendable {
     public let map: NativeRegisterMap
     public let nativePort: Int
     public let openemsPort: Int
+    /// The site the gateway runs, pointing at the simulated devices.
+    public let loaded: LoadedSite
 
-    public init(watchdog: Duration = .seconds(60), profile: SiteProfile? = nil) throws {
+    /// - Parameter maps: device maps to use instead of the demo's, by device id, as paths under
+    ///   `sites/devices/` (e.g. a Phoenix Contact charger in place of the Webasto).
+    public init(watchdog: Duration = .seconds(60), profile: SiteProfile? = nil, maps: [String: String] = [:]) throws {
         var loaded = try SiteLoader.load(path: Paths.root.appendingPathComponent("sites/demo.yaml").path).get()
+        for (id, file) in maps {
+            guard let index = loaded.site.devices.firstIndex(where: { $0.id == id }) else { continue }
+            let path = Paths.root.appendingPathComponent("sites/devices/\(file)").path
+            loaded.maps[path] = try DeviceMapLoader.load(path: path).get()
+            loaded.site.devices[index].mapPath = path
+        }
         loaded.site.pollInterval = .milliseconds(250)
         loaded.site.surplus = SurplusConfig(startDelay: .seconds(1), stopDelay: .seconds(2))
         if let profile { loaded.site.profile = profile }
@@ -28,8 +38,9 @@ public final class ScenarioFixture: Sendable {
         simulation = try SiteSimulation(site: loaded, options: .init(ports: .ephemeral))
         try simulation.start()
         simulation.startClock(tick: .milliseconds(50))
+        self.loaded = simulation.site(pointingAt: loaded)
         gateway = Gateway(
-            site: simulation.site(pointingAt: loaded), logger: Logger(label: "scenario"),
+            site: self.loaded, logger: Logger(label: "scenario"),
             timeouts: .init(response: .milliseconds(300), byte: .milliseconds(100)))
         map = NativeRegisterMap(site: loaded)
         try gateway.start(
@@ -46,6 +57,9 @@ public final class ScenarioFixture: Sendable {
         gateway.stop()
         simulation.stop()
     }
+
+    /// A register point of a simulated device, as the device itself holds it.
+    public func held(_ point: String, in id: String) -> Double? { simulation.value(of: point, in: id) }
 
     /// The simulated power of a device, W (batteries: positive = discharge).
     public func power(_ id: String) -> Double { simulation.reading(of: id)?.power ?? .nan }

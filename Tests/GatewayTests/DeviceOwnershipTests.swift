@@ -1,0 +1,123 @@
+import Control
+import Foundation
+import Gateway
+import Logging
+import SiteConfig
+import Simulation
+import TestSupport
+import Testing
+import Vocabulary
+
+/// What the gateway writes, it answers for: a command that ends, a clean stop or a device that
+/// restarts leaves every device in a known state. Each test reads the simulated devices' own
+/// registers, not what the gateway believes it wrote.
+@Suite(.serialized)
+struct DeviceOwnershipTests {
+    static let phoenix = ["evse2": "phoenix-ev-charge-control.yaml"]
+
+    func code(_ kind: EssModeKind) -> Int { Int(kind.code) }
+    func code(_ kind: ChargepointModeKind) -> Int { Int(kind.code) }
+
+    /// The Alfen and the Phoenix charger are charging at FORCE's maximum current.
+    func forced(_ site: ScenarioFixture) -> Bool {
+        site.held("current_limit", in: "evse1") == 16 && site.held("charging_enabled", in: "evse2") == 1
+            && site.held("current_limit", in: "evse2") == 32
+    }
+
+    /// The Alfen is back at its safe current and the Phoenix charger's enable coil is off.
+    func released(_ site: ScenarioFixture) -> Bool {
+        site.held("current_limit", in: "evse1") == site.held("safe_current", in: "evse1")
+            && site.held("charging_enabled", in: "evse2") == 0
+    }
+
+    @Test func aChargepointCommandEndedByTheWatchdogHandsTheChargersBack() throws {
+        let site = try ScenarioFixture(watchdog: .seconds(2), maps: Self.phoenix)
+        defer { site.stop() }
+        #expect(try site.setMode("site.evcs", code(.force)) == nil)
+        #expect(eventually { forced(site) })
+        // The master falls silent: after its 2 s watchdog every charger is handed back.
+        #expect(eventually { released(site) })
+    }
+
+    @Test func aChargepointCommandWhoseDurationRunsOutHandsTheChargersBack() throws {
+        let site = try ScenarioFixture(maps: Self.phoenix)
+        defer { site.stop() }
+        #expect(try site.setMode("site.evcs", code(.force), duration: 2) == nil)
+        #expect(eventually { forced(site) })
+        #expect(eventually { released(site) })
+    }
+
+    @Test func aReleasedChargepointCommandHandsTheChargersBack() throws {
+        let site = try ScenarioFixture(maps: Self.phoenix)
+        defer { site.stop() }
+        #expect(try site.setMode("site.evcs", code(.force)) == nil)
+        #expect(eventually { forced(site) })
+        #expect(try site.setMode("site.evcs", 255) == nil)  // RELEASE
+        #expect(eventually { released(site) })
+    }
+
+    @Test func aCleanStopHandsEveryDeviceBack() throws {
+        let site = try ScenarioFixture(maps: Self.phoenix)
+        defer { site.simulation.stop() }
+        #expect(try site.setMode("site.evcs", code(.force)) == nil)
+        #expect(try site.setMode("site.ess", code(.forceDischarge), parameter: 3000) == nil)
+        #expect(eventually { forced(site) && site.held("ess_mode", in: "ess1") == 3 })
+        #expect(site.held("power_control", in: "ess2") != 803 || site.held("bms_mode", in: "ess2") != 2424)
+        site.gateway.stop()
+        // Stopped: nothing busbar wrote is left in force. Victron back in ESS mode 1 with its
+        // set-points cleared, SMA under its own control, chargers at their safe state.
+        #expect(site.held("ess_mode", in: "ess1") == 1)
+        for phase in ["setpoint_l1", "setpoint_l2", "setpoint_l3"] {
+            #expect(site.held(phase, in: "ess1") == 0)
+        }
+        #expect(site.held("power_control", in: "ess2") == 803)
+        #expect(site.held("bms_mode", in: "ess2") == 2424)
+        #expect(released(site))
+    }
+
+    @Test func aChargerThatLosesItsOrderMidCommandIsWrittenAgain() throws {
+        let site = try ScenarioFixture(maps: Self.phoenix)
+        defer { site.stop() }
+        #expect(try site.setMode("evse2", code(.limit), parameter: 12) == nil)
+        #expect(eventually { site.held("charging_enabled", in: "evse2") == 1 && site.held("current_limit", in: "evse2") == 12 })
+        // The charger restarts: its coil off and 0 A, as after a power cycle (written by a
+        // second master straight into the device).
+        let port = try #require(site.port(of: "evse2"))
+        _ = try site.master([
+            ["port": port, "unit": 255, "op": "write", "address": 528, "items": [["uint16", 0]]],
+            ["port": port, "unit": 255, "op": "coil", "address": 400, "value": false],
+        ])
+        #expect(eventually { site.held("charging_enabled", in: "evse2") == 1 && site.held("current_limit", in: "evse2") == 12 })
+    }
+
+    @Test func aReissuedOrderIsWrittenAgainAndReArmsTheValidityTimer() throws {
+        let site = try ScenarioFixture(maps: Self.phoenix)
+        defer { site.stop() }
+        #expect(try site.setMode("evse1", code(.limit), parameter: 12) == nil)
+        #expect(eventually { site.held("current_limit", in: "evse1") == 12 })
+        #expect(try site.setMode("evse1", 255) == nil)
+        #expect(eventually { site.held("current_limit", in: "evse1") == 6 })
+        // Let the validity timer run down a little, then order the same again.
+        Thread.sleep(forTimeInterval: 2)
+        #expect(try site.setMode("evse1", code(.limit), parameter: 12) == nil)
+        #expect(eventually { site.held("current_limit", in: "evse1") == 12 })
+        let left = try #require(site.held("validity_remaining", in: "evse1"))
+        #expect(left > 57)
+    }
+
+    @Test func aSecondGatewayThatCannotListenTouchesNoDevice() throws {
+        let site = try ScenarioFixture()
+        defer { site.stop() }
+        #expect(try site.setMode("site.ess", code(.forceDischarge), parameter: 3000) == nil)
+        #expect(eventually { site.held("ess_mode", in: "ess1") == 3 })
+        let second = Gateway(site: site.loaded, logger: Logger(label: "second"))
+        #expect(throws: (any Error).self) {
+            try second.start(upstreams: second.upstreamHandlers(listen: [.native: ("127.0.0.1", site.nativePort)]))
+        }
+        second.stop()
+        // The first gateway's order stands: the second never polled nor wrote.
+        Thread.sleep(forTimeInterval: 1)
+        #expect(site.held("ess_mode", in: "ess1") == 3)
+        #expect(abs(site.essPower - 3000) < 50)
+    }
+}
