@@ -29,8 +29,13 @@ struct RunCommand: ParsableCommand {
         let override = try listen.map(ListenAddress.parse)
         var loaded = try SiteFile.load(site)
         var gateway = Gateway(site: loaded, logger: logger)
-        try gateway.start(upstreams: gateway.upstreamHandlers(listen: override.map { [.native: $0] } ?? [:]))
+        let listen = { (gateway: Gateway) throws in
+            try gateway.listen(upstreams: gateway.upstreamHandlers(listen: override.map { [.native: $0] } ?? [:]))
+        }
+        // Every listener first: a gateway that cannot serve its masters never touches a device.
+        try listen(gateway)
         var http = HTTPServices(http: loaded.site.http, push: loaded.site.push, gateway: gateway, logger: logger)
+        gateway.startDevices()
         logger.notice("gateway running", metadata: ["site": "\(loaded.site.name)", "devices": "\(loaded.site.devices.count)"])
         while signals.next() == SIGHUP {
             switch SiteLoader.load(path: site) {
@@ -38,18 +43,28 @@ struct RunCommand: ParsableCommand {
                 logger.error("reload rejected: the site file has errors; the running configuration continues")
                 for diagnostic in diagnostics.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
             case .success(let reloaded):
+                // The new site takes over the commands in force; the old one keeps its devices
+                // until the new one listens, and serves again if it cannot.
+                gateway.stopListening()
                 http?.stop()
-                gateway.stop()
-                loaded = reloaded
-                gateway = Gateway(site: loaded, logger: logger)
+                let next = Gateway(site: reloaded, logger: logger, continuing: gateway)
                 do {
-                    try gateway.start(upstreams: gateway.upstreamHandlers(listen: override.map { [.native: $0] } ?? [:]))
-                    http = HTTPServices(http: loaded.site.http, push: loaded.site.push, gateway: gateway, logger: logger)
-                    logger.notice("site reloaded", metadata: ["site": "\(loaded.site.name)"])
+                    try listen(next)
                 } catch {
-                    logger.critical("cannot serve the reloaded site", metadata: ["error": "\(error)"])
-                    throw ExitCode.failure
+                    logger.error(
+                        "reload rejected: the new site cannot listen; the running configuration continues",
+                        metadata: ["error": "\(error)"])
+                    try listen(gateway)
+                    http = HTTPServices(http: loaded.site.http, push: loaded.site.push, gateway: gateway, logger: logger)
+                    continue
                 }
+                let removed = Set(loaded.site.devices.map(\.id)).subtracting(reloaded.site.devices.map(\.id))
+                gateway.stop(handingBack: removed)
+                next.startDevices()
+                http = HTTPServices(http: reloaded.site.http, push: reloaded.site.push, gateway: next, logger: logger)
+                gateway = next
+                loaded = reloaded
+                logger.notice("site reloaded", metadata: ["site": "\(loaded.site.name)", "devices.removed": "\(removed.sorted())"])
             }
         }
         http?.stop()

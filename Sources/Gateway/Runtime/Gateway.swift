@@ -17,9 +17,11 @@ public final class Gateway: Sendable {
     ///   - endpoints: where to reach devices instead of their site-file endpoint, by device id
     ///     (simulated devices on ports chosen at run time).
     ///   - timeouts: per request toward the devices.
+    ///   - previous: the gateway this one replaces on a reload: its commands carry over.
     public init(
         site: LoadedSite, logger: Logger, endpoints: [String: Endpoint] = [:],
-        timeouts: ModbusClient.Timeouts = .init(response: .milliseconds(500), byte: .milliseconds(200))
+        timeouts: ModbusClient.Timeouts = .init(response: .milliseconds(500), byte: .milliseconds(200)),
+        continuing previous: Gateway? = nil
     ) {
         self.site = site
         self.logger = logger
@@ -46,7 +48,7 @@ public final class Gateway: Sendable {
         controller = GatewayController(
             site: site.site, configuration: GatewayController.configuration(for: site.site, maps: site.maps),
             devices: runtimes, workers: Dictionary(workers.map { ($0.endpoint.description, $0) }) { first, _ in first },
-            logger: logger)
+            logger: logger, continuing: previous?.controller)
     }
 
     /// Serves each upstream with the handler made for it, then starts polling and control: a

@@ -17,16 +17,30 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     private let devices: [DeviceRuntime]
     private let workers: [String: EndpointWorker]
     private let siteName: String
-    private let epoch = ContinuousClock.now
+    private let epoch: ContinuousClock.Instant
     private let logger: Logger
     private let thread = WorkerThread(name: "busbar-control")
     private let activeModes = Mutex<[Target: String]>([:])
 
     init(
         site: Site, configuration: ControlConfiguration, devices: [DeviceRuntime], workers: [String: EndpointWorker],
-        logger: Logger
+        logger: Logger, continuing previous: GatewayController? = nil
     ) {
-        self.core = Mutex(ControlCore(configuration: configuration))
+        var core = ControlCore(configuration: configuration)
+        epoch = previous?.epoch ?? ContinuousClock.now
+        if let previous {
+            // A reload: the commands, schedules and watchdogs in force carry over, on the same
+            // clock; what the new site cannot hold is dropped, with why.
+            core = previous.core.withLock { $0 }
+            for command in core.reconfigure(configuration) {
+                let reason =
+                    configuration.source(command.source) == nil
+                    ? "its source is no longer in the site file"
+                    : "its target is no longer in the site file or is another kind of device"
+                logger.notice("command dropped by the reload", metadata: ["command": "\(command)", "reason": "\(reason)"])
+            }
+        }
+        self.core = Mutex(core)
         self.devices = devices
         self.workers = workers
         self.siteName = site.name
