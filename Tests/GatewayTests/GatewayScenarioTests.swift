@@ -77,11 +77,11 @@ struct GatewayScenarioTests {
         #expect(eventually { abs(site.essPower + 3000) < 5 })
         // The master says nothing more: the batteries return to their own control.
         #expect(eventually { site.simulation.reading(of: "ess2")?.externallyControlled == false })
-        // Nobody holds a mode any more (the fallback is AUTO, no command). A read that fails or
-        // answers no number fails the test.
-        let none = try #require(site.map.register(named: "site.ess.source")?.values?.first { $0.name == "NONE" }?.code)
-        #expect(try eventually { try #require(try site.read("site.ess.source") as? Int) == none })
-        #expect(try #require(try site.read("site.ess.activeMode") as? Int) != code(.setPower))
+        // Nobody holds a mode any more: the fallback (AUTO, no command) does. A read that fails
+        // or answers no number fails the test.
+        let fallback = try #require(site.map.register(named: "site.ess.source")?.values?.first { $0.name == "FALLBACK" }?.code)
+        #expect(try eventually { try #require(try site.read("site.ess.source") as? Int) == fallback })
+        #expect(try #require(try site.read("site.ess.activeMode") as? Int) == code(.auto))
     }
 
     @Test func durationEndsTheModeByItself() throws {

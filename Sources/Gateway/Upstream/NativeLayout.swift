@@ -129,7 +129,9 @@ enum NativeLayout {
         var block = Block(base: base)
         let own = if case .device = target { "this device (its own command, else its cluster's)" } else { "the cluster" }
         block.add(
-            "\(prefix).activeMode", .uint16, .read, "", "The mode in force on \(own).",
+            "\(prefix).activeMode", .uint16, .read, "",
+            "The mode in force on \(own). With no command, a battery target reads AUTO (source FALLBACK) and a chargepoint "
+                + "target, handed back to its own behaviour, reads 0xFFFF (source NONE).",
             values: modeValues(kind, release: false), point: .status(target, .activeMode))
         switch kind {
         case .battery:
@@ -152,7 +154,9 @@ enum NativeLayout {
             "Bitmask of the modes the online devices can carry out: bit n set = mode n available.",
             point: .status(target, .availableModes))
         block.add(
-            "\(prefix).source", .uint16, .read, "", "Who holds the active mode.", values: sourceValues,
+            "\(prefix).source", .uint16, .read, "",
+            "Who holds the active mode: FALLBACK the site's fallback (or AUTO), THIS_MASTER this profile's masters, "
+                + "OTHER another source, NONE nothing (a chargepoint handed back).", values: sourceValues,
             point: .status(target, .source))
         block.add(
             "\(prefix).sourceName", .string(registers: shortTextRegisters), .read, "",

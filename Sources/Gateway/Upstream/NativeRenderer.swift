@@ -78,11 +78,22 @@ struct NativeRenderer {
         }
     }
 
+    private func isBattery(_ target: Target) -> Bool {
+        switch target {
+        case .essCluster: true
+        case .chargepointCluster: false
+        case .device(let id): snapshot.device(id.rawValue)?.kind == .battery
+        }
+    }
+
     private func status(_ target: Target, _ field: NativePoint.StatusField) -> Double? {
         guard let decision = snapshot.decision else { return nil }
         let active = active(on: target)
         switch field {
         case .activeMode:
+            // Nothing in force on a battery target is its implicit fallback: AUTO, the devices'
+            // own behaviour. A chargepoint nobody commands is handed back and has no mode.
+            if active == nil, isBattery(target) { return Double(EssModeKind.auto.code) }
             return active.map { Double($0.command.mode.kind.code) }
         case .activeParameter:
             return active?.command.mode.parameterValue
@@ -93,7 +104,7 @@ struct NativeRenderer {
         case .source:
             let code: NativeSourceCode =
                 switch active?.command.origin {
-                case nil: .none
+                case nil: isBattery(target) ? .fallback : .none
                 case .fallback: .fallback
                 case .source(let id): id == source ? .thisMaster : .other
                 }
