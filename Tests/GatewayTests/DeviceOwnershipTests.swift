@@ -56,6 +56,26 @@ struct DeviceOwnershipTests {
         #expect(eventually { released(site) })
     }
 
+    /// Every device of the demo site holds its released state: Victron in ESS mode 1 with its
+    /// set-points cleared, SMA under its own control, Alfen and Webasto at their safe current.
+    func demoReleased(_ site: ScenarioFixture) -> Bool {
+        site.held("ess_mode", in: "ess1") == 1
+            && ["setpoint_l1", "setpoint_l2", "setpoint_l3"].allSatisfy { site.held($0, in: "ess1") == 0 }
+            && site.held("power_control", in: "ess2") == 803 && site.held("bms_mode", in: "ess2") == 2424
+            && site.held("current_limit", in: "evse1") == site.held("safe_current", in: "evse1")
+            && site.held("current_limit", in: "evse2") == site.held("safe_current", in: "evse2")
+    }
+
+    @Test func aSilentMasterLeavesEveryDemoDeviceInItsReleasedState() throws {
+        let site = try ScenarioFixture(watchdog: .seconds(2))
+        defer { site.stop() }
+        #expect(try site.setMode("site.evcs", code(.force)) == nil)
+        #expect(try site.setMode("site.ess", code(.forceDischarge), parameter: 3000) == nil)
+        #expect(eventually { site.held("ess_mode", in: "ess1") == 3 && site.held("current_limit", in: "evse2") == 32 })
+        #expect(!demoReleased(site))
+        #expect(eventually { demoReleased(site) })
+    }
+
     @Test func aCleanStopHandsEveryDeviceBack() throws {
         let site = try ScenarioFixture(maps: Self.phoenix)
         defer { site.simulation.stop() }
