@@ -85,4 +85,19 @@ struct ChargepointTests {
         #expect(try master.read("active_power") == 0)
         #expect(try master.read("status") == 1)
     }
+
+    @Test func phoenixDrawsNothingWithItsEnableCoilOffEvenAt32Amperes() throws {
+        let (simulation, map) = try Fixture.single("phoenix-ev-charge-control.yaml")
+        defer { simulation.stop() }
+        let master = try Master(simulation, device: "dut", map: map)
+        try master.write("current_limit", 32)
+        try master.write("charging_enabled", 0)
+        simulation.advance(by: .seconds(2))
+        #expect(try master.read("active_power") == 0)
+        #expect(simulation.reading(of: "dut")?.power == 0)
+        #expect(simulation.reading(of: "dut")?.chargeState == .connected)
+        try master.write("charging_enabled", 1)
+        simulation.advance(by: .seconds(2))
+        #expect(try master.read("active_power") == 32 * 3 * 230)
+    }
 }
