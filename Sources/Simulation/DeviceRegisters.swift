@@ -64,6 +64,16 @@ final class DeviceRegisters: ModbusRequestHandler, Sendable {
         set { activity.withLock { $0.silent = newValue } }
     }
 
+    /// Every register 0 and no write pending, as the device is before its initial values.
+    func clear() {
+        for layout in layouts.values {
+            layout.bank.update { words in
+                for table in words.keys { words[table] = [UInt16](repeating: 0, count: ModbusLimits.addressSpace) }
+            }
+        }
+        activity.withLock { $0.written = [] }
+    }
+
     /// The points written by a master since the last call.
     func takeWrites() -> Set<String> {
         activity.withLock { activity in

@@ -30,7 +30,18 @@ final class SimulatedDevice {
         case .chargepoint: chargepoint = ChargepointState(car: Car())
         case .meter, .pv: break
         }
+        powerOn()
+    }
+
+    /// Comes back as the product does after a power cycle: every register at its power-on
+    /// value (0, or the map's `simulation.initial`), nothing written, the fallback unarmed until
+    /// the first refresh. What the registers only report (SoC, the car, energy counters) is
+    /// physics and stays; the next step publishes it.
+    func powerOn() {
+        registers.clear()
         for (name, value) in spec.initial { registers.set(name, to: value) }
+        lastRefresh = nil
+        fellBack = false
     }
 
     var id: String { config.id }

@@ -17,7 +17,7 @@ import Synchronization
 /// try simulation.start()
 /// let port = simulation.endpoint(of: "ess1")   // .tcp(host: "127.0.0.1", port: 40123)
 /// simulation.advance(by: .seconds(60))
-/// simulation.kill("ess1"); simulation.revive("ess1")
+/// simulation.kill("ess1"); simulation.revive("ess1")   // back as after a power cycle
 /// ```
 public final class SiteSimulation: Sendable {
     /// Where the endpoints listen.
@@ -175,7 +175,8 @@ public final class SiteSimulation: Sendable {
 
     /// Takes a device off the network: when it is the last live device on its endpoint the
     /// server stops (connections are refused), otherwise its unit ids answer exception 0x0B
-    /// (gateway target failed to respond). Its physics and fallback go on.
+    /// (gateway target failed to respond). Its physics and fallback go on with the registers it
+    /// has.
     public func kill(_ id: String) {
         guard let place = placement[id] else { return }
         place.registers.isSilent = true
@@ -186,11 +187,19 @@ public final class SiteSimulation: Sendable {
         if allDead { place.endpoint.stop() }
     }
 
-    /// Brings a killed device back on the same port and unit ids.
+    /// Brings a killed device back on the same port and unit ids, as after a power cycle: its
+    /// registers hold their power-on values (0 or the map's `simulation.initial`; a Phoenix
+    /// charger's enable coil is off), not what masters wrote before, so a master must write its
+    /// set-points again. SoC, the car and energy counters are kept.
     /// - Throws: `ModbusError` when its port cannot be bound again.
     public func revive(_ id: String) throws(ModbusError) {
         guard let place = placement[id] else { return }
-        engine.withLock { engine in engine.devices.first { $0.id == id }?.killed = false }
+        engine.withLock { engine in
+            guard let device = engine.devices.first(where: { $0.id == id }), device.killed else { return }
+            device.killed = false
+            device.powerOn()
+            engine.step(seconds: 0)
+        }
         place.registers.isSilent = false
         try place.endpoint.start()
     }

@@ -11,7 +11,7 @@ struct ConnectionOptions: ParsableArguments {
     /// Optional so that `inspect` can tell "not given" from 1 and use the map's unit instead.
     @Option(
         name: [.customShort("u"), .customLong("unit")],
-        help: ArgumentHelp("Unit id (slave address), 0…255; 1 unless given (inspect: the map's unit).", valueName: "unit"))
+        help: ArgumentHelp("Unit id (slave address), 0…255 (1…247 on a serial line); 1 unless given (inspect: the map's unit).", valueName: "unit"))
     var unitOption: UInt8?
 
     /// The unit id to talk to: the one given, or 1.

@@ -37,6 +37,8 @@ struct InspectCommand: ParsableCommand {
         let unit = connection.unitOption ?? UInt8(map.unit)
         let plan = ReadPlanner.plan(map: map)
         let client = try connection.makeClient()
+        try connection.requireDeviceUnits(
+            [unit], on: client.endpoint, source: connection.unitOption == nil ? "the map's unit" : "--unit")
         let formatter = InspectFormatter(format: format, device: map.name, endpoint: client.endpoint.description, unit: unit)
         var previous: InspectCycle?
         repeat {

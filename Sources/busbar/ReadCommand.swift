@@ -54,6 +54,7 @@ struct ReadCommand: ParsableCommand {
             throw ValidationError("\(words) registers from address \(start) run past 65535")
         }
         let client = try connection.makeClient()
+        try connection.requireDeviceUnits([connection.unit], on: client.endpoint)
         let formatter = ReadingFormatter(
             format: format,
             header: [

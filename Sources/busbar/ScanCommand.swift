@@ -17,7 +17,7 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "Unit ids to try: ranges and lists such as 1-247 or 1,3,100-110.", transform: ScanCommand.units)
+    @Option(help: "Unit ids to try: ranges and lists such as 1-247 (the default, and all a serial line has) or 1,3,100-110.", transform: ScanCommand.units)
     var units: [UInt8] = Array(1...247)
 
     @Option(help: "Address to read from each unit.")
@@ -33,6 +33,7 @@ struct ScanCommand: ParsableCommand {
         let table = modiconTable ?? self.table?.table ?? .holding
         let codec = table.isBits ? nil : try register.codec()
         let client = try connection.makeClient()
+        try connection.requireDeviceUnits(units, on: client.endpoint, source: "--units")
         var found = 0
         print("unit  answer")
         for unit in units {

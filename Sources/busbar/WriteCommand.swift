@@ -54,6 +54,7 @@ struct WriteCommand: ParsableCommand {
         let table = modiconTable ?? (coil ? .coil : .holding)
         guard table.isWritable else { throw ValidationError("\(table)s cannot be written; only holding registers and coils") }
         let client = try connection.makeClient()
+        try connection.requireDeviceUnits([connection.unit], on: client.endpoint)
         do {
             if table == .coil {
                 let bits = try values.map(Self.bit)

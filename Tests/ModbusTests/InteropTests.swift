@@ -38,18 +38,11 @@ struct InteropTests {
     }
 
     @Test func rtuClientReadsAPymodbusRTUServerOverASerialLine() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("busbar-rtu-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let ours = folder.appendingPathComponent("master").path
-        let theirs = folder.appendingPathComponent("slave").path
-        let socat = try Peer(
-            "/usr/bin/socat", ["-d", "-d", "pty,raw,echo=0,link=\(ours)", "pty,raw,echo=0,link=\(theirs)"])
-        defer { socat.stop() }
-        try #require(socat.waitForOutput("starting data transfer loop"), "socat: \(socat.errorOutput)")
-        let (server, _) = try pymodbusServer(rtu: theirs)
+        let pair = try PseudoTerminalPair(first: "master", second: "slave")
+        defer { pair.stop() }
+        let (server, _) = try pymodbusServer(rtu: pair.second)
         defer { server.stop() }
-        let line = SerialLine(device: ours, settings: .init(baud: 19200, parity: .none))
+        let line = SerialLine(device: pair.first, settings: .init(baud: 19200, parity: .none))
         let client = try ModbusClient(endpoint: .rtu(line), timeouts: .init(response: .seconds(1)))
         #expect(try RegisterCodec(valueType: .float32).decode(client.read(.holding, unit: 200, address: 1210, count: 2)) == .float(21.25))
         try client.writeSingleRegister(unit: 1, address: 1401, value: 0xABCD)

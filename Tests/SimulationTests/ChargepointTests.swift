@@ -85,4 +85,41 @@ struct ChargepointTests {
         #expect(try master.read("active_power") == 0)
         #expect(try master.read("status") == 1)
     }
+
+    @Test func phoenixDrawsNothingWithItsEnableCoilOffEvenAt32Amperes() throws {
+        let (simulation, map) = try Fixture.single("phoenix-ev-charge-control.yaml")
+        defer { simulation.stop() }
+        let master = try Master(simulation, device: "dut", map: map)
+        try master.write("current_limit", 32)
+        try master.write("charging_enabled", 0)
+        simulation.advance(by: .seconds(2))
+        #expect(try master.read("active_power") == 0)
+        #expect(simulation.reading(of: "dut")?.power == 0)
+        #expect(simulation.reading(of: "dut")?.chargeState == .connected)
+        try master.write("charging_enabled", 1)
+        simulation.advance(by: .seconds(2))
+        #expect(try master.read("active_power") == 32 * 3 * 230)
+    }
+
+    @Test func aRevivedPhoenixComesBackWithItsCoilOffAndDrawsNothing() throws {
+        let (simulation, map) = try Fixture.single("phoenix-ev-charge-control.yaml")
+        defer { simulation.stop() }
+        let master = try Master(simulation, device: "dut", map: map)
+        try master.run(.chargepoint(.force), ["current": 16])
+        simulation.advance(by: .seconds(60))
+        #expect(try master.read("active_power") == 16 * 3 * 230)
+        let delivered = try master.read("energy")
+        simulation.kill("dut")
+        simulation.advance(by: .seconds(1))
+        try simulation.revive("dut")
+        let again = try Master(simulation, device: "dut", map: map)
+        #expect(try again.read("charging_enabled") == 0)
+        #expect(try again.read("current_limit") == 0)
+        #expect(try again.read("active_power") == 0)
+        simulation.advance(by: .seconds(10))
+        #expect(simulation.reading(of: "dut")?.power == 0)
+        // The car and the energy counter are physics, not registers: they stay.
+        #expect(simulation.reading(of: "dut")?.chargeState == .connected)
+        #expect(try again.read("energy") >= delivered)
+    }
 }

@@ -87,6 +87,27 @@ struct SiteSimulationTests {
         #expect(try ess1.read("soc") == 50)
     }
 
+    @Test func aRevivedDeviceComesBackWithItsPowerOnRegistersAndItsSoc() throws {
+        let simulation = try Fixture.simulation(["ess2"])
+        defer { simulation.stop() }
+        let map = try Fixture.map("sma-sunny-boy-storage.yaml")
+        let ess2 = try Master(simulation, device: "ess2", map: map)
+        try ess2.run(.ess(.setPower), ["power": -3000])
+        simulation.advance(by: .seconds(5))
+        #expect(simulation.reading(of: "ess2")?.externallyControlled == true)
+        let soc = try #require(simulation.reading(of: "ess2")?.soc)
+        simulation.kill("ess2")
+        try simulation.revive("ess2")
+        // What the master wrote is gone: the map's initial values, and 0 elsewhere.
+        #expect(simulation.value(of: "power_control", in: "ess2") == 803)  // inactive
+        #expect(simulation.value(of: "power_setpoint", in: "ess2") == 0)
+        #expect(simulation.value(of: "max_charge_power", in: "ess2") == 6000)
+        #expect(simulation.reading(of: "ess2")?.externallyControlled == false)
+        #expect(simulation.reading(of: "ess2")?.soc == soc)
+        let again = try Master(simulation, device: "ess2", map: map)
+        #expect(abs(try again.read("soc") - soc) <= 0.5)
+    }
+
     @Test func aSerialDeviceCannotBeSimulated() throws {
         var loaded = try Fixture.demo()
         loaded.site.devices[0].endpoint = .rtu(SerialLine(device: "/dev/ttyUSB0"))

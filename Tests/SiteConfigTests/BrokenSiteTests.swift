@@ -39,6 +39,17 @@ struct BrokenSiteTests {
         ])
     }
 
+    @Test func aDeviceOnASerialLineNeedsAUnitFrom1To247() {
+        let expected = "expected 1 to 247 on a serial line (0 is the broadcast address, 248 to 255 are reserved)"
+        #expect(Self.report("sites/serial-units.yaml") == [
+            "3:81: error: unit: found 248 for a device on serial line /dev/ttyUSB0, \(expected)",
+            "4:83: error: slave: found 0 for a device on serial line /dev/ttyUSB0, \(expected)",
+            #"7:57: error: found serial line /dev/ttyUSB1 with unit 250 (device_address of point "energy_import" in its map), \#(expected)"#,
+            "8:58: error: found serial line /dev/ttyUSB2 with the map's unit 255, \(expected); give the device a unit",
+            #"8:58: error: found serial line /dev/ttyUSB2 with unit 250 (device_address of point "energy_import" in its map), \#(expected)"#,
+        ])
+    }
+
     @Test func aMissingSiteFileIsAnError() {
         let path = FixturePaths.fixture("sites/nowhere.yaml")
         guard case .failure(let list) = SiteLoader.load(path: path) else {

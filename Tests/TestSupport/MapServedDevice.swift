@@ -25,8 +25,13 @@ public final class MapServedDevice {
     /// Stops answering: the device is gone from the network.
     public func kill() { server.stop() }
 
-    /// Answers again on the same port, with the registers it had.
+    /// Answers again on the same port, as after a power cycle: what masters wrote to its
+    /// writable points is gone (0), so a master has to write it again; what it measures (the
+    /// read-only points a test set) reads as before.
     public func revive() throws {
+        for point in map.points where point.access.isWritable {
+            bank.set(point.table, address: point.address, to: Array(repeating: 0, count: point.count))
+        }
         server = ModbusTCPServer(host: "127.0.0.1", port: server.port, handler: handler)
         try server.start()
     }

@@ -54,6 +54,16 @@ public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
         case .rtu(let line): line.description
         }
     }
+
+    /// The unit ids that address one device here: on a serial line ``SerialLine/deviceUnits``;
+    /// on Modbus/TCP any, since the unit id there routes through a gateway to the device behind
+    /// it (and a device on its own ignores it or takes any).
+    public var deviceUnits: ClosedRange<UInt8> {
+        switch self {
+        case .tcp: UInt8.min...UInt8.max
+        case .rtu: SerialLine.deviceUnits
+        }
+    }
 }
 
 /// A serial line for Modbus RTU.
@@ -77,6 +87,13 @@ public struct SerialLine: Sendable, Hashable, CustomStringConvertible {
             self.stopBits = stopBits
         }
     }
+
+    /// The unit ids that address one device on a serial line (Modbus over Serial Line V1.02,
+    /// §2.2): 0 is the broadcast address, which no device answers, and 248…255 are reserved.
+    public static let deviceUnits: ClosedRange<UInt8> = 1...247
+
+    /// Why the ids outside ``deviceUnits`` are refused, for messages.
+    public static let deviceUnitsRule = "a serial line addresses devices as units 1…247 (0 is the broadcast address, 248…255 are reserved)"
 
     public var device: String
     public var settings: Settings

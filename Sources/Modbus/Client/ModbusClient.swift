@@ -39,7 +39,7 @@ public final class ModbusClient {
     /// Longer reads are split into requests within the protocol limit.
     @available(*, noasync, message: "blocks; call from the thread that owns the connection")
     public func read(_ table: RegisterTable, unit: UInt8, address: Int, count: Int) throws(ModbusError) -> [UInt16] {
-        try Self.validate(address: address, count: count, limit: nil, operation: table.readFunction, unit: unit)
+        try validate(address: address, count: count, limit: nil, operation: table.readFunction, unit: unit)
         var result: [UInt16] = []
         result.reserveCapacity(count)
         var next = address
@@ -60,14 +60,14 @@ public final class ModbusClient {
     /// FC6: one holding register.
     @available(*, noasync, message: "blocks; call from the thread that owns the connection")
     public func writeSingleRegister(unit: UInt8, address: Int, value: UInt16) throws(ModbusError) {
-        try Self.validate(address: address, count: 1, limit: 1, operation: .writeSingleRegister, unit: unit)
+        try validate(address: address, count: 1, limit: 1, operation: .writeSingleRegister, unit: unit)
         try context.writeRegister(unit: unit, address: address, value: value)
     }
 
     /// FC16: consecutive holding registers in one request, applied whole by the server.
     @available(*, noasync, message: "blocks; call from the thread that owns the connection")
     public func writeMultipleRegisters(unit: UInt8, address: Int, values: [UInt16]) throws(ModbusError) {
-        try Self.validate(
+        try validate(
             address: address, count: values.count, limit: ModbusLimits.maxWriteRegisters,
             operation: .writeMultipleRegisters, unit: unit)
         try context.writeRegisters(unit: unit, address: address, values: values)
@@ -76,14 +76,14 @@ public final class ModbusClient {
     /// FC5: one coil.
     @available(*, noasync, message: "blocks; call from the thread that owns the connection")
     public func writeSingleCoil(unit: UInt8, address: Int, value: Bool) throws(ModbusError) {
-        try Self.validate(address: address, count: 1, limit: 1, operation: .writeSingleCoil, unit: unit)
+        try validate(address: address, count: 1, limit: 1, operation: .writeSingleCoil, unit: unit)
         try context.writeCoil(unit: unit, address: address, value: value)
     }
 
     /// FC15: consecutive coils.
     @available(*, noasync, message: "blocks; call from the thread that owns the connection")
     public func writeMultipleCoils(unit: UInt8, address: Int, values: [Bool]) throws(ModbusError) {
-        try Self.validate(
+        try validate(
             address: address, count: values.count, limit: ModbusLimits.maxWriteBits,
             operation: .writeMultipleCoils, unit: unit)
         try context.writeCoils(unit: unit, address: address, values: values)
@@ -94,21 +94,28 @@ public final class ModbusClient {
     public func writeAndReadRegisters(
         unit: UInt8, writeAddress: Int, values: [UInt16], readAddress: Int, readCount: Int
     ) throws(ModbusError) -> [UInt16] {
-        try Self.validate(
+        try validate(
             address: writeAddress, count: values.count, limit: ModbusLimits.maxReadWriteWriteRegisters,
             operation: .readWriteMultipleRegisters, unit: unit)
-        try Self.validate(
+        try validate(
             address: readAddress, count: readCount, limit: ModbusLimits.maxReadRegisters,
             operation: .readWriteMultipleRegisters, unit: unit)
         return try context.writeAndRead(
             unit: unit, writeAddress: writeAddress, values: values, readAddress: readAddress, readCount: readCount)
     }
 
-    private static func validate(
+    /// Checks a request before it reaches libmodbus. On a serial line libmodbus refuses a unit
+    /// outside 0…247 without saying so and keeps the unit it had: a write meant for 255 goes
+    /// to the unit addressed before, and before any unit it aborts on an assertion. A broadcast
+    /// (0) gets no answer, which libmodbus would wait for. So only ``Endpoint/deviceUnits`` pass.
+    private func validate(
         address: Int, count: Int, limit: Int?, operation: FunctionCode, unit: UInt8
     ) throws(ModbusError) {
         func fail(_ detail: String) -> ModbusError {
             ModbusError(.invalidArgument(detail), operation: operation.description, unit: unit, address: address)
+        }
+        guard endpoint.deviceUnits.contains(unit) else {
+            throw fail("unit \(unit) is not a device address; \(SerialLine.deviceUnitsRule)")
         }
         guard (0..<ModbusLimits.addressSpace).contains(address) else {
             throw fail("address \(address) is outside 0…65535")

@@ -56,7 +56,7 @@ final class ModbusContext {
 
     /// Reads `count` registers or bits of `table`; `count` is within the protocol limit.
     func read(_ table: RegisterTable, unit: UInt8, address: Int, count: Int) throws(ModbusError) -> [UInt16] {
-        try prepare(unit: unit)
+        try prepare(unit: unit, operation: table.readFunction, address: address)
         var words = [UInt16](repeating: 0, count: count)
         let received: Int32
         switch table {
@@ -77,25 +77,25 @@ final class ModbusContext {
     }
 
     func writeRegister(unit: UInt8, address: Int, value: UInt16) throws(ModbusError) {
-        try prepare(unit: unit)
+        try prepare(unit: unit, operation: .writeSingleRegister, address: address)
         let result = modbus_write_register(context, Int32(address), value)
         try check(result, operation: FunctionCode.writeSingleRegister.description, unit: unit, address: address)
     }
 
     func writeRegisters(unit: UInt8, address: Int, values: [UInt16]) throws(ModbusError) {
-        try prepare(unit: unit)
+        try prepare(unit: unit, operation: .writeMultipleRegisters, address: address)
         let result = modbus_write_registers(context, Int32(address), Int32(values.count), values)
         try check(result, operation: FunctionCode.writeMultipleRegisters.description, unit: unit, address: address)
     }
 
     func writeCoil(unit: UInt8, address: Int, value: Bool) throws(ModbusError) {
-        try prepare(unit: unit)
+        try prepare(unit: unit, operation: .writeSingleCoil, address: address)
         let result = modbus_write_bit(context, Int32(address), value ? 1 : 0)
         try check(result, operation: FunctionCode.writeSingleCoil.description, unit: unit, address: address)
     }
 
     func writeCoils(unit: UInt8, address: Int, values: [Bool]) throws(ModbusError) {
-        try prepare(unit: unit)
+        try prepare(unit: unit, operation: .writeMultipleCoils, address: address)
         let bits = values.map { UInt8($0 ? 1 : 0) }
         let result = modbus_write_bits(context, Int32(address), Int32(bits.count), bits)
         try check(result, operation: FunctionCode.writeMultipleCoils.description, unit: unit, address: address)
@@ -104,7 +104,7 @@ final class ModbusContext {
     func writeAndRead(
         unit: UInt8, writeAddress: Int, values: [UInt16], readAddress: Int, readCount: Int
     ) throws(ModbusError) -> [UInt16] {
-        try prepare(unit: unit)
+        try prepare(unit: unit, operation: .readWriteMultipleRegisters, address: writeAddress)
         var words = [UInt16](repeating: 0, count: readCount)
         let result = modbus_write_and_read_registers(
             context, Int32(writeAddress), Int32(values.count), values, Int32(readAddress), Int32(readCount), &words)
@@ -113,9 +113,13 @@ final class ModbusContext {
         return words
     }
 
-    private func prepare(unit: UInt8) throws(ModbusError) {
+    /// Connects if needed and addresses `unit`. A refused unit id must not go unnoticed:
+    /// libmodbus would send the request to the unit set before.
+    private func prepare(unit: UInt8, operation: FunctionCode, address: Int) throws(ModbusError) {
         try connect()
-        modbus_set_slave(context, Int32(unit))
+        guard modbus_set_slave(context, Int32(unit)) == 0 else {
+            throw Self.error(errno: CModbus_errno(), operation: operation.description, unit: unit, address: address)
+        }
     }
 
     /// Turns a failed call into a typed error. After a timeout or a garbled answer the stream may

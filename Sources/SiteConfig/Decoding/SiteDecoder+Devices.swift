@@ -33,6 +33,7 @@ extension SiteDecoder {
                 }
             }
             if case .rtu(let line) = config.endpoint {
+                checkSerialUnits(device, on: line, map: maps[config.mapPath] ?? nil)
                 if let first = serialLines[line.device], first.settings != line.settings {
                     sink.error(device.endpointLocation, "found \(line) on a serial line already opened as \(SerialLine(device: line.device, settings: first.settings)) at line \(first.line), expected the same baudrate and comset for every device on one line")
                 }
@@ -47,6 +48,8 @@ extension SiteDecoder {
         var config: DeviceConfig
         var idLocation: SourceLocation
         var endpointLocation: SourceLocation
+        /// Where the site file gives the unit id, under the key it used; nil: the map's unit.
+        var unit: (key: String, location: SourceLocation)?
     }
 
     private func decodeDevice(_ node: Node) -> DecodedDevice? {
@@ -64,10 +67,12 @@ extension SiteDecoder {
         let simulate = device.bool("simulate") ?? false
         guard let id, let mapPath, let endpoint else { return nil }
         let config = DeviceConfig(
-            id: id.value, mapPath: mapPath, endpoint: endpoint.value, unit: unit ?? map?.unit ?? 1,
+            id: id.value, mapPath: mapPath, endpoint: endpoint.value, unit: unit?.value.value ?? map?.unit ?? 1,
             ratings: ratings, priority: priority, simulate: simulate
         )
-        return DecodedDevice(config: config, idLocation: id.location, endpointLocation: endpoint.location)
+        return DecodedDevice(
+            config: config, idLocation: id.location, endpointLocation: endpoint.location,
+            unit: unit.map { ($0.key, $0.value.location) })
     }
 
     /// A map path relative to the site file's folder.
@@ -133,13 +138,38 @@ extension SiteDecoder {
     }
 
     /// `unit`, or Home Assistant's `device_address` / `slave`; at most one of them.
-    private func decodeUnit(_ device: MappingReader) -> Int? {
+    private func decodeUnit(_ device: MappingReader) -> (key: String, value: Located<Int>)? {
         let given = ["unit", "device_address", "slave"].filter { device.node($0) != nil }
         if given.count > 1, let location = device.keyLocation(given[1]) {
             sink.error(location, "found \(given.joined(separator: " and ")) in \(device.context), expected one unit id (the names are aliases)")
         }
-        guard let key = given.first else { return nil }
-        return device.integer(key, in: 0...255, expected: "a unit id from 0 to 255")?.value
+        guard let key = given.first, let value = device.integer(key, in: 0...255, expected: "a unit id from 0 to 255") else {
+            return nil
+        }
+        return (key, value)
+    }
+
+    /// On a serial line only 1…247 address a device: 0 is the broadcast address and 248…255
+    /// are reserved (Modbus/TCP takes every id, so a TCP device on 255 is fine). Checks the
+    /// device's unit and the units its map's points live on.
+    private func checkSerialUnits(_ device: DecodedDevice, on line: SerialLine, map: DeviceMap?) {
+        let allowed = Int(SerialLine.deviceUnits.lowerBound)...Int(SerialLine.deviceUnits.upperBound)
+        let expected = "expected \(allowed.lowerBound) to \(allowed.upperBound) on a serial line (0 is the broadcast address, 248 to 255 are reserved)"
+        let unit = device.config.unit
+        if !allowed.contains(unit) {
+            if let given = device.unit {
+                sink.error(given.location, "\(given.key): found \(unit) for a device on serial line \(line.device), \(expected)")
+            } else {
+                sink.error(device.endpointLocation, "found serial line \(line.device) with the map's unit \(unit), \(expected); give the device a unit")
+            }
+        }
+        var reported: Set<Int> = []
+        for point in map?.points ?? [] {
+            guard let pointUnit = point.unitID, pointUnit != unit, !allowed.contains(pointUnit), reported.insert(pointUnit).inserted else {
+                continue
+            }
+            sink.error(device.endpointLocation, "found serial line \(line.device) with unit \(pointUnit) (device_address of point \"\(point.name)\" in its map), \(expected)")
+        }
     }
 
     private func decodeRatings(_ device: MappingReader, kind: DeviceKind?) -> DeviceRatings {
