@@ -135,7 +135,9 @@ extension DeviceRuntime {
 
     @available(*, noasync)
     func beat(_ heartbeat: Heartbeat, with client: ModbusClient, at now: ContinuousClock.Instant) throws {
-        try write(heartbeat.step, parameters: [:], with: client, skipUnchanged: false)
+        // A heartbeat is a pulse the device consumes (Webasto clears its life bit): not a
+        // register the device is meant to hold, so it is not reconciled.
+        try write(heartbeat.step, parameters: [:], with: client, skipUnchanged: false, held: false)
         state.withLock { $0.lastHeartbeat = now }
     }
 
@@ -144,7 +146,8 @@ extension DeviceRuntime {
     /// register, FC16 for more (a multi-register value is never split).
     @available(*, noasync)
     private func write(
-        _ step: WriteStep, parameters: [String: Double], with client: ModbusClient, skipUnchanged: Bool
+        _ step: WriteStep, parameters: [String: Double], with client: ModbusClient, skipUnchanged: Bool,
+        held: Bool = true
     ) throws {
         guard let point = map.point(named: step.point) else { return }
         let unit = UInt8(clamping: point.unit(device: config.unit))
@@ -156,7 +159,7 @@ extension DeviceRuntime {
             let words: [UInt16] = [value != 0 ? 1 : 0]
             guard !skipUnchanged || state.withLock({ $0.lastWords[point.name] }) != words else { return }
             try client.writeSingleCoil(unit: unit, address: point.address, value: value != 0)
-            state.withLock { $0.lastWords[point.name] = words }
+            if held { state.withLock { $0.lastWords[point.name] = words } }
             return
         }
         var codec = point.codec
@@ -178,7 +181,7 @@ extension DeviceRuntime {
         } else {
             try client.writeMultipleRegisters(unit: unit, address: point.address, values: words)
         }
-        state.withLock { $0.lastWords[point.name] = words }
+        if held { state.withLock { $0.lastWords[point.name] = words } }
         if map.control.readback, point.access != .write {
             let back = try client.read(point.table, unit: unit, address: point.address, count: words.count)
             if back != words {

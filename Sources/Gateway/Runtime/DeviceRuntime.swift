@@ -163,6 +163,7 @@ extension DeviceRuntime {
     /// Compares what the poll read with the registers the device is meant to hold while an order
     /// is in force, and marks what drifted (a restart, another master) to be written again.
     private func reconcile(_ raw: [String: [UInt16]]) {
+        var given: [String] = []
         let drifts = state.withLock { state -> [(String, read: [UInt16], held: [UInt16])] in
             state.polls += 1
             guard !state.desired.steps.isEmpty, state.written == state.desired else { return [] }
@@ -172,12 +173,16 @@ extension DeviceRuntime {
                 else { continue }
                 if state.rewrittenAfterPoll[name] == state.polls - 1 {
                     state.unheld.insert(name)
+                    given.append(name)
                     continue
                 }
                 found.append((name, read, held))
                 state.drifted.insert(name)
             }
             return found
+        }
+        for name in given {
+            logger.warning("device does not keep a written register; not rewritten until the order changes", metadata: ["point": "\(name)"])
         }
         for (name, read, held) in drifts {
             logger.warning(
