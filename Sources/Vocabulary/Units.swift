@@ -17,3 +17,6 @@ public typealias Volts = Double
 /// The nominal phase-to-neutral voltage of a European low-voltage grid (EN 50160), which turns a
 /// chargepoint's amperes into watts: P ≈ A × 230 V × phases.
 public let nominalPhaseVoltage: Volts = 230
+
+/// The smallest current a car charges at (IEC 61851): a chargepoint given less is off.
+public let minimumChargingCurrent: Amperes = 6

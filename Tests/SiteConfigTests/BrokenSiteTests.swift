@@ -25,17 +25,19 @@ struct BrokenSiteTests {
             #"24:13: error: comset: found "8X1", expected data bits, parity (N, E or O) and stop bits such as 8N1 or 8E1"#,
             #"25:5: error: found unit and slave in device "serial", expected one unit id (the names are aliases)"#,
             #"28:25: error: watchdog: found power "50 kW", expected a duration such as `60 s`"#,
+            "28:42: error: fallback: found FORCE_CHARGE without its power, expected {mode: FORCE_CHARGE, power: 5 kW}",
             #"29:10: error: id: found source "ems" again, expected unique source ids (first at line 28)"#,
             #"29:25: error: fallback: found "NO_DISCHRGE", expected a mode; did you mean "NO_DISCHARGE"?"#,
             #"31:1: error: found unknown key "allokation" in the site file; did you mean "allocation"?"#,
         ])
     }
 
-    @Test func aFallbackModeNoMapDefinesIsAnError() {
+    @Test func aFallbackNoMapOfItsTargetDefinesIsAnError() {
         #expect(Self.report("sites/undefined-mode.yaml") == [
             "4:33: error: listen: found 0.0.0.0:5020 again, expected each upstream on its own address (first at line 3)",
             "6:72: warning: found max_current on a battery, expected it only on a chargepoint; it is ignored",
-            "8:25: error: fallback: found mode FORCE_CHARGE, which no device map of this site defines; expected AUTO or a mode a map defines: AUTO, SET_POWER",
+            #"8:26: error: fallback: found NO_CHARGE on ess, which device "ess1" cannot carry out: its map ../maps/valid-battery.yaml has no NO_CHARGE recipe"#,
+            "8:37: error: fallback: found ZERO on chargepoints, but this site has no chargepoint; expected fallbacks only for targets with devices",
         ])
     }
 

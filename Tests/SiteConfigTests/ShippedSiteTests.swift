@@ -22,8 +22,8 @@ struct ShippedSiteTests {
             UpstreamConfig(profile: .openems, host: "0.0.0.0", port: 5021, unit: 1),
         ])
         #expect(loaded.site.sources == [
-            SourceConfig(id: "ems", priority: 10, watchdog: .seconds(60), fallback: .ess(.auto)),
-            SourceConfig(id: "cloud", priority: 5, watchdog: .seconds(300), fallback: .ess(.auto)),
+            SourceConfig(id: "ems", priority: 10, watchdog: .seconds(60), fallbacks: [SourceFallback(.ess(.auto))]),
+            SourceConfig(id: "cloud", priority: 5, watchdog: .seconds(300), fallbacks: [SourceFallback(.ess(.auto))]),
         ])
     }
 

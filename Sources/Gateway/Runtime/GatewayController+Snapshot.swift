@@ -44,7 +44,9 @@ extension GatewayController {
 
     /// The control core's configuration from the site file. Each upstream profile and API is a
     /// command source of its own; one the site does not list gets a default priority (Modbus
-    /// masters 10, the local API and the cloud 5) and the 60 s watchdog.
+    /// masters 10, the local API and the cloud 5), the 60 s watchdog and no fallback. Each
+    /// target's fallback is the one of the highest-priority source that names the target (ties:
+    /// the source listed first), whichever source's command ended.
     static func configuration(for site: Site, maps: [String: DeviceMap]) -> ControlConfiguration {
         var sources = site.sources.map {
             Source(id: SourceID($0.id), priority: $0.priority, watchdogTimeout: $0.watchdog)
@@ -56,15 +58,28 @@ extension GatewayController {
         for device in site.devices {
             if let kind = maps[device.mapPath]?.kind, kind.isControllable { kinds[DeviceID(device.id)] = kind }
         }
+        // Per target, the highest-priority source's entry (Site.fallbacks); AUTO is the core's
+        // default and needs no entry. The site check has validated every mode and parameter.
         var fallbacks: [Target: Mode] = [:]
-        if let essFallback = site.sources.max(by: { $0.priority < $1.priority })?.fallback,
-            case .ess(let kind) = essFallback, kind != .auto, let mode = try? EssMode(kind: kind, parameters: [:])
-        {
-            fallbacks[.essCluster] = .ess(mode)
+        for fallback in site.fallbacks where fallback.mode != .ess(.auto) {
+            if let mode = try? Mode(kind: fallback.mode, parameters: fallback.parameters) {
+                fallbacks[Target(fallback.target)] = mode
+            }
         }
         let surplus = SurplusSettings(startDelay: site.surplus.startDelay, stopDelay: site.surplus.stopDelay)
         return ControlConfiguration(
             sources: sources, devices: kinds, fallbacks: fallbacks, essStrategy: site.allocation, surplus: surplus)
+    }
+}
+
+extension Target {
+    /// The control core's name for a target of the site file.
+    init(_ target: SourceFallback.Target) {
+        switch target {
+        case .essCluster: self = .essCluster
+        case .chargepointCluster: self = .chargepointCluster
+        case .device(let id): self = .device(DeviceID(id))
+        }
     }
 }
 

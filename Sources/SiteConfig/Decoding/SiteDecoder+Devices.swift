@@ -88,6 +88,7 @@ extension SiteDecoder {
             return (nil, nil)
         }
         let resolved = resolve(path.value)
+        mapReferences[resolved] = mapReferences[resolved] ?? path.value
         if let loaded = maps[resolved] { return (resolved, loaded) }
         let (map, diagnostics) = DeviceMapLoader.check(path: resolved, reference: path.location, named: "map \"\(path.value)\"")
         sink.append(contentsOf: diagnostics)
@@ -186,8 +187,8 @@ extension SiteDecoder {
         if let maxPower, maxPower.value <= 0 {
             sink.error(maxPower.location, "max_power: found \(Quantity.format(maxPower.value)) W, expected a power above 0")
         }
-        if let maxCurrent, maxCurrent.value < 6 {
-            sink.error(maxCurrent.location, "max_current: found \(Quantity.format(maxCurrent.value)) A, expected at least 6 A (the lowest current a car charges at)")
+        if let maxCurrent, maxCurrent.value < minimumChargingCurrent {
+            sink.error(maxCurrent.location, "max_current: found \(Quantity.format(maxCurrent.value)) A, expected at least \(Quantity.format(minimumChargingCurrent)) A (the lowest current a car charges at)")
         }
         if let phases, phases.value == 2 {
             sink.error(phases.location, "phases: found 2, expected 1 or 3")

@@ -9,6 +9,8 @@ final class SiteDecoder {
     let sink: DiagnosticSink
     /// Maps by resolved path; nil for a map that failed.
     var maps: [String: DeviceMap?] = [:]
+    /// Each map's path as the site file writes it, by resolved path, for messages.
+    var mapReferences: [String: String] = [:]
 
     static let siteKeys = ["site", "upstream", "devices", "allocation", "sources", "poll_interval", "simulation", "surplus", "http", "push"]
     static let deviceKeys = [
@@ -30,7 +32,7 @@ final class SiteDecoder {
         let upstreams = decodeUpstreams(reader)
         let devices = decodeDevices(reader)
         let allocation = reader.choice("allocation", AllocationStrategy.self, what: "an allocation strategy")?.value ?? .equal
-        let sources = decodeSources(reader)
+        let sources = decodeSources(reader, devices: devices)
         let pollInterval = reader.duration("poll_interval")?.value ?? .seconds(1)
         let profile = decodeProfile(reader)
         let surplus = decodeSurplus(reader)
@@ -165,38 +167,6 @@ final class SiteDecoder {
             }
             guard let profile else { return nil }
             return UpstreamConfig(profile: profile.value, host: host, port: port, unit: unit)
-        }
-    }
-
-    // MARK: - Sources
-
-    private func decodeSources(_ reader: MappingReader) -> [SourceConfig] {
-        guard let items = reader.list("sources", expected: "a list of {id, priority, watchdog, fallback}") else { return [] }
-        var seen: [String: Int] = [:]
-        let defined = Set(maps.values.compactMap { $0 }.flatMap(\.control.modes))
-        return items.compactMap { item in
-            guard let source = MappingReader(item, file: file, sink: sink, context: "a source", expected: "{id: ems, priority: 10, watchdog: 60 s, fallback: AUTO}") else {
-                return nil
-            }
-            source.checkKeys(["id", "priority", "watchdog", "fallback"])
-            let id = source.string("id", required: true, expected: "the source's name, such as ems")
-            let priority = source.integer("priority", in: -1000...1000, expected: "a whole number from -1000 to 1000")?.value ?? 0
-            let watchdog = source.duration("watchdog")?.value ?? .seconds(60)
-            let fallback = source.choice("fallback", ModeKind.self, what: "a mode")
-            if let id {
-                if let line = seen[id.value] {
-                    sink.error(id.location, "id: found source \"\(id.value)\" again, expected unique source ids (first at line \(line))")
-                }
-                seen[id.value] = id.location.line
-            }
-            // AUTO needs no recipe: it means "no override", and a device without one simply stops being written.
-            if let fallback, fallback.value != .ess(.auto), !defined.contains(fallback.value), !maps.values.contains(where: { $0 == nil }) {
-                let modes = defined.sorted().map(\.rawValue)
-                let expected = modes.isEmpty ? "AUTO (no map of this site defines a mode)" : "AUTO or a mode a map defines: \(modes.joined(separator: ", "))"
-                sink.error(fallback.location, "fallback: found mode \(fallback.value), which no device map of this site defines; expected \(expected)")
-            }
-            guard let id else { return nil }
-            return SourceConfig(id: id.value, priority: priority, watchdog: watchdog, fallback: fallback?.value ?? .ess(.auto))
         }
     }
 }

@@ -39,4 +39,22 @@ public struct Site: Sendable, Hashable {
     public func device(id: String) -> DeviceConfig? {
         devices.first { $0.id == id }
     }
+
+    /// The fallback each target returns to when no command holds it: per target, the entry of
+    /// the highest-priority source that names one; between sources of equal priority, the one
+    /// listed first. An AUTO entry counts like any other, so it keeps the fallbacks of
+    /// lower-priority sources off its target. By target.
+    public var fallbacks: [SourceFallback] {
+        let ranked = sources.enumerated().sorted { lhs, rhs in
+            lhs.element.priority != rhs.element.priority
+                ? lhs.element.priority > rhs.element.priority : lhs.offset < rhs.offset
+        }
+        var chosen: [SourceFallback.Target: SourceFallback] = [:]
+        for (_, source) in ranked {
+            for fallback in source.fallbacks where chosen[fallback.target] == nil {
+                chosen[fallback.target] = fallback
+            }
+        }
+        return chosen.values.sorted { $0.target < $1.target }
+    }
 }
