@@ -17,9 +17,14 @@ public final class ScenarioFixture: Sendable {
     /// The site the gateway runs, pointing at the simulated devices.
     public let loaded: LoadedSite
 
-    /// - Parameter maps: device maps to use instead of the demo's, by device id, as paths under
-    ///   `sites/devices/` (e.g. a Phoenix Contact charger in place of the Webasto).
-    public init(watchdog: Duration = .seconds(60), profile: SiteProfile? = nil, maps: [String: String] = [:]) throws {
+    /// - Parameters:
+    ///   - maps: device maps to use instead of the demo's, by device id, as paths under
+    ///     `sites/devices/` (e.g. a Phoenix Contact charger in place of the Webasto).
+    ///   - fallbacks: the fallbacks of the native profile's master (source `modbus`).
+    public init(
+        watchdog: Duration = .seconds(60), profile: SiteProfile? = nil, maps: [String: String] = [:],
+        fallbacks: [SourceFallback] = []
+    ) throws {
         var loaded = try SiteLoader.load(path: Paths.root.appendingPathComponent("sites/demo.yaml").path).get()
         for (id, file) in maps {
             guard let index = loaded.site.devices.firstIndex(where: { $0.id == id }) else { continue }
@@ -32,7 +37,7 @@ public final class ScenarioFixture: Sendable {
         if let profile { loaded.site.profile = profile }
         loaded.site.sources.removeAll { $0.id == GatewaySources.modbus || $0.id == GatewaySources.openems }
         loaded.site.sources += [
-            SourceConfig(id: GatewaySources.modbus, priority: 10, watchdog: watchdog),
+            SourceConfig(id: GatewaySources.modbus, priority: 10, watchdog: watchdog, fallbacks: fallbacks),
             SourceConfig(id: GatewaySources.openems, priority: 10, watchdog: watchdog),
         ]
         simulation = try SiteSimulation(site: loaded, options: .init(ports: .ephemeral))
