@@ -54,11 +54,22 @@ struct RunCommand: ParsableCommand {
                     logger.error(
                         "reload rejected: the new site cannot listen; the running configuration continues",
                         metadata: ["error": "\(error)"])
-                    try listen(gateway)
+                    do {
+                        try listen(gateway)
+                    } catch {
+                        logger.critical("cannot serve the running site again", metadata: ["error": "\(error)"])
+                        gateway.stop()
+                        throw ExitCode.failure
+                    }
                     http = HTTPServices(http: loaded.site.http, push: loaded.site.push, gateway: gateway, logger: logger)
                     continue
                 }
-                let removed = Set(loaded.site.devices.map(\.id)).subtracting(reloaded.site.devices.map(\.id))
+                // Devices that are gone, or now reached elsewhere or through another map, are
+                // handed back where they were; the others keep what they owe (`continuing:`).
+                let kept = Set(reloaded.site.devices.filter { device in
+                    loaded.site.devices.contains { $0 == device && loaded.map(for: $0) == reloaded.map(for: device) }
+                }.map(\.id))
+                let removed = Set(loaded.site.devices.map(\.id)).subtracting(kept)
                 gateway.stop(handingBack: removed)
                 next.startDevices()
                 http = HTTPServices(http: reloaded.site.http, push: reloaded.site.push, gateway: next, logger: logger)

@@ -28,7 +28,7 @@ extension DeviceRuntime {
     /// The recipe writes due now, if any.
     func writeWork(at now: ContinuousClock.Instant) -> WriteWork? {
         state.withLock { state in
-            guard state.lastGoodRead != nil else { return nil }
+            guard state.lastGoodRead != nil, state.desiredIsCurrent else { return nil }
             if let retry = state.writeRetryAt, now < retry { return nil }
             if state.desired.steps.isEmpty {
                 guard state.owesRelease else { return nil }
@@ -58,7 +58,9 @@ extension DeviceRuntime {
     func heartbeatDue(at now: ContinuousClock.Instant) -> Heartbeat? {
         guard let heartbeat = map.control.heartbeat else { return nil }
         return state.withLock { state in
-            guard state.lastGoodRead != nil else { return nil }
+            // Only while busbar holds the device: once it is handed back, the device's own
+            // communication timeout (Webasto: its safe current) is the backstop.
+            guard state.lastGoodRead != nil, !state.desired.steps.isEmpty || state.owesRelease else { return nil }
             return state.lastHeartbeat.map { now - $0 >= heartbeat.interval } ?? true ? heartbeat : nil
         }
     }
@@ -67,6 +69,8 @@ extension DeviceRuntime {
     @available(*, noasync)
     func carryOut(_ work: WriteWork, with client: ModbusClient, at now: ContinuousClock.Instant) throws {
         var steps: [(WriteStep, [String: Double])] = []
+        // An order owes a release from its first write on: a half-written order is in force too.
+        if work.kind == .order { state.withLock { $0.owesRelease = true } }
         switch work.kind {
         case .release:
             steps = map.control.releaseSteps(for: map.kind).map { ($0, [:]) }
@@ -83,10 +87,14 @@ extension DeviceRuntime {
         for (step, parameters) in steps {
             try write(step, parameters: parameters, with: client, skipUnchanged: !work.rewriteAll)
         }
+        let written = Set(steps.map(\.0.point))
         let recovered = state.withLock { state -> Int in
             if state.written != work.plan {
                 state.rewrittenAfterPoll = [:]
                 state.unheld = []
+                // What the device is meant to hold is what this order writes, not what an
+                // earlier one did.
+                state.lastWords = state.lastWords.filter { written.contains($0.key) }
             }
             for name in state.drifted { state.rewrittenAfterPoll[name] = state.polls }
             state.drifted = []
@@ -114,7 +122,7 @@ extension DeviceRuntime {
         let first = state.withLock { state -> Bool in
             state.writeFailures += 1
             state.writeFailuresTotal += 1
-            state.writeRetryAt = now + min(interval * (1 << min(state.writeFailures - 1, 10)), .seconds(30))
+            state.writeRetryAt = now + Self.backoff(after: state.writeFailures, interval: interval)
             return state.writeFailures == 1
         }
         if first { logger.warning("device write failed", metadata: ["error": "\(error)"]) }
@@ -125,7 +133,10 @@ extension DeviceRuntime {
     /// logged.
     @available(*, noasync)
     func handBack(with client: ModbusClient, at now: ContinuousClock.Instant) {
-        guard owesRelease else { return }
+        guard owesRelease, isOnline(at: now) else {
+            if owesRelease { logger.error("device not handed back: it is not answering") }
+            return
+        }
         do {
             try carryOut(WriteWork(kind: .release, plan: .idle, resetFirst: false, reason: "stop", rewriteAll: true), with: client, at: now)
         } catch {
@@ -133,12 +144,27 @@ extension DeviceRuntime {
         }
     }
 
+    /// A heartbeat the device refused or left unanswered: tried again at its interval, logged once
+    /// until one succeeds.
+    func heartbeatFailed(_ error: any Error, at now: ContinuousClock.Instant) {
+        let first = state.withLock { state -> Bool in
+            state.lastHeartbeat = now
+            state.writeFailuresTotal += 1
+            defer { state.heartbeatFailing = true }
+            return !state.heartbeatFailing
+        }
+        if first { logger.warning("device heartbeat failed", metadata: ["error": "\(error)"]) }
+    }
+
     @available(*, noasync)
     func beat(_ heartbeat: Heartbeat, with client: ModbusClient, at now: ContinuousClock.Instant) throws {
         // A heartbeat is a pulse the device consumes (Webasto clears its life bit): not a
         // register the device is meant to hold, so it is not reconciled.
         try write(heartbeat.step, parameters: [:], with: client, skipUnchanged: false, held: false)
-        state.withLock { $0.lastHeartbeat = now }
+        state.withLock {
+            $0.lastHeartbeat = now
+            $0.heartbeatFailing = false
+        }
     }
 
     /// Evaluates a step's value over the mode parameters, the map's constants and the last read

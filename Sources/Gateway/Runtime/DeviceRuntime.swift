@@ -42,6 +42,11 @@ final class DeviceRuntime: Sendable {
         var writeRetryAt: ContinuousClock.Instant?
         /// Every write that failed since the start, for the status.
         var writeFailuresTotal = 0
+        var heartbeatFailing = false
+        /// Whether `desired` comes from a decision taken while the device answered: after an
+        /// absence nothing is written until the controller has decided again, so an order that
+        /// ended meanwhile is never replayed.
+        var desiredIsCurrent = true
     }
 
     let config: DeviceConfig
@@ -87,10 +92,19 @@ final class DeviceRuntime: Sendable {
         }
     }
 
+    /// Takes over what the same device owed under the gateway this one replaces (a reload): a
+    /// release still owed is written by this one.
+    func inherit(from previous: DeviceRuntime) {
+        let owes = previous.owesRelease
+        state.withLock { $0.owesRelease = owes }
+    }
+
     /// Replaces the order; returns whether it differs from what the device has now.
     func setDesired(_ plan: DeviceOrderPlan) -> Bool {
         state.withLock { state in
+            if state.desired != plan { state.writeRetryAt = nil }  // a new order is tried at once
             state.desired = plan
+            state.desiredIsCurrent = true
             return state.written != plan
         }
     }
@@ -126,6 +140,7 @@ extension DeviceRuntime {
             // meanwhile, so its order is written again, whole.
             let returning = !state.wasOnline || state.lastGoodRead.map { now - $0 > staleAfter } ?? true
             if returning {
+                state.desiredIsCurrent = false
                 state.written = nil
                 state.lastWords = [:]
             }
@@ -145,12 +160,12 @@ extension DeviceRuntime {
     func pollFailed(_ error: ModbusError, at now: ContinuousClock.Instant, interval: Duration) {
         let (wentOffline, firstMiss) = state.withLock { state -> (Bool, Bool) in
             state.failures += 1
-            let backoff = min(interval * (1 << min(state.failures - 1, 10)), .seconds(30))
-            state.retryAt = now + backoff
+            state.retryAt = now + Self.backoff(after: state.failures, interval: interval)
             let stale = state.lastGoodRead.map { now - $0 > staleAfter } ?? true
             if stale, state.wasOnline {
                 state.wasOnline = false
                 state.written = nil  // when it returns, its order is written again, whole
+                state.desiredIsCurrent = false
                 state.lastWords = [:]
                 return (true, false)
             }
@@ -189,6 +204,12 @@ extension DeviceRuntime {
                 "register drifted, writing it again",
                 metadata: ["point": "\(name)", "register.read": "\(read)", "register.written": "\(held)"])
         }
+    }
+
+    /// How long to wait after `failures` failures in a row: the interval doubled per failure, at
+    /// most 30 s.
+    static func backoff(after failures: Int, interval: Duration) -> Duration {
+        min(interval * (1 << min(max(failures, 1) - 1, 10)), .seconds(30))
     }
 
     func pollDue(at now: ContinuousClock.Instant) -> Bool {

@@ -75,14 +75,18 @@ final class EndpointWorker: Sendable {
                 if let work = device.writeWork(at: now) {
                     try device.carryOut(work, with: client, at: now)
                 }
-                if let heartbeat = device.heartbeatDue(at: now) {
-                    try device.beat(heartbeat, with: client, at: now)
-                }
             } catch {
                 device.writeFailed(error, at: now, interval: pollInterval)
                 if let error = error as? ModbusError, error.exceptionCode == nil {
                     device.pollFailed(error, at: now, interval: pollInterval)
                 }
+            }
+            guard let heartbeat = device.heartbeatDue(at: now) else { continue }
+            do {
+                try device.beat(heartbeat, with: client, at: now)
+            } catch {
+                // Retried at its own interval; the orders are not held back by it.
+                device.heartbeatFailed(error, at: now)
             }
         }
     }

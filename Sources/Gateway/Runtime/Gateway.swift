@@ -32,6 +32,9 @@ public final class Gateway: Sendable {
             guard let map = site.map(for: config) else { continue }
             if let endpoint = endpoints[config.id] { config.endpoint = endpoint }
             let runtime = DeviceRuntime(config: config, map: map, pollInterval: poll, logger: logger)
+            if let before = previous?.controller.device(config.id), before.config == config, before.map == map {
+                runtime.inherit(from: before)
+            }
             runtimes.append(runtime)
             if let index = byEndpoint.firstIndex(where: { $0.0 == config.endpoint }) {
                 byEndpoint[index].1.append(runtime)

@@ -48,6 +48,9 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
         self.published = Mutex(GatewaySnapshot(siteName: site.name, at: .seconds(0), devices: [], decision: nil, gridPower: nil))
     }
 
+    /// The device with `id`, if the site has it.
+    func device(_ id: String) -> DeviceRuntime? { devices.first { $0.id == id } }
+
     /// The latest snapshot; upstream profiles read registers from it.
     public var snapshot: GatewaySnapshot { published.withLock { $0 } }
 
@@ -114,7 +117,9 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
         }
         logModeChanges(decision)
         for device in devices {
-            guard let order = decision.device(DeviceID(device.id)) else { continue }
+            // An offline device keeps the order it had: it is not released for being away, and
+            // gets the decision taken once it answers again.
+            guard let order = decision.device(DeviceID(device.id)), order.online else { continue }
             let plan: DeviceOrderPlan
             switch order.order {
             case .current(let amperes): plan = DeviceOrderPlan.plan(current: amperes, recipes: order.recipes, map: device.map)
