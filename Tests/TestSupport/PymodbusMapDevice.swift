@@ -55,18 +55,43 @@ public final class PymodbusMapDevice {
         public var description: String { "unit \(unit) FC\(functionCode) \(address): \(values)" }
     }
 
+    /// A write request the device refused with an exception (see `refuseWrites`).
+    public struct Refusal: Equatable, CustomStringConvertible {
+        public var write: Write
+        public var exception: ExceptionCode
+
+        public var description: String { "\(write) refused with \(exception)" }
+    }
+
     /// What pymodbus holds and received, at one moment.
     public struct State {
-        /// Words by unit id, table and address.
+        /// Words by unit id, table and address (a coil's word is 0 or 1).
         public var registers: [Int: [RegisterTable: [Int: UInt16]]]
-        /// Every write request, in arrival order.
+        /// Every write request carried out, in arrival order.
         public var writes: [Write]
+        /// Every write request refused, in arrival order.
+        public var refused: [Refusal]
+        /// How many read requests were served, by unit, function code and start address.
+        public var reads: [ReadRequest: Int]
 
         /// `count` words from `address`, or nil when any of them is not laid out.
         public func words(unit: Int, table: RegisterTable = .holding, address: Int, count: Int) -> [UInt16]? {
             guard let held = registers[unit]?[table] else { return nil }
             let words = (address..<address + count).compactMap { held[$0] }
             return words.count == count ? words : nil
+        }
+    }
+
+    /// A read request's unit, function code and start address.
+    public struct ReadRequest: Hashable {
+        public var unit: Int
+        public var functionCode: Int
+        public var address: Int
+
+        public init(unit: Int, functionCode: Int, address: Int) {
+            self.unit = unit
+            self.functionCode = functionCode
+            self.address = address
         }
     }
 
@@ -111,6 +136,25 @@ public final class PymodbusMapDevice {
     public var isRunning: Bool { peer.isRunning }
     public var errorOutput: String { peer.errorOutput }
 
+    /// From now on the device answers every write to `address` of `table` with `exception`
+    /// (illegal data address or server device failure) and journals it as refused.
+    public func refuseWrites(_ table: RegisterTable, address: Int, with exception: ExceptionCode) throws {
+        try command("refuse \(table.rawValue) \(address) \(exception.rawValue)", answer: "REFUSING")
+    }
+
+    /// Writes to `address` of `table` are carried out again.
+    public func acceptWrites(_ table: RegisterTable, address: Int) throws {
+        try command("accept \(table.rawValue) \(address)", answer: "ACCEPTING")
+    }
+
+    private func command(_ line: String, answer: String) throws {
+        let before = peer.output.components(separatedBy: answer).count
+        peer.send(line)
+        guard eventually(timeout: .seconds(10), { peer.output.components(separatedBy: answer).count > before }) else {
+            throw FixtureFailure("map_device_server.py did not answer \(line): \(peer.errorOutput)")
+        }
+    }
+
     /// Asks pymodbus for its datastore and write journal.
     public func state() throws -> State {
         dumps += 1
@@ -122,7 +166,9 @@ public final class PymodbusMapDevice {
         defer { try? FileManager.default.removeItem(at: file) }
         guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any],
             let units = object["registers"] as? [String: [String: [String: Int]]],
-            let writes = object["writes"] as? [[String: Any]]
+            let writes = object["writes"] as? [[String: Any]],
+            let refused = object["refused"] as? [[String: Any]],
+            let reads = object["reads"] as? [[String: Int]]
         else { throw FixtureFailure("map_device_server.py dumped an unexpected state") }
         var registers: [Int: [RegisterTable: [Int: UInt16]]] = [:]
         for (unit, tables) in units {
@@ -134,14 +180,24 @@ public final class PymodbusMapDevice {
                 }
             }
         }
+        func write(_ entry: [String: Any]) -> Write {
+            Write(
+                unit: entry["unit"] as? Int ?? -1, functionCode: entry["fc"] as? Int ?? -1,
+                address: entry["address"] as? Int ?? -1,
+                values: (entry["values"] as? [Int] ?? []).map { UInt16(truncatingIfNeeded: $0) })
+        }
+        var served: [ReadRequest: Int] = [:]
+        for read in reads {
+            let request = ReadRequest(
+                unit: read["unit"] ?? -1, functionCode: read["fc"] ?? -1, address: read["address"] ?? -1)
+            served[request] = read["times"] ?? 0
+        }
         return State(
-            registers: registers,
-            writes: writes.map { write in
-                Write(
-                    unit: write["unit"] as? Int ?? -1, functionCode: write["fc"] as? Int ?? -1,
-                    address: write["address"] as? Int ?? -1,
-                    values: (write["values"] as? [Int] ?? []).map { UInt16(truncatingIfNeeded: $0) })
-            })
+            registers: registers, writes: writes.map(write),
+            refused: refused.map {
+                Refusal(write: write($0), exception: ExceptionCode(rawValue: UInt8($0["code"] as? Int ?? 0)))
+            },
+            reads: served)
     }
 
     /// The words a point of the device on `unit` holds now (the first device when `unit` is nil).
