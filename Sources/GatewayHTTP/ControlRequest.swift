@@ -76,7 +76,7 @@ public struct ScheduleSlot: Sendable, Hashable {
     public var end: Date { start.addingTimeInterval(duration.seconds) }
 
     /// The changes as they run when the slot begins: each ends with the slot.
-    public var changesEndingWithSlot: [ModeChange] {
+    package var changesEndingWithSlot: [ModeChange] {
         changes.map { ModeChange(target: $0.target, mode: $0.mode, end: $0.mode == nil ? nil : .until(end)) }
     }
 }

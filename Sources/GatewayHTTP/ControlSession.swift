@@ -12,7 +12,7 @@ public final class ControlSession: Sendable {
     /// The source its commands come from.
     public let source: SourceID
     /// At most this many refusals are kept for the next report; older ones are dropped.
-    public static let rejectionMemory = 50
+    package static let rejectionMemory = 50
 
     private let sink: any CommandSink
     private let snapshot: @Sendable () -> GatewaySnapshot
@@ -96,7 +96,7 @@ public final class ControlSession: Sendable {
 
     /// Starts every slot whose time has come (and drops those already over).
     @discardableResult
-    public func runDueSlots() -> ControlOutcome {
+    package func runDueSlots() -> ControlOutcome {
         state.withLock { state in
             let outcome = runDueSlots(in: &state)
             state.remember(outcome.rejected)
@@ -111,17 +111,17 @@ public final class ControlSession: Sendable {
     public var nextSlotStart: Date? { state.withLock { $0.schedule.first?.start } }
 
     /// The refusals not yet reported, oldest first.
-    public var pendingRejections: [RejectedControlMode] { pendingReport.rejections }
+    package var pendingRejections: [RejectedControlMode] { pendingReport.rejections }
 
     /// The refusals not yet reported, to hand to `removeReported(_:)` once delivered.
-    public var pendingReport: RejectionReport {
+    package var pendingReport: RejectionReport {
         state.withLock { state in
             RejectionReport(rejections: state.rejections.map(\.rejection), through: state.nextNumber)
         }
     }
 
     /// Forgets the refusals a delivered report carried; later ones stay for the next report.
-    public func removeReported(_ report: RejectionReport) {
+    package func removeReported(_ report: RejectionReport) {
         state.withLock { $0.rejections.removeAll { $0.number < report.through } }
     }
 
@@ -181,7 +181,7 @@ public struct ControlOutcome: Codable, Sendable, Hashable {
     /// What the control core refused.
     public var rejected: [RejectedControlMode] = []
     /// Slots waiting in the schedule.
-    public var scheduledSlots = 0
+    package var scheduledSlots = 0
 
     public init() {}
 

@@ -62,7 +62,7 @@ extension CurrentDataDocument {
 
     /// clever-PV's storage state for a battery power (W, + discharge): 3 discharging, 1 charging,
     /// 0 idle (under half a watt), 2 disabled (`nil`: no online battery), as OpenEMS derives it.
-    public static func storageState(for power: Double?) -> Int {
+    package static func storageState(for power: Double?) -> Int {
         guard let power else { return 2 }
         let watts = power.rounded()
         return watts > 0 ? 3 : watts < 0 ? 1 : 0

@@ -11,21 +11,21 @@ public struct CurrentDataDocument: Codable, Sendable, Hashable {
     /// Grid power, W (+ import, − export): `_sum/GridActivePower`.
     public var watt: Double?
     /// PV production, W: `_sum/ProductionActivePower`. `nil` until busbar has a production meter.
-    public var producingWatt: Double?
+    package var producingWatt: Double?
     /// Cluster SoC, % (capacity-weighted): `_sum/EssSoc`.
     public var soc: Double?
     /// Battery power, W (+ discharge, − charge): `_sum/EssDischargePower`.
     public var chargingPower: Double?
     /// clever-PV's storage state: 0 idle, 1 charging, 2 disabled (no online battery), 3 discharging.
-    public var powerStorageState: Int
+    package var powerStorageState: Int
     /// Values by OpenEMS channel address (`_sum/EssSoc`, `bat1/ActivePower`); `null` when unknown.
-    public var currentData: [String: Double?]
+    package var currentData: [String: Double?]
     /// Per target key (`ess`, `evcs`, device ids): the modes it offers this source now.
-    public var availableControlModes: [String: [ModeOffer]]
+    package var availableControlModes: [String: [ModeOffer]]
     /// Per target key: the command in force with the highest precedence.
-    public var activeControlModes: [String: ActiveControlMode]
+    package var activeControlModes: [String: ActiveControlMode]
     /// What earlier requests asked that changed nothing, and why.
-    public var rejectedControlModes: [RejectedControlMode]
+    package var rejectedControlModes: [RejectedControlMode]
 
     public init(
         site: String, timestamp: Date, watt: Double?, producingWatt: Double?, soc: Double?, chargingPower: Double?,

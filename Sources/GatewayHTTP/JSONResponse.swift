@@ -29,7 +29,7 @@ public struct ErrorDocument: Codable, Sendable, Hashable {
     /// What went wrong, in one line.
     public var error: String
     /// Every reason a control request was refused; empty for other errors.
-    public var rejectedControlModes: [RejectedControlMode]
+    package var rejectedControlModes: [RejectedControlMode]
 
     public init(error: String, rejectedControlModes: [RejectedControlMode] = []) {
         self.error = error

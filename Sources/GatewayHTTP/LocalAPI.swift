@@ -13,7 +13,7 @@ public struct LocalAPI: Sendable, Service {
     /// The settings.
     public let configuration: LocalAPIConfiguration
     /// The local command source: its schedule and refusals.
-    public let session: ControlSession
+    package let session: ControlSession
 
     private let snapshot: @Sendable () -> GatewaySnapshot
     private let logger: Logger
@@ -53,7 +53,7 @@ public struct LocalAPI: Sendable, Service {
 
     /// Starts schedule slots on time until cancelled or a graceful shutdown. `run()` does this;
     /// call it yourself only when running `makeApplication()` on its own, e.g. in a service group.
-    public func runSchedule() async {
+    package func runSchedule() async {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             session.runDueSlots()
             try? await Task.sleep(for: PushClient.tick)
@@ -61,7 +61,7 @@ public struct LocalAPI: Sendable, Service {
     }
 
     /// The Hummingbird application: routes, token check, address.
-    public func makeApplication() -> some ApplicationProtocol {
+    package func makeApplication() -> some ApplicationProtocol {
         let router = Router()
         if let token = configuration.bearerToken {
             router.add(middleware: BearerTokenMiddleware(token: token))
@@ -139,7 +139,7 @@ public struct ControlModesAnswer: Codable, Sendable, Hashable {
     /// What the request did.
     public var outcome: ControlOutcome
     /// Per target, the command in force with the highest precedence after the request.
-    public var activeControlModes: [String: ActiveControlMode]
+    package var activeControlModes: [String: ActiveControlMode]
 
     public init(outcome: ControlOutcome, activeControlModes: [String: ActiveControlMode]) {
         self.outcome = outcome

@@ -17,7 +17,7 @@ public struct LocalAPIConfiguration: Sendable, Hashable {
     public var maximumBodySize: Int
     /// How long `POST /api/control-modes` waits for the control core's next decision, so that
     /// its answer shows the modes in force after the request.
-    public var decisionWait: Duration
+    package var decisionWait: Duration
 
     /// The source the local API's commands come from.
     public static let source = SourceID(GatewaySources.local)

@@ -20,7 +20,7 @@ public final class PushClient: Sendable, Service {
     /// The settings.
     public let configuration: PushConfiguration
     /// The cloud's command source: its schedule and pending refusals.
-    public let session: ControlSession
+    package let session: ControlSession
 
     private let snapshot: @Sendable () -> GatewaySnapshot
     private let httpClient: HTTPClient

@@ -13,7 +13,7 @@ public struct PushConfiguration: Sendable, Hashable {
     /// The targets the cloud may control; `nil` for all.
     public var allowedTargets: Set<Target>?
     /// The receiver's limit on requests.
-    public var rateLimit: RateLimiter
+    package var rateLimit: RateLimiter
     /// The cloud source's priority in the control core: modes a higher-priority command
     /// overrides are not offered.
     public var priority: Int

@@ -3,17 +3,17 @@ public import Foundation
 /// How a push client has fared, for logs and `GET /api/status`.
 public struct PushStatus: Codable, Sendable, Hashable {
     /// Requests sent.
-    public var attempts = 0
+    package var attempts = 0
     /// Requests answered with a 2xx.
     public var delivered = 0
     /// Requests that failed (error, timeout, non-2xx) since the last delivered one.
-    public var consecutiveFailures = 0
+    package var consecutiveFailures = 0
     /// When the last request was sent.
     public var lastAttempt: Date?
     /// When a request was last delivered.
     public var lastDelivered: Date?
     /// Why the last failed request failed.
-    public var lastError: String?
+    package var lastError: String?
 
     public init() {}
 }

@@ -5,7 +5,7 @@ public struct RateLimiter: Sendable, Hashable {
     /// The most requests per window.
     public var requests: Int
     /// The window.
-    public var window: Duration
+    package var window: Duration
     private var starts: [Duration] = []
 
     /// clever-PV's limit.
@@ -18,7 +18,7 @@ public struct RateLimiter: Sendable, Hashable {
     }
 
     /// Takes a request at `now` and returns `nil`, or returns how long to wait first.
-    public mutating func admit(at now: Duration) -> Duration? {
+    package mutating func admit(at now: Duration) -> Duration? {
         starts.removeAll { $0 <= now - window }
         if starts.count < requests {
             starts.append(now)

@@ -15,7 +15,7 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         public var kind: String
         public var online: Bool
         /// Seconds since the last good read (to the millisecond); `nil` before the first.
-        public var ageSeconds: Double?
+        package var ageSeconds: Double?
         /// Writes the device refused or left unanswered since the gateway started.
         public var writeFailures: Int
 
@@ -68,7 +68,7 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     public var devicesOnline: Int
     public var devices: [Device]
     /// Per source (`fallback` for the targets' fallbacks): its commands in force.
-    public var activeCommands: [String: [ActiveControlMode]]
+    package var activeCommands: [String: [ActiveControlMode]]
     public var lostCommands: [Lost]
     /// Per source holding commands.
     public var watchdog: [String: Watchdog]

@@ -7,7 +7,7 @@ public import Foundation
 /// through a pair taken together keeps a wall-clock step from moving a running command.
 public struct TimeBase: Sendable, Hashable {
     /// Now, on the wall clock.
-    public var wall: Date
+    package var wall: Date
     /// Now, on the control core's clock.
     public var control: ControlInstant
 

@@ -6,7 +6,7 @@ public struct Car: Sendable, Hashable {
     /// State of charge, %.
     public var soc: Double
     /// The SoC at which the car stops drawing, %.
-    public var targetSoc: Double
+    package var targetSoc: Double
     /// The most current the car's on-board charger takes per phase, A.
     public var maxCurrent: Double
     /// Phases the car's charger uses (1 or 3).

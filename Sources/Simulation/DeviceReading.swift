@@ -11,17 +11,17 @@ public struct DeviceReading: Sendable, Hashable {
     /// Battery SoC, %.
     public var soc: Double?
     /// Whether a battery follows an external set-point.
-    public var externallyControlled: Bool?
+    package var externallyControlled: Bool?
     /// Chargepoint current per phase, A.
     public var current: Double?
     /// Chargepoint car state.
-    public var chargeState: ChargeState?
+    package var chargeState: ChargeState?
     /// The car's SoC, %.
     public var carSoc: Double?
     /// Whether the device applied its fallback and nobody has written since.
-    public var fellBack: Bool
+    package var fellBack: Bool
     /// Whether the device was killed (answers nothing).
-    public var killed: Bool
+    package var killed: Bool
 
     /// `ess1 battery -2500 W soc 52.0 % external`.
     public var line: String {

@@ -6,7 +6,7 @@ public struct SiteBalance: Sendable, Hashable {
     /// Sum of the batteries, + discharge.
     public var ess: Double
     /// Sum of the chargepoints, + charging.
-    public var ev: Double
+    package var ev: Double
 
     public init(load: Double = 0, pv: Double = 0, ess: Double = 0, ev: Double = 0) {
         self.load = load

@@ -47,7 +47,7 @@ extension SiteSimulation {
     }
 
     /// Stops the real-time clock; time then moves only with ``advance(by:)``.
-    public func stopClock() {
+    package func stopClock() {
         let running = clock.withLock { clock in
             defer { clock = nil }
             return clock

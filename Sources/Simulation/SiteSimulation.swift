@@ -177,7 +177,7 @@ public final class SiteSimulation: Sendable {
     /// server stops (connections are refused), otherwise its unit ids answer exception 0x0B
     /// (gateway target failed to respond). Its physics and fallback go on with the registers it
     /// has.
-    public func kill(_ id: String) {
+    package func kill(_ id: String) {
         guard let place = placement[id] else { return }
         place.registers.isSilent = true
         let allDead = engine.withLock { engine in
@@ -192,7 +192,7 @@ public final class SiteSimulation: Sendable {
     /// charger's enable coil is off), not what masters wrote before, so a master must write its
     /// set-points again. SoC, the car and energy counters are kept.
     /// - Throws: `ModbusError` when its port cannot be bound again.
-    public func revive(_ id: String) throws(ModbusError) {
+    package func revive(_ id: String) throws(ModbusError) {
         guard let place = placement[id] else { return }
         engine.withLock { engine in
             guard let device = engine.devices.first(where: { $0.id == id }), device.killed else { return }
@@ -210,7 +210,7 @@ public final class SiteSimulation: Sendable {
     public var elapsed: Duration { engine.withLock { $0.now } }
 
     /// Steps the physics by `duration`, in steps of at most ``Options/maxStep``, without sleeping.
-    public func advance(by duration: Duration) {
+    package func advance(by duration: Duration) {
         let maxStep = options.maxStep.seconds
         var left = duration.seconds
         engine.withLock { engine in
@@ -223,7 +223,7 @@ public final class SiteSimulation: Sendable {
     }
 
     /// Steps until simulated time reaches `instant` (since the start); no-op if it has passed.
-    public func advance(to instant: Duration) {
+    package func advance(to instant: Duration) {
         let now = elapsed
         if instant > now { advance(by: instant - now) }
     }
@@ -242,7 +242,7 @@ public final class SiteSimulation: Sendable {
     public var balance: SiteBalance { engine.withLock { $0.balance } }
 
     /// Sets a battery's SoC (%), as if it had charged there.
-    public func setSoc(_ soc: Double, of id: String) {
+    package func setSoc(_ soc: Double, of id: String) {
         engine.withLock { engine in
             engine.devices.first { $0.id == id }?.setSoc(soc)
             engine.step(seconds: 0)
@@ -250,7 +250,7 @@ public final class SiteSimulation: Sendable {
     }
 
     /// Plugs a car into a chargepoint (nil unplugs it).
-    public func plug(_ car: Car?, into id: String) {
+    package func plug(_ car: Car?, into id: String) {
         engine.withLock { engine in
             engine.devices.first { $0.id == id }?.plug(car)
             engine.step(seconds: 0)

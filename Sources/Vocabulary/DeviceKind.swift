@@ -23,7 +23,7 @@ public enum DeviceKind: String, Hashable, Sendable, CaseIterable, CustomStringCo
     public var isControllable: Bool { !modes.isEmpty }
 
     /// The telemetry roles a device of this kind may report.
-    public var telemetryRoles: [TelemetryRole] {
+    package var telemetryRoles: [TelemetryRole] {
         TelemetryRole.allCases.filter { $0.kinds.contains(self) }
     }
 

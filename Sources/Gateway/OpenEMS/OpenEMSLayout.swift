@@ -22,7 +22,7 @@ public struct OpenEMSLayout: Sendable, Hashable {
         public var id: String
         public var kind: Kind
         /// In OpenEMS's order for such a component.
-        public var natures: [OpenEMSNature]
+        package var natures: [OpenEMSNature]
 
         public init(id: String, kind: Kind, natures: [OpenEMSNature]) {
             self.id = id

@@ -24,7 +24,7 @@ public struct OpenEMSNature: Sendable, Hashable {
     public var name: String
     /// Words the nature occupies, its hash and length words included.
     public var length: Int
-    public var records: [Record]
+    package var records: [Record]
 
     /// `name.hashCode() & 0xFFFF`, as OpenEMS writes it in the nature's first word.
     public var hash: UInt16 { OpenEMSNature.hash(name) }
@@ -37,7 +37,7 @@ public struct OpenEMSNature: Sendable, Hashable {
     }
 
     /// The record holding `channel`.
-    public func record(_ channel: OpenEMSChannel) -> Record? {
+    package func record(_ channel: OpenEMSChannel) -> Record? {
         records.first { $0.channel == channel }
     }
 }

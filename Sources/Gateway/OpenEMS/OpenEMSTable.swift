@@ -31,7 +31,7 @@ public struct OpenEMSTable: Sendable {
     public struct Entry: Sendable, Hashable {
         public var address: Int
         /// The component id; `_meta` for the header.
-        public var component: String
+        package var component: String
         /// The index of the component in the layout; `nil` for the header.
         public var componentIndex: Int?
         /// The nature, for nature hash/length words and channels.
@@ -149,7 +149,7 @@ public struct OpenEMSTable: Sendable {
     }
 
     /// Where each component block starts, by id, in table order.
-    public var componentStarts: [(id: String, address: Int)] {
+    package var componentStarts: [(id: String, address: Int)] {
         entries.filter { $0.name == "Component-ID" }.map { ($0.component, $0.address) }
     }
 }

@@ -18,7 +18,7 @@ public enum OpenEMSType: String, Sendable, Hashable {
 
     /// What the record holds when the value is unknown: NaN for floats, all ones for integers
     /// (0xFFFF, 0xFFFFFFFF, …), NUL characters for strings.
-    public var undefined: [UInt16] { valueType.unknownWords }
+    package var undefined: [UInt16] { valueType.unknownWords }
 
     /// The registers for `value`, or ``undefined`` when it is `nil` or cannot be written in
     /// this type. Integer types are cut to their low bits, as OpenEMS does for signed values.

@@ -90,7 +90,7 @@ public final class Gateway: Sendable {
     }
 
     /// The ports the upstream servers listen on, in the order they were given to `start`.
-    public var upstreamPorts: [Int] { servers.withLock { $0.map(\.port) } }
+    package var upstreamPorts: [Int] { servers.withLock { $0.map(\.port) } }
 
     /// Stops serving masters first, then control, then hands the devices back (their release
     /// recipes) and stops polling; harmless when already stopped.

@@ -12,9 +12,9 @@ public import Vocabulary
 /// writes with 0x02. Addresses past the table's end refuse reads and writes with 0x02.
 public struct NativeRegisterMap: Sendable {
     /// The map layout's version, in the header; raised whenever an address changes.
-    public static let version: UInt16 = 1
+    package static let version: UInt16 = 1
     /// The header's first register: "BB" in ASCII.
-    public static let magic: UInt16 = 0x4242
+    package static let magic: UInt16 = 0x4242
 
     /// The site's name, as the header holds it.
     public let siteName: String

@@ -53,7 +53,7 @@ public final class ModbusClient {
 
     /// Reads bits of a coil or discrete-input table.
     @available(*, noasync, message: "blocks; call from the thread that owns the connection")
-    public func readBits(_ table: RegisterTable, unit: UInt8, address: Int, count: Int) throws(ModbusError) -> [Bool] {
+    package func readBits(_ table: RegisterTable, unit: UInt8, address: Int, count: Int) throws(ModbusError) -> [Bool] {
         try read(table, unit: unit, address: address, count: count).map { $0 != 0 }
     }
 

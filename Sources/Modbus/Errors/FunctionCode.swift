@@ -28,15 +28,15 @@ public enum FunctionCode: UInt8, Sendable, Hashable, CaseIterable, CustomStringC
 /// Protocol limits (Modbus Application Protocol V1.1b; libmodbus `modbus.h`).
 public enum ModbusLimits {
     /// FC1/FC2: bits per read.
-    public static let maxReadBits = 2000
+    package static let maxReadBits = 2000
     /// FC15: bits per write.
-    public static let maxWriteBits = 1968
+    package static let maxWriteBits = 1968
     /// FC3/FC4: registers per read.
     public static let maxReadRegisters = 125
     /// FC3/FC4: the most registers a one-byte byte count can carry (an extension some masters use).
     public static let maxExtendedReadRegisters = 127
     /// FC16: registers per write.
-    public static let maxWriteRegisters = 123
+    package static let maxWriteRegisters = 123
     /// FC23: registers written per request.
     public static let maxReadWriteWriteRegisters = 121
     /// The address space of each table.

@@ -8,7 +8,7 @@ import Synchronization
 public final class ModbusTCPServer: Sendable {
     public struct Configuration: Sendable, Hashable {
         /// Connections beyond this are closed as soon as they are accepted.
-        public var maxConnections: Int
+        package var maxConnections: Int
         /// A connection that sends nothing for this long is closed.
         public var idleTimeout: Duration
         /// A frame whose next byte takes longer than this is dropped with its connection.

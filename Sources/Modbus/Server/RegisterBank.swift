@@ -31,7 +31,7 @@ public final class RegisterBank: ModbusRequestHandler, Sendable {
     }
 
     /// How many writes the bank has accepted: lets a test see that nothing was written.
-    public var writeCount: Int { tables.withLock { $0.writeCount } }
+    package var writeCount: Int { tables.withLock { $0.writeCount } }
 
     /// Sets words (or bits as 0/1) directly, bypassing the protocol: the device's own updates.
     public func set(_ table: RegisterTable, address: Int, to values: [UInt16]) {

@@ -42,7 +42,7 @@ public struct RegisterCodec: Sendable, Hashable {
 
     /// Splits consecutive registers into values of this type, as `busbar read --count 4
     /// --type float32` needs; the register count must be a whole number of values.
-    public func decodeMany(_ words: some Collection<UInt16>) throws(CodecError) -> [RegisterValue] {
+    package func decodeMany(_ words: some Collection<UInt16>) throws(CodecError) -> [RegisterValue] {
         let size = valueType.registerCount
         let words = Array(words)
         guard size > 0, words.count % size == 0 else {

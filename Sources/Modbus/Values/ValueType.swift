@@ -10,7 +10,7 @@ public enum ValueType: Sendable, Hashable {
     case bool
 
     /// Every type whose size does not depend on a register count, in the order of their names.
-    public static let fixedSizeTypes: [ValueType] = [
+    package static let fixedSizeTypes: [ValueType] = [
         .int16, .uint16, .int32, .uint32, .int64, .uint64, .float32, .float64, .bool,
     ]
 

@@ -14,7 +14,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     public var line: Int
     /// 1-based column, counted in Unicode scalars as libyaml does.
     public var column: Int
-    public var severity: Severity
+    package var severity: Severity
     public var message: String
 
     public init(file: String, line: Int, column: Int, severity: Severity = .error, message: String) {

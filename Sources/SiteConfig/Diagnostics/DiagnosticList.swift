@@ -10,7 +10,7 @@ public struct DiagnosticList: Error, Sendable, Hashable, CustomStringConvertible
 
     public var errors: [Diagnostic] { diagnostics.filter(\.isError) }
     public var warnings: [Diagnostic] { diagnostics.filter { !$0.isError } }
-    public var hasErrors: Bool { diagnostics.contains(where: \.isError) }
+    package var hasErrors: Bool { diagnostics.contains(where: \.isError) }
 
     /// One diagnostic per line.
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }

@@ -8,10 +8,10 @@ public struct DeviceMap: Sendable, Hashable {
     /// The unit id the device answers on unless the site says otherwise.
     public var unit: Int
     /// Unused registers one planned read may bridge to save a request.
-    public var maxGap: Int
+    package var maxGap: Int
     public var blocks: [ReadBlock]
     /// Addresses a read may not span: registers below and at-or-above are read separately.
-    public var barriers: [ReadBlock]
+    package var barriers: [ReadBlock]
     /// In the order the map declares them.
     public var points: [Point]
     /// Points worked out from the others (`value:` instead of an address), in map order.

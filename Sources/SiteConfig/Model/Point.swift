@@ -24,12 +24,12 @@ public struct Point: Sendable, Hashable {
     /// Names of raw values (enumerations such as a state register).
     public var values: [Int64: String]
     /// Whether the point may share registers with another (a bit view of a status word).
-    public var overlay: Bool
+    package var overlay: Bool
     /// The unit id the point lives on when it is not the device's own (YAML `device_address`,
     /// Home Assistant's name for a unit id; `unit` is the engineering unit): a Victron GX keeps
     /// its ESS settings on unit 100 and the VE.Bus set-points on the VE.Bus unit (227 on a
     /// Cerbo). Nil: the device's unit.
-    public var unitID: Int?
+    package var unitID: Int?
 
     public init(
         name: String, table: RegisterTable = .holding, address: Int, valueType: ValueType,

@@ -32,7 +32,7 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var value: Double
-    public var dimension: Dimension
+    package var dimension: Dimension
 
     public init(_ value: Double, _ dimension: Dimension) {
         self.value = value

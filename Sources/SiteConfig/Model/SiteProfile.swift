@@ -6,16 +6,16 @@ public struct SiteProfile: Sendable, Hashable {
     /// The loads' mean power, W.
     public var load: Double
     /// How far the loads swing around ``load`` (a sine), W.
-    public var loadSwing: Double
+    package var loadSwing: Double
     /// The period of the swing.
-    public var loadPeriod: Duration
+    package var loadPeriod: Duration
     /// The PV's power at noon, W.
-    public var pvPeak: Double
+    package var pvPeak: Double
     /// The time of day when the simulation starts (0 = midnight).
     public var start: Duration
     /// How long a simulated day lasts: 24 h in real time, shorter for a demo; zero holds the
     /// time of day at ``start`` (a still sun, for tests).
-    public var dayLength: Duration
+    package var dayLength: Duration
 
     public init(
         load: Double = 2000, loadSwing: Double = 0, loadPeriod: Duration = .seconds(600), pvPeak: Double = 0,
