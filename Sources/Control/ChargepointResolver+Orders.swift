@@ -69,18 +69,27 @@ extension ChargepointResolver {
             strategy: strategy, at: now)
     }
 
-    /// Shares `cap` amperes over the charging chargepoints: in order of priority each keeps its
-    /// 6 A minimum while the cap lasts (the rest go off), and what is left above the minimums
-    /// is split by `strategy`, never above what each asked for.
+    /// Shares `cap` amperes over the charging chargepoints. A fixed aim of higher precedence
+    /// than the cap keeps its current (the cap was dropped if those did not fit); the rest of
+    /// the cap goes to the others: in order of priority each keeps its 6 A minimum while the cap
+    /// lasts (the rest go off), and what is left above the minimums is split by `strategy`,
+    /// never above what each asked for.
     private func share(
         _ cap: Amperes, of currents: [DeviceID: Amperes], strategy: AllocationStrategy
     ) -> [DeviceID: Amperes] {
         let minimum = ChargepointMode.minimumCurrent
-        let charging = chargepoints.enumerated().filter { (currents[$0.element.id] ?? 0) > 0 }.sorted { lhs, rhs in
+        let kept = chargepoints.filter { chargepoint in
+            guard let aim = entries[chargepoint.id]?.aim, let capRank = clusterCap?.rank else { return false }
+            return aim.rank < capRank && aim.value != .surplus
+        }.map(\.id)
+        let budget = max(0, kept.reduce(cap) { $0 - (currents[$1] ?? 0) })
+        let charging = chargepoints.enumerated().filter { index, chargepoint in
+            (currents[chargepoint.id] ?? 0) > 0 && !kept.contains(chargepoint.id)
+        }.sorted { lhs, rhs in
             if lhs.element.priority != rhs.element.priority { return lhs.element.priority > rhs.element.priority }
             return lhs.offset < rhs.offset
         }.map(\.element)
-        var remaining = cap
+        var remaining = budget
         var slots: [AllocationSlot] = []
         for chargepoint in charging where remaining >= minimum {
             remaining -= minimum
@@ -89,8 +98,9 @@ extension ChargepointResolver {
                     id: chargepoint.id, bounds: PowerInterval(min: minimum, max: currents[chargepoint.id] ?? minimum),
                     priority: chargepoint.priority))
         }
-        let allocation = Allocation(distributing: cap, over: slots, strategy: strategy)
-        return currents.mapValues { _ in 0 }.merging(allocation.shares.map { ($0.id, $0.value) }) { _, share in share }
+        let allocation = Allocation(distributing: budget, over: slots, strategy: strategy)
+        return currents.filter { kept.contains($0.key) }.merging(currents.mapValues { _ in 0 }) { current, _ in current }
+            .merging(allocation.shares.map { ($0.id, $0.value) }) { _, share in share }
     }
 
     /// The device-level mode that carries `current`: the commanded kind when its own recipe

@@ -8,14 +8,19 @@ extension ControlCore {
         var priority: Int?
     }
 
-    /// The commands in force at `now` by precedence — source priority (higher first), then the
-    /// newer command, then source id, then target — followed by the fallbacks of the targets no
-    /// command holds, by target.
+    /// The commands in force at `now` by precedence — source priority (higher first), then a
+    /// device's own command before a cluster's, then the newer command, then source id, then
+    /// target — followed by the fallbacks of the targets no command holds, by target.
+    ///
+    /// So of the same priority a device command wins on its device whatever its age, and the
+    /// cluster command is carried out around it by the other devices (docs/design.md §2.4).
     func contenders(at now: ControlInstant) -> [Contender] {
         let inForce = commandsInForce(at: now)
         let priority = { (command: Command) in configuration.source(command.source)?.priority ?? .min }
+        let isCluster = { (command: Command) in command.target.isCluster }
         let commands = inForce.sorted { lhs, rhs in
             if priority(lhs) != priority(rhs) { return priority(lhs) > priority(rhs) }
+            if isCluster(lhs) != isCluster(rhs) { return !isCluster(lhs) }
             if lhs.issuedAt != rhs.issuedAt { return lhs.issuedAt > rhs.issuedAt }
             return (lhs.source, lhs.target) < (rhs.source, rhs.target)
         }.map { command in

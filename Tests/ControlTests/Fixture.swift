@@ -19,7 +19,7 @@ enum Fixture {
     ]
 
     static let devices: [DeviceID: DeviceKind] = [
-        "bat1": .battery, "bat2": .battery, "cp1": .chargepoint, "cp2": .chargepoint,
+        "bat1": .battery, "bat2": .battery, "bat3": .battery, "cp1": .chargepoint, "cp2": .chargepoint,
     ]
 
     static func configuration(
