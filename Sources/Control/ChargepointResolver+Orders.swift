@@ -1,11 +1,13 @@
 public import Vocabulary
 
 extension ChargepointResolver {
-    /// The orders and cluster status that follow from the applied commands.
+    /// The orders, cluster status and losses that follow from the applied commands.
     struct Outcome {
         var decisions: [DeviceID: DeviceDecision]
         var status: ChargepointClusterStatus
         var hysteresis: SurplusHysteresis
+        /// The aims that come to 0 A where they would charge, with their rank.
+        var losses: [(rank: Int, loss: LostCommand)]
     }
 
     /// The chargepoint orders: each aim's current within its caps, SURPLUS from the surplus
@@ -21,12 +23,15 @@ extension ChargepointResolver {
         for chargepoint in chargepoints {
             currents[chargepoint.id] = current(of: chargepoint, surplus: surplus?.currents[chargepoint.id] ?? 0)
         }
+        let asked = currents
         let total = chargepoints.reduce(0) { $0 + (currents[$1.id] ?? 0) }
         let capBinds = clusterCap.map { total > $0.value } ?? false
+        var leftOver: [DeviceID: Amperes] = [:]
         if capBinds, let cap = clusterCap?.value {
-            currents = share(cap, of: currents, strategy: strategy)
+            (currents, leftOver) = share(cap, of: currents, strategy: strategy)
         }
         var decisions: [DeviceID: DeviceDecision] = [:]
+        var losses: [(rank: Int, loss: LostCommand)] = []
         for chargepoint in chargepoints {
             let entry = entries[chargepoint.id] ?? Entry()
             let current = currents[chargepoint.id] ?? 0
@@ -42,11 +47,30 @@ extension ChargepointResolver {
             decisions[chargepoint.id] = DeviceDecision(
                 device: chargepoint.id, online: true, order: .current(current), recipes: [.chargepoint(recipe)],
                 origins: Set(ranks).sorted().compactMap { refs[$0] })
+            if current == 0, let aim = entry.aim, let ref = refs[aim.rank],
+                isVoided(aim.value, asked: asked[chargepoint.id] ?? 0, of: chargepoint)
+            {
+                let room = min(ceiling(of: chargepoint), leftOver[chargepoint.id] ?? .infinity)
+                let reason = LostCommand.Reason.clampedAway(bounds: PowerInterval(min: 0, max: room))
+                losses.append((aim.rank, LostCommand(command: ref, scope: .device(chargepoint.id), reason: reason)))
+            }
         }
         let status = ChargepointClusterStatus(
             online: chargepoints.count, surplusPower: surplus?.surplusPower,
             current: chargepoints.reduce(0) { $0 + (decisions[$1.id]?.current ?? 0) }, limit: clusterCap?.value)
-        return Outcome(decisions: decisions, status: status, hysteresis: surplus?.hysteresis ?? SurplusHysteresis())
+        let next = surplus?.hysteresis ?? SurplusHysteresis()
+        return Outcome(decisions: decisions, status: status, hysteresis: next, losses: losses)
+    }
+
+    /// Whether an aim that ends at 0 A lost its effect to a cap or the chargepoint's maximum:
+    /// MINIMUM and FORCE always mean to charge; SURPLUS only when the surplus gave it a current
+    /// (`asked`, before a cluster cap) or its ceiling is below the minimum.
+    private func isVoided(_ aim: CurrentConstraint.Aim, asked: Amperes, of chargepoint: DeviceSnapshot) -> Bool {
+        switch aim {
+        case .off: false
+        case .minimum, .maximum: true
+        case .surplus: asked > 0 || ceiling(of: chargepoint) < ChargepointMode.minimumCurrent
+        }
     }
 
     /// One surplus step over the chargepoints in SURPLUS, or `nil` when none is.
@@ -69,21 +93,22 @@ extension ChargepointResolver {
             strategy: strategy, at: now)
     }
 
-    /// Shares `cap` amperes over the charging chargepoints. A fixed aim of higher precedence
+    /// Shares `cap` amperes over the charging chargepoints, and tells, for each that got
+    /// nothing, what the cap still held when its turn came. A fixed aim of higher precedence
     /// than the cap keeps its current (the cap was dropped if those did not fit); the rest of
     /// the cap goes to the others: in order of priority each keeps its 6 A minimum while the cap
     /// lasts (the rest go off), and what is left above the minimums is split by `strategy`,
     /// never above what each asked for.
     private func share(
         _ cap: Amperes, of currents: [DeviceID: Amperes], strategy: AllocationStrategy
-    ) -> [DeviceID: Amperes] {
+    ) -> (currents: [DeviceID: Amperes], leftOver: [DeviceID: Amperes]) {
         let minimum = ChargepointMode.minimumCurrent
         let kept = chargepoints.filter { chargepoint in
             guard let aim = entries[chargepoint.id]?.aim, let capRank = clusterCap?.rank else { return false }
             return aim.rank < capRank && aim.value != .surplus
         }.map(\.id)
         let budget = max(0, kept.reduce(cap) { $0 - (currents[$1] ?? 0) })
-        let charging = chargepoints.enumerated().filter { index, chargepoint in
+        let charging = chargepoints.enumerated().filter { _, chargepoint in
             (currents[chargepoint.id] ?? 0) > 0 && !kept.contains(chargepoint.id)
         }.sorted { lhs, rhs in
             if lhs.element.priority != rhs.element.priority { return lhs.element.priority > rhs.element.priority }
@@ -91,7 +116,12 @@ extension ChargepointResolver {
         }.map(\.element)
         var remaining = budget
         var slots: [AllocationSlot] = []
-        for chargepoint in charging where remaining >= minimum {
+        var leftOver: [DeviceID: Amperes] = [:]
+        for chargepoint in charging {
+            guard remaining >= minimum else {
+                leftOver[chargepoint.id] = remaining
+                continue
+            }
             remaining -= minimum
             slots.append(
                 AllocationSlot(
@@ -99,8 +129,10 @@ extension ChargepointResolver {
                     priority: chargepoint.priority))
         }
         let allocation = Allocation(distributing: budget, over: slots, strategy: strategy)
-        return currents.filter { kept.contains($0.key) }.merging(currents.mapValues { _ in 0 }) { current, _ in current }
-            .merging(allocation.shares.map { ($0.id, $0.value) }) { _, share in share }
+        var shared = currents.mapValues { _ in 0.0 }
+        for id in kept { shared[id] = currents[id] }
+        for share in allocation.shares { shared[share.id] = share.value }
+        return (shared, leftOver)
     }
 
     /// The device-level mode that carries `current`: the commanded kind when its own recipe

@@ -83,6 +83,11 @@ struct ChargepointResolver {
         return current >= ChargepointMode.minimumCurrent ? current : 0
     }
 
+    /// The most a chargepoint may take: its maximum within its own cap.
+    func ceiling(of chargepoint: DeviceSnapshot) -> Amperes {
+        min(chargepoint.chargepoint?.maxCurrent ?? 0, entries[chargepoint.id]?.cap?.value ?? .infinity)
+    }
+
     /// The current an aim fixes, which a lower-precedence cap must leave alone.
     private func fixedCurrent(of chargepoint: DeviceSnapshot) -> Amperes {
         entries[chargepoint.id]?.aim?.value == .surplus ? 0 : current(of: chargepoint)

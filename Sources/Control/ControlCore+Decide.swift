@@ -58,7 +58,11 @@ extension ControlCore {
             case .chargepoint(let mode): evcs.apply(ref, rank: rank, constraint: mode.constraint)
             }
         }
-        let losses = (unplaced + ess.losses + evcs.losses).sorted {
+        let evcsOutcome = evcs.outcome(
+            gridPower: site.gridPower, essPower: site.essActivePower, hysteresis: surplusHysteresis,
+            settings: configuration.surplus, strategy: configuration.chargepointStrategy, at: now)
+        surplusHysteresis = evcsOutcome.hysteresis
+        let losses = (unplaced + ess.losses + evcs.losses + evcsOutcome.losses).sorted {
             ($0.rank, $0.loss.scope) < ($1.rank, $1.loss.scope)
         }
         let defeated = defeatedRanks(losses, contenders: contenders, site: site)
@@ -68,10 +72,6 @@ extension ControlCore {
             if case .ess(let mode) = ref.mode { allowed.apply(ref, rank: rank, constraint: mode.constraint) }
         }
         let essOutcome = ess.outcome(strategy: configuration.essStrategy)
-        let evcsOutcome = evcs.outcome(
-            gridPower: site.gridPower, essPower: site.essActivePower, hysteresis: surplusHysteresis,
-            settings: configuration.surplus, strategy: configuration.chargepointStrategy, at: now)
-        surplusHysteresis = evcsOutcome.hysteresis
 
         let inEffect = contenders.enumerated().filter { !defeated.contains($0.offset) }.map { rank, contender in
             ActiveCommand(
