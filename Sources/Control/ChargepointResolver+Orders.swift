@@ -35,7 +35,7 @@ extension ChargepointResolver {
         for chargepoint in chargepoints {
             let entry = entries[chargepoint.id] ?? Entry()
             let current = currents[chargepoint.id] ?? 0
-            let maximum = chargepoint.chargepoint?.maxCurrent ?? 0
+            let maximum = chargepoint.chargepoint.map { $0.roundedDown($0.maxCurrent) } ?? 0
             let ranks = [entry.aim?.rank, entry.cap?.rank, capBinds ? clusterCap?.rank : nil].compactMap { $0 }
             let capped = entry.cap != nil || capBinds
             if entry.aim == nil && (!capped || current >= maximum) {
@@ -43,7 +43,7 @@ extension ChargepointResolver {
                     device: chargepoint.id, online: true, order: .auto, recipes: [], origins: [])
                 continue
             }
-            let recipe = Self.recipe(current: current, aim: entry.aim?.value, maximum: maximum)
+            let recipe = Self.recipe(current: current, aim: entry.aim?.value, of: chargepoint)
             decisions[chargepoint.id] = DeviceDecision(
                 device: chargepoint.id, online: true, order: .current(current), recipes: [.chargepoint(recipe)],
                 origins: Set(ranks).sorted().compactMap { refs[$0] })
@@ -69,7 +69,7 @@ extension ChargepointResolver {
         switch aim {
         case .off: false
         case .minimum, .maximum: true
-        case .surplus: asked > 0 || ceiling(of: chargepoint) < ChargepointMode.minimumCurrent
+        case .surplus: asked > 0 || ceiling(of: chargepoint) < (chargepoint.chargepoint?.minimumCurrent ?? 0)
         }
     }
 
@@ -82,7 +82,7 @@ extension ChargepointResolver {
             guard let entry = entries[chargepoint.id], entry.aim?.value == .surplus,
                 var telemetry = chargepoint.chargepoint
             else { return nil }
-            telemetry.maxCurrent = min(telemetry.maxCurrent, entry.cap?.value ?? .infinity)
+            telemetry.maxCurrent = ceiling(of: chargepoint)
             return SurplusController.Charger(
                 id: chargepoint.id, telemetry: telemetry, activePower: chargepoint.activePower,
                 priority: chargepoint.priority)
@@ -96,13 +96,16 @@ extension ChargepointResolver {
     /// Shares `cap` amperes over the charging chargepoints, and tells, for each that got
     /// nothing, what the cap still held when its turn came. A fixed aim of higher precedence
     /// than the cap keeps its current (the cap was dropped if those did not fit); the rest of
-    /// the cap goes to the others: in order of priority each keeps its 6 A minimum while the cap
+    /// the cap goes to the others: in order of priority each keeps its minimum while the cap
     /// lasts (the rest go off), and what is left above the minimums is split by `strategy`,
     /// never above what each asked for.
+    ///
+    /// Shares are rounded down to each chargepoint's step; what rounding leaves of the cap goes
+    /// out a step at a time, in the same order, to those with room, so the sum never exceeds
+    /// the cap.
     private func share(
         _ cap: Amperes, of currents: [DeviceID: Amperes], strategy: AllocationStrategy
     ) -> (currents: [DeviceID: Amperes], leftOver: [DeviceID: Amperes]) {
-        let minimum = ChargepointMode.minimumCurrent
         let kept = chargepoints.filter { chargepoint in
             guard let aim = entries[chargepoint.id]?.aim, let capRank = clusterCap?.rank else { return false }
             return aim.rank < capRank && aim.value != .surplus
@@ -115,35 +118,52 @@ extension ChargepointResolver {
             return lhs.offset < rhs.offset
         }.map(\.element)
         var remaining = budget
-        var slots: [AllocationSlot] = []
+        var sharing: [(telemetry: ChargepointTelemetry, slot: AllocationSlot)] = []
         var leftOver: [DeviceID: Amperes] = [:]
         for chargepoint in charging {
+            guard let telemetry = chargepoint.chargepoint else { continue }
+            let minimum = telemetry.minimumCurrent
             guard remaining >= minimum else {
                 leftOver[chargepoint.id] = remaining
                 continue
             }
             remaining -= minimum
-            slots.append(
-                AllocationSlot(
-                    id: chargepoint.id, bounds: PowerInterval(min: minimum, max: currents[chargepoint.id] ?? minimum),
-                    priority: chargepoint.priority))
+            let bounds = PowerInterval(min: minimum, max: currents[chargepoint.id] ?? minimum)
+            let slot = AllocationSlot(id: chargepoint.id, bounds: bounds, priority: chargepoint.priority)
+            sharing.append((telemetry, slot))
         }
-        let allocation = Allocation(distributing: budget, over: slots, strategy: strategy)
+        let allocation = Allocation(distributing: budget, over: sharing.map(\.slot), strategy: strategy)
+        var shares = sharing.map { max($0.slot.bounds.min, $0.telemetry.roundedDown(allocation[$0.slot.id])) }
+        var handedOut = true
+        while handedOut {
+            handedOut = false
+            for (index, entry) in sharing.enumerated() {
+                guard let next = entry.telemetry.stepUp(from: shares[index]), next > shares[index],
+                    next <= entry.slot.bounds.max, shares.reduce(0, +) - shares[index] + next <= budget
+                else { continue }
+                shares[index] = next
+                handedOut = true
+            }
+        }
         var shared = currents.mapValues { _ in 0.0 }
         for id in kept { shared[id] = currents[id] }
-        for share in allocation.shares { shared[share.id] = share.value }
+        for (entry, share) in zip(sharing, shares) { shared[entry.slot.id] = share }
         return (shared, leftOver)
     }
 
     /// The device-level mode that carries `current`: the commanded kind when its own recipe
-    /// gives exactly that current, ZERO for 0 A, else LIMIT(current).
-    static func recipe(current: Amperes, aim: CurrentConstraint.Aim?, maximum: Amperes) -> ChargepointMode {
+    /// gives exactly that current (its minimum, its maximum rounded down to its step), ZERO for
+    /// 0 A, else LIMIT(current).
+    static func recipe(
+        current: Amperes, aim: CurrentConstraint.Aim?, of chargepoint: DeviceSnapshot
+    ) -> ChargepointMode {
+        let telemetry = chargepoint.chargepoint
         switch aim {
-        case _ where current == 0: .zero
-        case .minimum where current == ChargepointMode.minimumCurrent: .minimum
-        case .maximum where current == maximum: .force
-        case .surplus: .surplus
-        default: .limit(current: current)
+        case _ where current == 0: return .zero
+        case .minimum where current == telemetry?.minimumCurrent: return .minimum
+        case .maximum where current == telemetry.map({ $0.roundedDown($0.maxCurrent) }): return .force
+        case .surplus: return .surplus
+        default: return .limit(current: current)
         }
     }
 }
