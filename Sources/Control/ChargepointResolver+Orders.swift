@@ -12,6 +12,10 @@ extension ChargepointResolver {
 
     /// The chargepoint orders: each aim's current within its caps, SURPLUS from the surplus
     /// controller, and a cluster cap shared out by `strategy` when the sum exceeds it.
+    ///
+    /// Every chargepoint a command holds (an aim, its own cap or a cluster cap) gets a current,
+    /// its share, its minimum or 0, even where the current is what it would take by itself, so
+    /// nothing written before stays in force; one that no command holds gets `.auto`: released.
     func outcome(
         gridPower: Watts, essPower: Watts, hysteresis: SurplusHysteresis, settings: SurplusSettings,
         strategy: AllocationStrategy, at now: ControlInstant
@@ -34,15 +38,13 @@ extension ChargepointResolver {
         var losses: [(rank: Int, loss: LostCommand)] = []
         for chargepoint in chargepoints {
             let entry = entries[chargepoint.id] ?? Entry()
-            let current = currents[chargepoint.id] ?? 0
-            let maximum = chargepoint.chargepoint.map { $0.roundedDown($0.maxCurrent) } ?? 0
-            let ranks = [entry.aim?.rank, entry.cap?.rank, capBinds ? clusterCap?.rank : nil].compactMap { $0 }
-            let capped = entry.cap != nil || capBinds
-            if entry.aim == nil && (!capped || current >= maximum) {
+            let ranks = [entry.aim?.rank, entry.cap?.rank, clusterCap?.rank].compactMap { $0 }
+            guard !ranks.isEmpty else {
                 decisions[chargepoint.id] = DeviceDecision(
                     device: chargepoint.id, online: true, order: .auto, recipes: [], origins: [])
                 continue
             }
+            let current = currents[chargepoint.id] ?? 0
             let recipe = Self.recipe(current: current, aim: entry.aim?.value, of: chargepoint)
             decisions[chargepoint.id] = DeviceDecision(
                 device: chargepoint.id, online: true, order: .current(current), recipes: [.chargepoint(recipe)],
