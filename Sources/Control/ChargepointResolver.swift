@@ -6,6 +6,9 @@ public import Vocabulary
 /// - a LIMIT caps a chargepoint (or, on the cluster, the sum of the currents); a cap that
 ///   would cut the current an earlier aim asks for is dropped and names that aim. SURPLUS
 ///   asks for no fixed current, so a cap only narrows it.
+///
+/// Currents are multiples of each chargepoint's `currentStep`, rounded down (the minimum
+/// rounded up), and are 0 or at least the minimum.
 struct ChargepointResolver {
     /// What the commands ask of one chargepoint, each part with the rank of its command.
     struct Entry {
@@ -69,18 +72,24 @@ struct ChargepointResolver {
     /// The current a chargepoint gets from its aim and its own cap, before any cluster cap,
     /// with `surplus` standing in for what SURPLUS yields (0 when only fixed aims count).
     func current(of chargepoint: DeviceSnapshot, surplus: Amperes = 0) -> Amperes {
-        let entry = entries[chargepoint.id] ?? Entry()
-        let maximum = chargepoint.chargepoint?.maxCurrent ?? 0
-        let ceiling = min(maximum, entry.cap?.value ?? .infinity)
+        guard let telemetry = chargepoint.chargepoint else { return 0 }
+        let minimum = telemetry.minimumCurrent
+        let ceiling = ceiling(of: chargepoint)
         let wanted: Amperes =
-            switch entry.aim?.value {
+            switch entries[chargepoint.id]?.aim?.value {
             case .off: 0
-            case .minimum: ChargepointMode.minimumCurrent
+            case .minimum: minimum
             case .maximum, nil: ceiling
-            case .surplus: surplus
+            case .surplus: surplus > 0 ? max(surplus, minimum) : 0
             }
-        let current = min(wanted, ceiling)
-        return current >= ChargepointMode.minimumCurrent ? current : 0
+        let current = telemetry.roundedDown(min(wanted, ceiling))
+        return current >= minimum ? current : 0
+    }
+
+    /// The most a chargepoint may take: its maximum within its own cap, rounded down to its step.
+    func ceiling(of chargepoint: DeviceSnapshot) -> Amperes {
+        guard let telemetry = chargepoint.chargepoint else { return 0 }
+        return telemetry.roundedDown(min(telemetry.maxCurrent, entries[chargepoint.id]?.cap?.value ?? .infinity))
     }
 
     /// The current an aim fixes, which a lower-precedence cap must leave alone.

@@ -8,14 +8,19 @@ extension ControlCore {
         var priority: Int?
     }
 
-    /// The commands in force at `now` by precedence — source priority (higher first), then the
-    /// newer command, then source id, then target — followed by the fallbacks of the targets no
-    /// command holds, by target.
+    /// The commands in force at `now` by precedence — source priority (higher first), then a
+    /// device's own command before a cluster's, then the newer command, then source id, then
+    /// target — followed by the fallbacks of the targets no command holds, by target.
+    ///
+    /// So of the same priority a device command wins on its device whatever its age, and the
+    /// cluster command is carried out around it by the other devices (docs/design.md §2.4).
     func contenders(at now: ControlInstant) -> [Contender] {
         let inForce = commandsInForce(at: now)
         let priority = { (command: Command) in configuration.source(command.source)?.priority ?? .min }
+        let isCluster = { (command: Command) in command.target.isCluster }
         let commands = inForce.sorted { lhs, rhs in
             if priority(lhs) != priority(rhs) { return priority(lhs) > priority(rhs) }
+            if isCluster(lhs) != isCluster(rhs) { return !isCluster(lhs) }
             if lhs.issuedAt != rhs.issuedAt { return lhs.issuedAt > rhs.issuedAt }
             return (lhs.source, lhs.target) < (rhs.source, rhs.target)
         }.map { command in
@@ -53,7 +58,11 @@ extension ControlCore {
             case .chargepoint(let mode): evcs.apply(ref, rank: rank, constraint: mode.constraint)
             }
         }
-        let losses = (unplaced + ess.losses + evcs.losses).sorted {
+        let evcsOutcome = evcs.outcome(
+            gridPower: site.gridPower, essPower: site.essActivePower, hysteresis: surplusHysteresis,
+            settings: configuration.surplus, strategy: configuration.chargepointStrategy, at: now)
+        surplusHysteresis = evcsOutcome.hysteresis
+        let losses = (unplaced + ess.losses + evcs.losses + evcsOutcome.losses).sorted {
             ($0.rank, $0.loss.scope) < ($1.rank, $1.loss.scope)
         }
         let defeated = defeatedRanks(losses, contenders: contenders, site: site)
@@ -63,10 +72,6 @@ extension ControlCore {
             if case .ess(let mode) = ref.mode { allowed.apply(ref, rank: rank, constraint: mode.constraint) }
         }
         let essOutcome = ess.outcome(strategy: configuration.essStrategy)
-        let evcsOutcome = evcs.outcome(
-            gridPower: site.gridPower, essPower: site.essActivePower, hysteresis: surplusHysteresis,
-            settings: configuration.surplus, strategy: configuration.chargepointStrategy, at: now)
-        surplusHysteresis = evcsOutcome.hysteresis
 
         let inEffect = contenders.enumerated().filter { !defeated.contains($0.offset) }.map { rank, contender in
             ActiveCommand(

@@ -9,8 +9,8 @@ public struct DeviceDecision: Hashable, Sendable {
     /// What it should do.
     public var order: DeviceOrder
     /// The device-level modes whose recipes carry out the order, with device-level parameters
-    /// (a cluster limit split per device, a cluster target's share). Empty for a chargepoint
-    /// left to itself.
+    /// (a cluster limit split per device, a cluster target's share). Empty for a released
+    /// chargepoint.
     public var recipes: [Mode]
     /// The commands that shaped the order, highest precedence first.
     public var origins: [CommandRef]

@@ -24,7 +24,7 @@ extension EssResolver {
                 let origin = devicePins[battery.id] ?? pin
                 decisions[battery.id] = DeviceDecision(
                     device: battery.id, online: true, order: .setpoint(value),
-                    recipes: [.ess(Self.setpointRecipe(value, origin: refs[origin]!.mode))],
+                    recipes: [.ess(setpointRecipe(value, origin: origin))],
                     origins: references([origin, pin]), bounds: devices[battery.id]!.interval)
             }
             return Outcome(decisions: decisions, bounds: feasible, setpoint: allocation.total)
@@ -37,7 +37,7 @@ extension EssResolver {
             if let pin = devicePins[battery.id] {
                 decisions[battery.id] = DeviceDecision(
                     device: battery.id, online: true, order: .setpoint(low.value),
-                    recipes: [.ess(Self.setpointRecipe(low.value, origin: refs[pin]!.mode))],
+                    recipes: [.ess(setpointRecipe(low.value, origin: pin))],
                     origins: references([pin]), bounds: bounds)
             } else if !bounds.contains(0) {
                 // Bounds on the sum can force a battery off zero: it must make up for a pinned
@@ -101,10 +101,11 @@ extension EssResolver {
         Set(ranks).sorted().compactMap { refs[$0] }
     }
 
-    /// The device-level mode that carries a set-point, keeping the commanded kind when the sign
-    /// allows it (FORCE_CHARGE for a charging share), else SET_POWER.
-    static func setpointRecipe(_ value: Watts, origin: Mode) -> EssMode {
-        switch origin {
+    /// The device-level mode that carries a set-point from the pin of rank `origin`, keeping the
+    /// commanded kind when the sign allows it (FORCE_CHARGE for a charging share), else
+    /// SET_POWER; an idle pin (its command lost) is always SET_POWER.
+    private func setpointRecipe(_ value: Watts, origin: Int) -> EssMode {
+        switch idlePins.contains(origin) ? nil : refs[origin]?.mode {
         case .ess(.forceCharge) where value <= 0: .forceCharge(power: 0 - value)
         case .ess(.forceDischarge) where value >= 0: .forceDischarge(power: value)
         default: .setPower(value)

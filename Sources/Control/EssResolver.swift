@@ -9,7 +9,9 @@ public import Vocabulary
 /// - its target becomes a pin, clamped into what is still feasible; a second pin on the same
 ///   scope loses to the first.
 /// So a lower-priority command never moves a higher-priority one, and the final target lies in
-/// the final bounds. Every ESS mode's bounds hold 0, as do a battery's limits, so bounds
+/// the final bounds. A target clamped to 0, or past 0 against its direction, is lost: its pin
+/// holds its scope at the power nearest 0 that is still feasible, so it is never carried out as
+/// its opposite. Every ESS mode's bounds hold 0, as do a battery's limits, so bounds
 /// conflict only with pins.
 struct EssResolver {
     /// One end of an interval and the rank of the command that set it (`nil`: device limits).
@@ -58,6 +60,8 @@ struct EssResolver {
     private(set) var losses: [(rank: Int, loss: LostCommand)] = []
     /// Pinned targets that had to be clamped, by rank.
     private(set) var clamps: [Int: Watts] = [:]
+    /// The ranks of pins that clamping voided or reversed: they hold their scope idle.
+    private(set) var idlePins: Set<Int> = []
 
     init(batteries: [DeviceSnapshot], includeTargets: Bool = true) {
         self.batteries = batteries
@@ -134,19 +138,33 @@ struct EssResolver {
             let others = sum(of: devices, excluding: id)
             let reachable = PowerInterval(min: cluster.lower.value - others.max, max: cluster.upper.value - others.min)
             let range = bound.interval.intersection(reachable) ?? bound.interval
-            let value = range.clamp(target)
-            if value != target { clamps[rank] = value }
-            devices[id] = Bound(.point(value), origin: rank)
+            devices[id] = Bound(.point(pinnedValue(ref, rank: rank, target: target, within: range)), origin: rank)
             devicePins[id] = rank
         default:
             if let holder = clusterPin {
                 return lose(ref, rank: rank, to: holder)
             }
-            let value = feasible.clamp(target)
-            if value != target { clamps[rank] = value }
-            cluster = Bound(.point(value), origin: rank)
+            cluster = Bound(.point(pinnedValue(ref, rank: rank, target: target, within: feasible)), origin: rank)
             clusterPin = rank
         }
+    }
+
+    /// The value a pin at `target` takes within `range`: the target clamped, or, when that is 0
+    /// or against the target's direction, the value of `range` nearest 0, and the command lost.
+    private mutating func pinnedValue(
+        _ ref: CommandRef, rank: Int, target: Watts, within range: PowerInterval
+    ) -> Watts {
+        let value = range.clamp(target)
+        guard value != target else { return value }
+        guard target == 0 || value * (target > 0 ? 1 : -1) > Self.tolerance else {
+            let reason: LostCommand.Reason =
+                range.contains(0) ? .clampedAway(bounds: range) : .reversed(bounds: range)
+            losses.append((rank, LostCommand(command: ref, scope: ref.target, reason: reason)))
+            idlePins.insert(rank)
+            return range.clamp(0)
+        }
+        clamps[rank] = value
+        return value
     }
 
     private mutating func lose(_ ref: CommandRef, rank: Int, to holder: Int) {

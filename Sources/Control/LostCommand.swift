@@ -15,6 +15,13 @@ public struct LostCommand: Hashable, Sendable, CustomStringConvertible {
         case noOnlineDevice
         /// The target's online devices cannot carry out its mode.
         case modeUnavailable
+        /// Clamped into `bounds` (W; A for a chargepoint) by the commands before it and the
+        /// devices' limits, its target came to 0: it has no effect, and its scope idles.
+        case clampedAway(bounds: PowerInterval)
+        /// `bounds` hold only power against its direction (a discharge would become a charge,
+        /// or the reverse): it is not carried out, and its scope runs at the end of `bounds`
+        /// nearest 0, as the commands before it force.
+        case reversed(bounds: PowerInterval)
 
         public var description: String {
             switch self {
@@ -23,6 +30,8 @@ public struct LostCommand: Hashable, Sendable, CustomStringConvertible {
             case .targetTakenBy(let winner): "target already set by \(winner)"
             case .noOnlineDevice: "no online device"
             case .modeUnavailable: "mode not available on the online devices"
+            case .clampedAway(let bounds): "clamped to 0 by the bounds \(bounds)"
+            case .reversed(let bounds): "would run reversed within the bounds \(bounds)"
             }
         }
     }

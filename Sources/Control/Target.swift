@@ -22,6 +22,12 @@ public enum Target: Hashable, Comparable, Sendable, CustomStringConvertible {
         lhs.order < rhs.order
     }
 
+    /// Whether it addresses a cluster rather than one device.
+    var isCluster: Bool {
+        if case .device = self { return false }
+        return true
+    }
+
     public var description: String {
         switch self {
         case .essCluster: "ess"

@@ -23,11 +23,12 @@ import Testing
         #expect(decision.order("cp2") == .auto)
     }
 
-    @Test func limitAboveTheMaximumLeavesTheChargepointToItself() throws {
+    @Test func limitAboveTheMaximumOrdersTheMaximum() throws {
         let decision = try decide([
             .chargepoint(.limit(current: 32), from: Fixture.ems, on: .device("cp1"), at: Fixture.t0)
         ])
-        #expect(decision.order("cp1") == .auto)
+        #expect(decision.order("cp1") == .current(16))
+        #expect(decision.device("cp1")?.recipes == [.chargepoint(.limit(current: 16))])
     }
 
     @Test func higherLimitCapsALowerForce() throws {

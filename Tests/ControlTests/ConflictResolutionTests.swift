@@ -24,13 +24,13 @@ import Testing
 
     @Test func higherPriorityConstraintClampsALowerTarget() throws {
         var core = Fixture.core()
-        try core.accept(.ess(.noDischarge, from: Fixture.local, at: Fixture.t0))
+        try core.accept(.ess(.limitDischarge(maxDischargePower: 2_000), from: Fixture.local, at: Fixture.t0))
         try core.accept(.ess(.setPower(3_000), from: Fixture.ems, at: Fixture.t0))
         let decision = core.decide(site: Fixture.batteries(), at: Fixture.t0)
         #expect(decision.lost.isEmpty)
-        #expect(decision.devices.map(\.order) == [.setpoint(0), .setpoint(0)])
+        #expect(decision.devices.map(\.order) == [.setpoint(1_000), .setpoint(1_000)])
         let setPower = decision.active.first { $0.command == ref(Fixture.ems, .setPower(3_000)) }
-        #expect(setPower?.clampedTo == 0)
+        #expect(setPower?.clampedTo == 2_000)
     }
 
     @Test func secondTargetOnTheSameScopeLosesToTheFirst() throws {

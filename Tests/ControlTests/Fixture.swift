@@ -19,7 +19,7 @@ enum Fixture {
     ]
 
     static let devices: [DeviceID: DeviceKind] = [
-        "bat1": .battery, "bat2": .battery, "cp1": .chargepoint, "cp2": .chargepoint,
+        "bat1": .battery, "bat2": .battery, "bat3": .battery, "cp1": .chargepoint, "cp2": .chargepoint,
     ]
 
     static func configuration(
@@ -51,14 +51,15 @@ enum Fixture {
             online: online, supportedModes: supportedModes)
     }
 
-    /// A chargepoint of 16 A.
+    /// A chargepoint of 16 A (unless told) taking tenths of an ampere (unless told).
     static func chargepoint(
-        _ id: DeviceID, phases: ChargepointTelemetry.Phases = .three, activePower: Watts = 0, online: Bool = true,
+        _ id: DeviceID, maxCurrent: Amperes = 16, currentStep: Amperes = ChargepointTelemetry.defaultCurrentStep,
+        phases: ChargepointTelemetry.Phases = .three, activePower: Watts = 0, online: Bool = true,
         priority: Int = 0, supportedModes: Set<ModeKind> = Set(ModeKind.allChargepoint)
     ) -> DeviceSnapshot {
         .chargepoint(
-            id, ChargepointTelemetry(maxCurrent: 16, phases: phases), online: online, activePower: activePower,
-            supportedModes: supportedModes, priority: priority)
+            id, ChargepointTelemetry(maxCurrent: maxCurrent, phases: phases, currentStep: currentStep), online: online,
+            activePower: activePower, supportedModes: supportedModes, priority: priority)
     }
 
     /// Two batteries at 50 %, two chargepoints, no grid flow.

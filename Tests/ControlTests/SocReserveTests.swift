@@ -48,13 +48,17 @@ import Testing
         #expect(decision.ess.allowedChargePower == -5_000)
     }
 
-    @Test func setPowerOnABatteryAtItsReserveIsClampedToZero() throws {
+    @Test func setPowerOnABatteryAtItsReserveIsLostAndTheBatteryIdles() throws {
         var core = Fixture.core()
         try core.accept(.ess(.setPower(2_000), from: Fixture.ems, on: .device("bat1"), at: Fixture.t0))
         let site = Fixture.batteries(Fixture.battery("bat1", soc: 9), Fixture.battery("bat2"))
         let decision = core.decide(site: site, at: Fixture.t0)
         #expect(decision.order("bat1") == .setpoint(0))
-        #expect(decision.activeCommand(for: .device("bat1"))?.clampedTo == 0)
+        #expect(decision.activeCommand(for: .device("bat1")) == nil)
+        #expect(
+            decision.losses(of: Fixture.ems, on: .device("bat1")).map(\.reason) == [
+                .clampedAway(bounds: PowerInterval(min: -5_000, max: 0))
+            ])
     }
 
     @Test func offlineBatteryTakesNoShare() throws {

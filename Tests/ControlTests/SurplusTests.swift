@@ -139,7 +139,7 @@ import Testing
         #expect(core.surplusHysteresis.stage(of: "cp1") == .starting(since: t0))
         let started = core.decide(site: site, at: t0 + .seconds(60))
         guard case .current(let current) = started.order("cp1") else { Issue.record("no current for cp1"); return }
-        #expect(abs(current - (6 + 860.0 / 690)) < 1e-9)
+        #expect(current == 7.2, "6 A + 860 W / 690 W/A = 7.25 A, rounded down to the 0.1 A step")
         #expect(started.device("cp1")?.recipes == [.chargepoint(.surplus)])
         #expect(started.order("cp2") == .current(0), "what is left does not cover a second minimum")
     }
@@ -154,7 +154,7 @@ import Testing
         let decision = core.decide(site: site, at: t0)
         #expect(decision.chargepoints.surplusPower == 4_500)
         guard case .current(let current) = decision.order("cp1") else { Issue.record("no current for cp1"); return }
-        #expect(abs(current - (6 + 360.0 / 690)) < 1e-9)
+        #expect(current == 6.5, "6 A + 360 W / 690 W/A = 6.52 A, rounded down to the 0.1 A step")
     }
 
     @Test func higherLimitCapsSurplusCharging() throws {

@@ -140,4 +140,27 @@ struct DeviceOwnershipTests {
         #expect(site.held("ess_mode", in: "ess1") == 3)
         #expect(abs(site.essPower - 3000) < 50)
     }
+
+    @Test func aParkLimitIsNeverExceededByRoundingToWholeAmperes() throws {
+        let site = try ScenarioFixture()
+        defer { site.stop() }
+        #expect(try site.setMode("site.evcs", code(.limit), parameter: 15) == nil)
+        let alfen = { site.held("current_limit", in: "evse1") ?? .nan }
+        let webasto = { site.held("current_limit", in: "evse2") ?? .nan }
+        // The Webasto takes whole amperes: its share is rounded down, never up past the limit.
+        #expect(eventually { alfen() >= 6 && webasto() >= 6 && alfen() + webasto() <= 15 && webasto() == webasto().rounded() })
+        #expect(alfen() + webasto() <= 15)
+    }
+
+    @Test func everyChargepointUnderAParkLimitGetsAnExplicitCurrent() throws {
+        let site = try ScenarioFixture()
+        defer { site.stop() }
+        #expect(try site.setMode("evse1", code(.limit), parameter: 10) == nil)
+        #expect(eventually { site.held("current_limit", in: "evse1") == 10 })
+        #expect(try site.setMode("evse1", 255) == nil)
+        // A park limit above both chargepoints' maximum: each is written its own maximum, none
+        // keeps a stale current.
+        #expect(try site.setMode("site.evcs", code(.limit), parameter: 60) == nil)
+        #expect(eventually { site.held("current_limit", in: "evse1") == 16 && site.held("current_limit", in: "evse2") == 32 })
+    }
 }

@@ -55,6 +55,10 @@ final class DeviceRuntime: Sendable {
     let staleAfter: Duration
     /// The control core's names of the modes the map can carry out, computed once.
     let supportedModes: Set<ModeKind>
+    /// The granularity of the current a chargepoint's map writes, A: the scale of the integer
+    /// register its current recipes write the core's `current` into (1 for whole amperes), the
+    /// finest step for a float register.
+    let currentStep: Double
     let state = Mutex(State())
     let logger: Logger
 
@@ -63,6 +67,7 @@ final class DeviceRuntime: Sendable {
         self.map = map
         self.plan = ReadPlanner.plan(map: map)
         self.supportedModes = Set(map.control.recipes.keys)
+        self.currentStep = Self.currentStep(of: map)
         // Three missed polls make a device stale (at least three seconds).
         self.staleAfter = max(pollInterval * 3, .seconds(3))
         var logger = logger
@@ -90,6 +95,14 @@ final class DeviceRuntime: Sendable {
                 values: state.values, identity: state.identity, ratings: config.ratings,
                 writeFailures: state.writeFailuresTotal)
         }
+    }
+
+    private static func currentStep(of map: DeviceMap) -> Double {
+        let steps = map.control.recipes.values.flatMap(\.steps).filter {
+            $0.value.names.contains(ModeParameter.Name.current.rawValue)
+        }
+        let points = steps.compactMap { map.point(named: $0.point) }.filter { $0.valueType.integerRange != nil }
+        return points.map { abs($0.scale) }.max() ?? ChargepointTelemetry.defaultCurrentStep
     }
 
     /// Takes over what the same device owed under the gateway this one replaces (a reload): a

@@ -28,7 +28,8 @@ extension GatewayController {
             case .chargepoint:
                 let phases = ratings.phases ?? status.value(.phases).map { Int($0) } ?? 3
                 let telemetry = ChargepointTelemetry(
-                    maxCurrent: ratings.maxCurrent ?? 16, phases: ChargepointTelemetry.Phases(rawValue: phases) ?? .three)
+                    maxCurrent: ratings.maxCurrent ?? 16, phases: ChargepointTelemetry.Phases(rawValue: phases) ?? .three,
+                    currentStep: device.currentStep)
                 snapshots.append(
                     .chargepoint(
                         id, telemetry, online: status.online, activePower: power, supportedModes: supported,
