@@ -13,7 +13,7 @@ let package = Package(
     name: "busbar",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "busbar", targets: ["busbar"]),
+        .executable(name: "busbar", targets: ["busbar"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,7 +50,9 @@ let package = Package(
         // The runtime: drivers, polling, upstream profiles.
         .target(
             name: "Gateway",
-            dependencies: ["Modbus", "SiteConfig", "Control", "Vocabulary", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Modbus", "SiteConfig", "Control", "Vocabulary", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // The cloud EMS push client and the local JSON API over HTTP.
@@ -81,7 +83,10 @@ let package = Package(
         // Helpers the test suites share: peers as subprocesses, paths, free ports.
         .target(
             name: "TestSupport",
-            dependencies: ["Modbus", "SiteConfig", "Control", "Vocabulary", "Gateway", "Simulation", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport", swiftSettings: strictSettings),
+            dependencies: [
+                "Modbus", "SiteConfig", "Control", "Vocabulary", "Gateway", "Simulation",
+                .product(name: "Logging", package: "swift-log"),
+            ], path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary"], swiftSettings: strictSettings),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
@@ -95,8 +100,13 @@ let package = Package(
             dependencies: ["Control", "Vocabulary", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Modbus", "SiteConfig", "Vocabulary", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SimulationTests", dependencies: ["Simulation", "Modbus", "SiteConfig", "Vocabulary", "TestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary", "TestSupport"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayHTTPTests",
             dependencies: [
@@ -110,6 +120,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // End-to-end tests of the executable over real sockets.
-        .testTarget(name: "BusbarTests", dependencies: ["Modbus", "SiteConfig", "Vocabulary", "Simulation", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "BusbarTests", dependencies: ["Modbus", "SiteConfig", "Vocabulary", "Simulation", "TestSupport"],
+            swiftSettings: strictSettings),
     ]
 )

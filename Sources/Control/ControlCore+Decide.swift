@@ -47,7 +47,8 @@ extension ControlCore {
             let ref = contender.ref
             let reached = site.onlineDevices(of: ref.target).filter { $0.kind == ref.mode.kind.deviceKind }
             let reason: LostCommand.Reason? =
-                reached.isEmpty ? .noOnlineDevice
+                reached.isEmpty
+                ? .noOnlineDevice
                 : Self.modes(for: ref.target, in: site).contains(ref.mode.kind) ? nil : .modeUnavailable
             if let reason {
                 unplaced.append((rank, LostCommand(command: ref, scope: ref.target, reason: reason)))

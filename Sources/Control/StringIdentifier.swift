@@ -2,8 +2,8 @@ public import Vocabulary
 
 /// An identifier that is a name from the site file, written as a string literal in code.
 public protocol StringIdentifier: RawRepresentable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral,
-    CustomStringConvertible where RawValue == String
-{
+    CustomStringConvertible
+where RawValue == String {
     init(rawValue: String)
 }
 

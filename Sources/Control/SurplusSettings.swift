@@ -14,7 +14,8 @@ public struct SurplusSettings: Hashable, Sendable {
     public var phaseVoltage: Volts
 
     public init(
-        startDelay: Duration = .seconds(60), stopDelay: Duration = .seconds(180), phaseVoltage: Volts = nominalPhaseVoltage
+        startDelay: Duration = .seconds(60), stopDelay: Duration = .seconds(180),
+        phaseVoltage: Volts = nominalPhaseVoltage
     ) {
         self.startDelay = startDelay
         self.stopDelay = stopDelay

@@ -47,7 +47,9 @@ public struct ActiveControlMode: Codable, Sendable, Hashable {
             clampedTo: active.clampedTo)
     }
 
-    private static let fixedKeys: Set<String> = ["target", "mode", "source", "priority", "until", "secondsLeft", "clampedTo"]
+    private static let fixedKeys: Set<String> = [
+        "target", "mode", "source", "priority", "until", "secondsLeft", "clampedTo",
+    ]
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: DynamicKey.self)

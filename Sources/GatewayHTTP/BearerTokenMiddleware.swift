@@ -5,7 +5,9 @@ import Hummingbird
 struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let given = request.headers[.authorization] ?? ""
         guard Self.matches(given, "Bearer \(token)") else {
             var response = JSONResponse.error(

@@ -1,6 +1,6 @@
-import Vocabulary
 public import Control
 public import Foundation
+import Vocabulary
 
 /// A checked `activateControlModes` document (a push response or a `POST /api/control-modes`
 /// body): every target, mode, parameter and date in it is valid, so applying it cannot fail

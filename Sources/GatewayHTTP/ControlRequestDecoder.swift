@@ -68,7 +68,9 @@ public struct ControlRequestDecoder: Sendable {
     /// (an `until` must lie after it). An empty body is an empty request.
     public func decode(_ body: some Collection<UInt8>, now: Date) -> Result<ControlRequest, ControlRequestError> {
         guard body.count <= maximumBodySize else { return .failure(.tooLarge(limit: maximumBodySize)) }
-        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .success(ControlRequest()) }
+        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            return .success(ControlRequest())
+        }
         let document: JSONValue
         do {
             document = try JSONDecoder().decode(JSONValue.self, from: Data(body))
@@ -132,7 +134,8 @@ private struct Checker {
                 changes.append(ModeChange(target: target, mode: nil))
             case .object(let fields):
                 if let change = change(fields, target: target, kind: kind, at: entryPath, endsAllowed: endsAllowed) {
-                    changes.append(change.end == nil ? ModeChange(target: target, mode: change.mode, end: defaultEnd) : change)
+                    changes.append(
+                        change.end == nil ? ModeChange(target: target, mode: change.mode, end: defaultEnd) : change)
                 }
             case let other:
                 problem(entryPath, target: key, "expected a mode object or null, got \(other.typeName)")
@@ -173,7 +176,9 @@ private struct Checker {
         }
         guard let modeKind = Self.modeKind(named: name, for: kind) else {
             let names = kind.modes.map(\.name).joined(separator: ", ")
-            problem("\(path).mode", target: key, "unknown mode '\(name)' for \(kind.rawValue) target '\(key)' (modes: \(names))")
+            problem(
+                "\(path).mode", target: key,
+                "unknown mode '\(name)' for \(kind.rawValue) target '\(key)' (modes: \(names))")
             return nil
         }
         var known: Set<String> = ["mode", "until", "duration"]
@@ -183,17 +188,22 @@ private struct Checker {
             known.insert(spec.name.rawValue)
             switch fields[spec.name.rawValue] {
             case nil, .null?:
-                problem(path, target: key, "mode \(name) needs '\(spec.name)' (\(spec.unit.rawValue), \(Self.range(spec)))")
+                problem(
+                    path, target: key, "mode \(name) needs '\(spec.name)' (\(spec.unit.rawValue), \(Self.range(spec)))")
                 parameterOK = false
             case .number(let value)?:
                 if spec.range.contains(value) {
                     parameters[spec.name] = value
                 } else {
-                    problem("\(path).\(spec.name)", target: key, "\(Self.number(value)) is outside \(Self.range(spec)) \(spec.unit.rawValue)")
+                    problem(
+                        "\(path).\(spec.name)", target: key,
+                        "\(Self.number(value)) is outside \(Self.range(spec)) \(spec.unit.rawValue)")
                     parameterOK = false
                 }
             case let other?:
-                problem("\(path).\(spec.name)", target: key, "expected a number (\(spec.unit.rawValue)), got \(other.typeName)")
+                problem(
+                    "\(path).\(spec.name)", target: key,
+                    "expected a number (\(spec.unit.rawValue)), got \(other.typeName)")
                 parameterOK = false
             }
         }
@@ -230,7 +240,8 @@ private struct Checker {
         if let until {
             guard let date = date(until, at: "\(prefix)until", target: target) else { return nil }
             guard date > now else {
-                problem("\(prefix)until", target: target, "\(Self.iso(date)) is not in the future (now \(Self.iso(now)))")
+                problem(
+                    "\(prefix)until", target: target, "\(Self.iso(date)) is not in the future (now \(Self.iso(now)))")
                 return nil
             }
             return .until(date)
@@ -247,7 +258,8 @@ private struct Checker {
             return nil
         }
         guard entries.count <= ControlRequestDecoder.maximumScheduleSlots else {
-            problem("schedule", "\(entries.count) slots; at most \(ControlRequestDecoder.maximumScheduleSlots) are taken")
+            problem(
+                "schedule", "\(entries.count) slots; at most \(ControlRequestDecoder.maximumScheduleSlots) are taken")
             return nil
         }
         var slots: [ScheduleSlot] = []
@@ -261,7 +273,8 @@ private struct Checker {
                 problem("\(path).\(field)", "unknown field '\(field)' in a schedule slot")
             }
             let start = fields["start"].map { date($0, at: "\(path).start") } ?? missing(path, "start")
-            let duration = fields["duration"].map { self.duration($0, at: "\(path).duration") } ?? missing(path, "duration")
+            let duration =
+                fields["duration"].map { self.duration($0, at: "\(path).duration") } ?? missing(path, "duration")
             guard let modes = fields["activateControlModes"] else {
                 problem(path, "missing field 'activateControlModes'")
                 continue
@@ -286,7 +299,8 @@ private struct Checker {
             return nil
         }
         guard let date = JSONCoding.parseDate(text) else {
-            problem(path, target: target, "'\(text)' is not an ISO 8601 date-time with a zone, e.g. 2026-05-01T12:00:00Z")
+            problem(
+                path, target: target, "'\(text)' is not an ISO 8601 date-time with a zone, e.g. 2026-05-01T12:00:00Z")
             return nil
         }
         return date

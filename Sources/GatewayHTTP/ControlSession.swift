@@ -157,7 +157,8 @@ public final class ControlSession: Sendable {
                     "command refused by the control core",
                     metadata: ["source": "\(source)", "command": "\(command)", "reason": "\(rejection)"])
                 outcome.rejected.append(
-                    RejectedControlMode(at: time.wall, target: change.target.apiKey, path: "", reason: rejection.description))
+                    RejectedControlMode(
+                        at: time.wall, target: change.target.apiKey, path: "", reason: rejection.description))
             }
         }
         return outcome
@@ -197,7 +198,8 @@ extension ActiveControlMode {
     init(_ command: Command, receipt: CommandReceipt, at time: TimeBase) {
         let left = time.control.duration(to: receipt.expiresAt)
         self.init(
-            target: command.target.apiKey, mode: command.mode.kind.name, parameters: command.mode.parameterValues.apiFields,
+            target: command.target.apiKey, mode: command.mode.kind.name,
+            parameters: command.mode.parameterValues.apiFields,
             source: command.source.rawValue, until: time.date(at: receipt.expiresAt),
             secondsLeft: Int(left.seconds.rounded(.up)))
     }

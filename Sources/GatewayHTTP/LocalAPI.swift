@@ -24,7 +24,8 @@ public struct LocalAPI: Sendable, Service {
     /// `pushStatus` adds a push client's state to `/api/status` (pass `{ push.status }`);
     /// `onServerRunning` gets the bound port (useful with port 0); `wallClock` is for tests.
     public init(
-        configuration: LocalAPIConfiguration, snapshot: @escaping @Sendable () -> GatewaySnapshot, sink: any CommandSink,
+        configuration: LocalAPIConfiguration, snapshot: @escaping @Sendable () -> GatewaySnapshot,
+        sink: any CommandSink,
         logger: Logger, pushStatus: (@Sendable () -> PushStatus)? = nil,
         wallClock: @escaping @Sendable () -> Date = { Date() },
         onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
@@ -73,7 +74,8 @@ public struct LocalAPI: Sendable, Service {
         let onServerRunning = self.onServerRunning
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "busbar"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "busbar"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
@@ -82,7 +84,8 @@ public struct LocalAPI: Sendable, Service {
 
     func currentData() -> Response {
         JSONResponse.make(
-            CurrentDataDocument(snapshot: snapshot(), at: session.now(), for: audience, rejected: session.pendingRejections))
+            CurrentDataDocument(
+                snapshot: snapshot(), at: session.now(), for: audience, rejected: session.pendingRejections))
     }
 
     func status() -> Response {
@@ -110,8 +113,10 @@ public struct LocalAPI: Sendable, Service {
             let at = issued.wall
             let rejected = error.problems.map { RejectedControlMode($0, at: at) }
             switch error {
-            case .invalidJSON: return JSONResponse.error(status: .badRequest, message: error.description, rejected: rejected)
-            case .tooLarge: return JSONResponse.error(status: .contentTooLarge, message: error.description, rejected: rejected)
+            case .invalidJSON:
+                return JSONResponse.error(status: .badRequest, message: error.description, rejected: rejected)
+            case .tooLarge:
+                return JSONResponse.error(status: .contentTooLarge, message: error.description, rejected: rejected)
             case .invalid:
                 return JSONResponse.error(
                     status: .unprocessableContent, message: "\(rejected.count) problem(s); nothing was changed",

@@ -60,7 +60,9 @@ public final class PushClient: Sendable, Service {
     /// or (in a service group) a graceful shutdown. A push under way when `stop()` or the
     /// shutdown comes is finished first.
     public func run() async {
-        logger.info("push client started", metadata: ["push.url": "\(redactedURL)", "push.interval": "\(configuration.interval)"])
+        logger.info(
+            "push client started",
+            metadata: ["push.url": "\(redactedURL)", "push.interval": "\(configuration.interval)"])
         var next = clock.now
         while !stopping.load(ordering: .acquiring), !Task.isCancelled, !Task.isShuttingDownGracefully {
             session.runDueSlots()
@@ -119,7 +121,8 @@ public final class PushClient: Sendable, Service {
         do {
             let body = try JSONCoding.encoder().encode(document)
             request.body = .bytes(ByteBuffer(bytes: body))
-            let response = try await httpClient.execute(request, timeout: TimeAmount(configuration.timeout), logger: logger)
+            let response = try await httpClient.execute(
+                request, timeout: TimeAmount(configuration.timeout), logger: logger)
             let status = Int(response.status.code)
             let bytes: ByteBuffer
             do {

@@ -1,8 +1,8 @@
-import Vocabulary
 import Control
 public import Foundation
 public import Gateway
 import SiteConfig
+import Vocabulary
 
 /// `GET /api/status`: what a person debugging a site asks first. Which devices answer and how
 /// old their data is, which commands are in force per source and for how long, which lost and
@@ -78,7 +78,8 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     public var push: PushStatus?
 
     public init(
-        site: String, timestamp: Date, devicesOnline: Int, devices: [Device], activeCommands: [String: [ActiveControlMode]],
+        site: String, timestamp: Date, devicesOnline: Int, devices: [Device],
+        activeCommands: [String: [ActiveControlMode]],
         lostCommands: [Lost], watchdog: [String: Watchdog], controlRunning: Bool, push: PushStatus? = nil
     ) {
         self.site = site
@@ -115,7 +116,8 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         }
         let lost = (snapshot.decision?.lost ?? []).map {
             Lost(
-                source: $0.command.origin.description, target: $0.command.target.apiKey, mode: $0.command.mode.description,
+                source: $0.command.origin.description, target: $0.command.target.apiKey,
+                mode: $0.command.mode.description,
                 scope: $0.scope.apiKey, reason: $0.reason.description)
         }
         self.init(

@@ -1,6 +1,6 @@
-import Vocabulary
 public import Control
 public import Foundation
+import Vocabulary
 
 /// One instant on both clocks: the wall clock the JSON documents speak (ISO 8601 `until`,
 /// schedule slots) and the control core's monotonic clock that commands carry. Converting

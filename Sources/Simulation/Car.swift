@@ -12,7 +12,9 @@ public struct Car: Sendable, Hashable {
     /// Phases the car's charger uses (1 or 3).
     public var phases: Int
 
-    public init(capacity: Double = 60_000, soc: Double = 30, targetSoc: Double = 80, maxCurrent: Double = 32, phases: Int = 3) {
+    public init(
+        capacity: Double = 60_000, soc: Double = 30, targetSoc: Double = 80, maxCurrent: Double = 32, phases: Int = 3
+    ) {
         self.capacity = capacity
         self.soc = soc
         self.targetSoc = targetSoc

@@ -103,7 +103,8 @@ final class DeviceRegisters: ModbusRequestHandler, Sendable {
     /// The text of a string point.
     func text(of name: String) -> String? {
         guard let (point, bank) = location(of: name),
-              case .string(let text)? = try? point.codec.decode(bank.get(point.table, address: point.address, count: point.count))
+            case .string(let text)? = try? point.codec.decode(
+                bank.get(point.table, address: point.address, count: point.count))
         else { return nil }
         return text
     }
@@ -138,7 +139,9 @@ final class DeviceRegisters: ModbusRequestHandler, Sendable {
     /// Stores text in a string point.
     @discardableResult
     func set(_ name: String, text: String) -> Bool {
-        guard let (point, bank) = location(of: name), let words = try? point.codec.encode(.string(text)) else { return false }
+        guard let (point, bank) = location(of: name), let words = try? point.codec.encode(.string(text)) else {
+            return false
+        }
         bank.set(point.table, address: point.address, to: words)
         return true
     }
@@ -152,7 +155,8 @@ final class DeviceRegisters: ModbusRequestHandler, Sendable {
 
     /// The nearest value an integer register can hold, rounded inwards.
     private func clamp(_ value: Double, _ codec: RegisterCodec) -> Double {
-        let raw = codec.valueType.knownRange.map { max($0.lowerBound, -1e18)...min($0.upperBound, 1e18) } ?? -1e30...1e30
+        let raw =
+            codec.valueType.knownRange.map { max($0.lowerBound, -1e18)...min($0.upperBound, 1e18) } ?? -1e30...1e30
         let ends = [raw.lowerBound, raw.upperBound].map { $0 * codec.scale + codec.offset }
         return min(max(value, ends.min()!), ends.max()!)
     }
@@ -176,7 +180,9 @@ final class DeviceRegisters: ModbusRequestHandler, Sendable {
         guard case .registers(var words) = response else { return response }
         // Write-only set-points read as "not available", as on an SMA.
         for point in touched where !point.access.isReadable {
-            let sentinel = point.notAvailable.first.flatMap { try? point.codec.encode($0) } ?? Array(repeating: 0, count: point.count)
+            let sentinel =
+                point.notAvailable.first.flatMap { try? point.codec.encode($0) }
+                ?? Array(repeating: 0, count: point.count)
             for (index, address) in point.range.enumerated() where span.contains(address) {
                 words[address - request.address] = sentinel[index]
             }

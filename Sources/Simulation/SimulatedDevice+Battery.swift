@@ -61,7 +61,8 @@ extension SimulatedDevice {
         battery = state
         // No more than the energy there is down to the floor (or the room left) within the step.
         let hours = seconds / 3600
-        let floor = max(socMin, 0) / 100 * state.capacity, ceiling = min(socMax, 100) / 100 * state.capacity
+        let floor = max(socMin, 0) / 100 * state.capacity
+        let ceiling = min(socMax, 100) / 100 * state.capacity
         let upper = hours > 0 ? min(discharge, max(state.energy - floor, 0) / hours) : discharge
         let lower = hours > 0 ? -min(charge, max(ceiling - state.energy, 0) / hours) : -charge
         let setpoint = state.external ? (spec.power.flatMap { evaluate($0) } ?? 0) : nil

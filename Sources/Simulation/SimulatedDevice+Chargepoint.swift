@@ -21,7 +21,8 @@ extension SimulatedDevice {
     func runChargepoint(seconds: Double) {
         guard var state = chargepoint else { return }
         let offered = min(
-            (spec.current ?? .name("current_limit")).evaluate { name in map.constants[name] ?? registers.value(of: name) } ?? 0,
+            (spec.current ?? .name("current_limit")).evaluate { name in map.constants[name] ?? registers.value(of: name)
+            } ?? 0,
             config.ratings.maxCurrent ?? .infinity
         )
         let enabled = spec.enabled.flatMap { evaluate($0) } ?? 1
@@ -73,7 +74,9 @@ extension SimulatedDevice {
             .finished: ["finished", "full", "complete", "b2", "connected", "b"],
         ]
         let named = point.values.sorted { $0.key < $1.key }
-        if let raw = synonyms[state]!.lazy.compactMap({ name in named.first { $0.value.lowercased() == name }?.key }).first {
+        if let raw = synonyms[state]!.lazy.compactMap({ name in named.first { $0.value.lowercased() == name }?.key })
+            .first
+        {
             registers.set(point.name, to: Double(raw) * point.scale + point.offset)
         } else {
             registers.set(point.name, to: Double(letters[state]!.utf8.first!))

@@ -71,7 +71,9 @@ final class SimulatedDevice {
         } else if !written.isEmpty {
             refreshed(at: now)
         }
-        guard let fallback = map.fallback, let lastRefresh, !fellBack, now - lastRefresh >= fallback.after else { return }
+        guard let fallback = map.fallback, let lastRefresh, !fellBack, now - lastRefresh >= fallback.after else {
+            return
+        }
         for step in fallback.writes {
             if let value = evaluate(step.value) { registers.set(step.point, to: value) }
         }
@@ -116,7 +118,9 @@ final class SimulatedDevice {
             roles[.energyExport] = meter.exported
         }
         for (role, value) in roles {
-            guard let point = map[role: role], !point.access.isWritable, spec.telemetry[point.name] == nil else { continue }
+            guard let point = map[role: role], !point.access.isWritable, spec.telemetry[point.name] == nil else {
+                continue
+            }
             registers.set(point.name, to: value)
         }
         for (name, expression) in spec.telemetry.sorted(by: { $0.key < $1.key }) {

@@ -1,6 +1,6 @@
 import Foundation
-import Vocabulary
 import Synchronization
+import Vocabulary
 
 /// The thread that advances a simulation in real time.
 final class RealTimeClock: Sendable {

@@ -1,7 +1,7 @@
 public import Modbus
-public import Vocabulary
 public import SiteConfig
 import Synchronization
+public import Vocabulary
 
 /// Every `simulate: true` device of a site, served as Modbus/TCP slaves from the same device
 /// maps the gateway uses, with simple physics coupled through the site balance: batteries
@@ -48,7 +48,10 @@ public final class SiteSimulation: Sendable {
         /// The longest physics step ``advance(by:)`` takes; longer advances are cut into steps.
         public var maxStep: Duration
 
-        public init(host: String = "127.0.0.1", ports: Ports = .configured, profile: SiteProfile? = nil, maxStep: Duration = .seconds(1)) {
+        public init(
+            host: String = "127.0.0.1", ports: Ports = .configured, profile: SiteProfile? = nil,
+            maxStep: Duration = .seconds(1)
+        ) {
             self.host = host
             self.ports = ports
             self.profile = profile
@@ -94,7 +97,9 @@ public final class SiteSimulation: Sendable {
                 throw SimulationError("device \"\(config.id)\": its map \(config.mapPath) is not loaded")
             }
             guard case .tcp(_, let port) = config.endpoint else {
-                throw SimulationError("device \"\(config.id)\": found serial endpoint \(config.endpoint), expected a uri (busbar simulate serves Modbus/TCP only)")
+                throw SimulationError(
+                    "device \"\(config.id)\": found serial endpoint \(config.endpoint), expected a uri (busbar simulate serves Modbus/TCP only)"
+                )
             }
             let device = SimulatedDevice(config: config, map: map)
             devices.append(device)
@@ -104,7 +109,8 @@ public final class SiteSimulation: Sendable {
             throw SimulationError("found no device with simulate: true in \(loaded.path), expected at least one")
         }
         var endpoints: [SimulatedEndpoint] = []
-        var placement: [String: (endpoint: SimulatedEndpoint, registers: DeviceRegisters, map: DeviceMap, unit: Int)] = [:]
+        var placement: [String: (endpoint: SimulatedEndpoint, registers: DeviceRegisters, map: DeviceMap, unit: Int)] =
+            [:]
         for (port, group) in byPort.sorted(by: { $0.key < $1.key }) {
             let endpoint = SimulatedEndpoint(
                 host: options.host, configuredPort: port, requestedPort: options.ports.port(for: port),
@@ -166,7 +172,9 @@ public final class SiteSimulation: Sendable {
     public func site(pointingAt loaded: LoadedSite) -> LoadedSite {
         var loaded = loaded
         for index in loaded.site.devices.indices {
-            if let endpoint = endpoint(of: loaded.site.devices[index].id) { loaded.site.devices[index].endpoint = endpoint }
+            if let endpoint = endpoint(of: loaded.site.devices[index].id) {
+                loaded.site.devices[index].endpoint = endpoint
+            }
         }
         return loaded
     }
@@ -284,7 +292,8 @@ extension SiteSimulation.Engine {
         now += .milliseconds(Int64((seconds * 1000).rounded()))
         let hours = seconds / 3600
         for device in devices where device.kind == .chargepoint { device.runChargepoint(seconds: seconds) }
-        let load = profile.load(at: now), pv = profile.pv(at: now)
+        let load = profile.load(at: now)
+        let pv = profile.pv(at: now)
         let ev = devices.filter { $0.kind == .chargepoint }.map(\.power).reduce(0, +)
         let residual = load - pv + ev
         let batteries = devices.filter { $0.kind == .battery }.map { ($0, $0.batteryPlan(seconds: seconds)) }

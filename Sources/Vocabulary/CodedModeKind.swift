@@ -1,8 +1,8 @@
 /// A mode kind with a stable numeric code (its raw value) and a stable name: what register maps
 /// and JSON APIs write.
 public protocol CodedModeKind: RawRepresentable, CaseIterable, Comparable, Hashable, Sendable,
-    CustomStringConvertible where RawValue == UInt16
-{
+    CustomStringConvertible
+where RawValue == UInt16 {
     /// The stable name, e.g. `"NO_DISCHARGE"`.
     var name: String { get }
 }

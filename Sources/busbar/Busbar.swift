@@ -12,7 +12,8 @@ struct Busbar: ParsableCommand {
             (refused, timed out, closed), 64 bad arguments.
             """,
         subcommands: [
-            RunCommand.self, DemoCommand.self, CheckCommand.self, MapCommand.self, SimulateCommand.self, InspectCommand.self,
+            RunCommand.self, DemoCommand.self, CheckCommand.self, MapCommand.self, SimulateCommand.self,
+            InspectCommand.self,
             ReadCommand.self, WriteCommand.self, ScanCommand.self,
         ]
     )

@@ -37,14 +37,18 @@ struct CheckReport: Encodable {
             let (loaded, diagnostics) = SiteLoader.check(path: path)
             guard let loaded else { return failed(diagnostics) }
             let plans = loaded.site.devices.compactMap { device in
-                loaded.map(for: device).map { Self.plan(device: device.id, map: $0, endpoint: device.endpoint.description, unit: device.unit) }
+                loaded.map(for: device).map {
+                    Self.plan(device: device.id, map: $0, endpoint: device.endpoint.description, unit: device.unit)
+                }
             }
-            let summary = "ok: \(loaded.site.devices.count) device\(loaded.site.devices.count == 1 ? "" : "s"), \(loaded.maps.count) map\(loaded.maps.count == 1 ? "" : "s")"
+            let summary =
+                "ok: \(loaded.site.devices.count) device\(loaded.site.devices.count == 1 ? "" : "s"), \(loaded.maps.count) map\(loaded.maps.count == 1 ? "" : "s")"
             return CheckReport(ok: true, summary: summary, diagnostics: diagnostics, plan: plans)
         }
         let (map, diagnostics) = DeviceMapLoader.check(path: path)
         guard let map else { return failed(diagnostics) }
-        let summary = "ok: \(map.kind) map \"\(map.name)\", \(map.points.count) points, \(map.control.modes.count) modes"
+        let summary =
+            "ok: \(map.kind) map \"\(map.name)\", \(map.points.count) points, \(map.control.modes.count) modes"
         return CheckReport(
             ok: true, summary: summary, diagnostics: diagnostics,
             plan: [plan(device: map.name, map: map, endpoint: nil, unit: map.unit)]
@@ -53,7 +57,8 @@ struct CheckReport: Encodable {
 
     private static func failed(_ diagnostics: [Diagnostic]) -> CheckReport {
         let errors = diagnostics.filter(\.isError).count
-        return CheckReport(ok: false, summary: "\(errors) error\(errors == 1 ? "" : "s")", diagnostics: diagnostics, plan: [])
+        return CheckReport(
+            ok: false, summary: "\(errors) error\(errors == 1 ? "" : "s")", diagnostics: diagnostics, plan: [])
     }
 
     private static func plan(device: String, map: DeviceMap, endpoint: String?, unit: Int) -> DevicePlan {
@@ -63,7 +68,8 @@ struct CheckReport: Encodable {
             points: map.points.filter(\.access.isReadable).count,
             reads: reads.map {
                 Read(
-                    function: Int($0.functionCode.rawValue), table: $0.table.rawValue, address: $0.address, count: $0.count,
+                    function: Int($0.functionCode.rawValue), table: $0.table.rawValue, address: $0.address,
+                    count: $0.count,
                     unit: $0.unit(device: unit), points: $0.points
                 )
             }
@@ -77,10 +83,14 @@ struct CheckReport: Encodable {
         if withPlan {
             for device in plan {
                 let place = device.endpoint.map { "\($0) unit \(device.unit)" } ?? "unit \(device.unit)"
-                lines.append("\(device.device) (\(device.map), \(place)): \(device.requests) request\(device.requests == 1 ? "" : "s") per poll cycle instead of \(device.points)")
+                lines.append(
+                    "\(device.device) (\(device.map), \(place)): \(device.requests) request\(device.requests == 1 ? "" : "s") per poll cycle instead of \(device.points)"
+                )
                 for read in device.reads {
                     let place = read.unit == device.unit ? "" : " unit \(read.unit)"
-                    lines.append("  FC\(read.function) \(read.table) \(read.address)+\(read.count)\(place): \(read.points.joined(separator: ", "))")
+                    lines.append(
+                        "  FC\(read.function) \(read.table) \(read.address)+\(read.count)\(place): \(read.points.joined(separator: ", "))"
+                    )
                 }
             }
         }

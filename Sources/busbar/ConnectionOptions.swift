@@ -5,13 +5,18 @@ import SiteConfig
 
 /// How to reach a device: the endpoint argument, unit id, serial settings and timeout.
 struct ConnectionOptions: ParsableArguments {
-    @Argument(help: "HOST[:PORT] (port 502 by default) or a serial device path such as /dev/ttyUSB0 (any path that exists or starts with /, ./ or ../).")
+    @Argument(
+        help:
+            "HOST[:PORT] (port 502 by default) or a serial device path such as /dev/ttyUSB0 (any path that exists or starts with /, ./ or ../)."
+    )
     var endpoint: String
 
     /// Optional so that `inspect` can tell "not given" from 1 and use the map's unit instead.
     @Option(
         name: [.customShort("u"), .customLong("unit")],
-        help: ArgumentHelp("Unit id (slave address), 0…255 (1…247 on a serial line); 1 unless given (inspect: the map's unit).", valueName: "unit"))
+        help: ArgumentHelp(
+            "Unit id (slave address), 0…255 (1…247 on a serial line); 1 unless given (inspect: the map's unit).",
+            valueName: "unit"))
     var unitOption: UInt8?
 
     /// The unit id to talk to: the one given, or 1.
@@ -36,7 +41,8 @@ struct ConnectionOptions: ParsableArguments {
         let settings = SerialLine.Settings(baud: baud, parity: parity, dataBits: dataBits, stopBits: stopBits)
         do {
             // A device name that exists here (`ttyGW`, a socat link) is a serial line, not a host.
-            let endpoint = FileManager.default.fileExists(atPath: self.endpoint)
+            let endpoint =
+                FileManager.default.fileExists(atPath: self.endpoint)
                 ? .rtu(SerialLine(device: self.endpoint, settings: settings))
                 : try Endpoint.parse(self.endpoint, serial: settings)
             return try ModbusClient(endpoint: endpoint, timeouts: .init(response: timeout, byte: timeout))

@@ -1,11 +1,11 @@
-import Vocabulary
 import ArgumentParser
 import Dispatch
 import Foundation
 import Gateway
 import Logging
-import SiteConfig
 import Simulation
+import SiteConfig
+import Vocabulary
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +34,9 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Port of the local JSON API on 127.0.0.1 (0 = none).")
     var httpPort = 8080
 
-    @Option(name: .customLong("push-url"), help: "Push the site's data to this cloud EMS URL (its API key included) and take its control modes.")
+    @Option(
+        name: .customLong("push-url"),
+        help: "Push the site's data to this cloud EMS URL (its API key included) and take its control modes.")
     var pushURL: String?
 
     @Option(help: "Time between pushes, e.g. 15s.", transform: Interval.parse)
@@ -88,7 +90,9 @@ struct DemoCommand: ParsableCommand {
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + 2, repeating: .seconds(statusInterval))
         timer.setEventHandler {
-            let text = "\n-- \(ISO8601DateFormatter().string(from: Date()))\n" + DemoStatus.render(gateway.controller.snapshot) + "\n"
+            let text =
+                "\n-- \(ISO8601DateFormatter().string(from: Date()))\n" + DemoStatus.render(gateway.controller.snapshot)
+                + "\n"
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         timer.resume()
@@ -111,7 +115,10 @@ struct DemoCommand: ParsableCommand {
         let configs = Dictionary(loaded.site.devices.map { ($0.id, $0) }) { first, _ in first }
         let served = simulation.served.compactMap { device in configs[device.id].map { (device, $0) } }
         let rows = served.map { device, config in
-            [device.id, device.kind.rawValue, "\(device.host):\(device.port)", "\(config.unit)", ShippedSites.display(config.mapPath)]
+            [
+                device.id, device.kind.rawValue, "\(device.host):\(device.port)", "\(config.unit)",
+                ShippedSites.display(config.mapPath),
+            ]
         }
         var lines = ["Simulated devices:"]
         lines += TextTable.lines(titles: ["device", "kind", "endpoint", "unit", "map"], rows: rows).map { "  " + $0 }

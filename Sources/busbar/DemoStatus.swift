@@ -1,8 +1,8 @@
-import Vocabulary
 import Control
 import Foundation
 import Gateway
 import SiteConfig
+import Vocabulary
 
 /// The live status `busbar demo` prints: each device's state and mode, and what is active on
 /// the clusters with its source and time left.
@@ -12,7 +12,8 @@ enum DemoStatus {
         for device in snapshot.devices {
             let soc = device.value(.soc).map { String(format: "%.1f %%", $0) } ?? "-"
             let power = device.value(.activePower).map { String(format: "%.0f W", $0) } ?? "-"
-            let modes = snapshot.decision?.device(DeviceID(device.id))?.recipes.map(\.description).joined(separator: ", ")
+            let modes = snapshot.decision?.device(DeviceID(device.id))?.recipes.map(\.description).joined(
+                separator: ", ")
             rows.append([
                 device.id, device.kind.rawValue, device.online ? "yes" : "no", soc, power,
                 device.kind == .meter ? "" : (modes.flatMap { $0.isEmpty ? nil : $0 } ?? "AUTO"),
@@ -33,7 +34,9 @@ enum DemoStatus {
         }
         let grid = snapshot.gridPower.map { String(format: "%.0f W", $0) } ?? "-"
         let soc = snapshot.essSoc.map { String(format: "%.1f %%", $0) } ?? "-"
-        lines.append("grid \(grid), cluster SoC \(soc), ESS \(String(format: "%.0f W", snapshot.essActivePower)), EV \(String(format: "%.0f W", snapshot.evcsActivePower))")
+        lines.append(
+            "grid \(grid), cluster SoC \(soc), ESS \(String(format: "%.0f W", snapshot.essActivePower)), EV \(String(format: "%.0f W", snapshot.evcsActivePower))"
+        )
         return lines.joined(separator: "\n")
     }
 }

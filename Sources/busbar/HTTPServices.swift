@@ -61,7 +61,12 @@ final class HTTPServices: Sendable {
 
     /// Stops pushing and serving, and waits until both have ended.
     func stop() {
-        guard !stopped.withLock({ stopped in defer { stopped = true }; return stopped }) else { return }
+        guard
+            !stopped.withLock({ stopped in
+                defer { stopped = true }
+                return stopped
+            })
+        else { return }
         let group = self.group
         Task { await group.triggerGracefulShutdown() }
         done.wait()

@@ -26,7 +26,9 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "The device map (sites/devices/*.yaml).")
     var map: String
 
-    @Option(help: "Repeat every INTERVAL (e.g. 1s, 500ms) and mark changed values, until interrupted.", transform: Interval.parse)
+    @Option(
+        help: "Repeat every INTERVAL (e.g. 1s, 500ms) and mark changed values, until interrupted.",
+        transform: Interval.parse)
     var watch: Duration?
 
     @Option(help: "Output format: table or json (one object per cycle).")
@@ -39,21 +41,26 @@ struct InspectCommand: ParsableCommand {
         let client = try connection.makeClient()
         try connection.requireDeviceUnits(
             [unit], on: client.endpoint, source: connection.unitOption == nil ? "the map's unit" : "--unit")
-        let formatter = InspectFormatter(format: format, device: map.name, endpoint: client.endpoint.description, unit: unit)
+        let formatter = InspectFormatter(
+            format: format, device: map.name, endpoint: client.endpoint.description, unit: unit)
         var previous: InspectCycle?
         repeat {
             do {
                 var cycle = try InspectCycle.read(map, plan: plan, unit: unit, client: client)
                 if let previous { cycle.markChanges(since: previous) }
                 // Unbuffered, so that each cycle of --watch reaches a pipe as it happens.
-                FileHandle.standardOutput.write(Data((formatter.render(cycle, time: watch == nil ? nil : Date()) + "\n").utf8))
+                FileHandle.standardOutput.write(
+                    Data((formatter.render(cycle, time: watch == nil ? nil : Date()) + "\n").utf8))
                 previous = cycle
                 if watch == nil, let status = cycle.failureStatus { throw ExitCode(status) }
             } catch let error as ModbusError {
                 let code = CommandFailure.report(error)
                 if watch == nil { throw code }
             }
-            if let watch { Thread.sleep(forTimeInterval: Double(watch.components.seconds) + Double(watch.components.attoseconds) / 1e18) }
+            if let watch {
+                Thread.sleep(
+                    forTimeInterval: Double(watch.components.seconds) + Double(watch.components.attoseconds) / 1e18)
+            }
         } while watch != nil
     }
 

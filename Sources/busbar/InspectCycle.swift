@@ -17,13 +17,16 @@ struct InspectCycle {
     ///
     /// - Throws: only when the connection is refused: then there is nothing to show.
     @available(*, noasync, message: "blocks on the device")
-    static func read(_ map: DeviceMap, plan: [PlannedRead], unit: UInt8, client: ModbusClient) throws(ModbusError) -> InspectCycle {
+    static func read(_ map: DeviceMap, plan: [PlannedRead], unit: UInt8, client: ModbusClient) throws(ModbusError)
+        -> InspectCycle
+    {
         var words: [String: Result<[UInt16], ModbusError>] = [:]
         var requests = 0
         func readPoint(_ point: Point) throws(ModbusError) {
             requests += 1
             do {
-                words[point.name] = .success(try client.read(point.table, unit: unit, address: point.address, count: point.count))
+                words[point.name] = .success(
+                    try client.read(point.table, unit: unit, address: point.address, count: point.count))
             } catch {
                 if case .connectionRefused = error.kind { throw error }
                 words[point.name] = .failure(error)
@@ -66,17 +69,20 @@ struct InspectCycle {
             return inspected
         }
         let points = map.points.compactMap(inspect)
-        return InspectCycle(points: points, computed: InspectedComputedPoint.evaluate(map, from: points), requests: requests)
+        return InspectCycle(
+            points: points, computed: InspectedComputedPoint.evaluate(map, from: points), requests: requests)
     }
 
     /// Marks the points whose raw words differ from `previous`.
     mutating func markChanges(since previous: InspectCycle) {
-        let before = Dictionary(previous.points.map { ($0.point.name, $0.raw) }, uniquingKeysWith: { first, _ in first })
+        let before = Dictionary(
+            previous.points.map { ($0.point.name, $0.raw) }, uniquingKeysWith: { first, _ in first })
         for index in points.indices {
             guard let old = before[points[index].point.name] else { continue }
             points[index].changed = old != points[index].raw
         }
-        let computedBefore = Dictionary(previous.computed.map { ($0.point.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let computedBefore = Dictionary(
+            previous.computed.map { ($0.point.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         for index in computed.indices {
             guard let old = computedBefore[computed[index].point.name] else { continue }
             computed[index].changed = old != computed[index].value

@@ -28,7 +28,9 @@ struct InspectFormatter {
     /// "12 points, 3 requests" (computed points counted), with the unreadable ones counted when
     /// there are any.
     static func summary(_ cycle: InspectCycle) -> String {
-        let points = cycle.points.count + cycle.computed.count, requests = cycle.requests, unreadable = cycle.unreadable
+        let points = cycle.points.count + cycle.computed.count
+        let requests = cycle.requests
+        let unreadable = cycle.unreadable
         var text = "\(points) point\(points == 1 ? "" : "s"), \(requests) request\(requests == 1 ? "" : "s")"
         if unreadable > 0 { text += ", \(unreadable) unreadable" }
         return text
@@ -68,7 +70,8 @@ struct InspectFormatter {
         var points: [String] = cycle.points.map { inspected in
             let point = inspected.point
             var fields = [
-                "\"name\":\(quote(point.name))", "\"table\":\(quote(point.table.rawValue))", "\"address\":\(point.address)",
+                "\"name\":\(quote(point.name))", "\"table\":\(quote(point.table.rawValue))",
+                "\"address\":\(point.address)",
                 "\"raw\":" + (inspected.raw.map { "[" + $0.map(String.init).joined(separator: ",") + "]" } ?? "null"),
             ]
             switch inspected.outcome {

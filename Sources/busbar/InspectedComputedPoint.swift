@@ -23,7 +23,9 @@ struct InspectedComputedPoint {
     static func evaluate(_ map: DeviceMap, from points: [InspectedPoint]) -> [InspectedComputedPoint] {
         var values: [String: Double] = [:]
         for inspected in points {
-            if case .value(let value) = inspected.outcome, let number = value.doubleValue { values[inspected.point.name] = number }
+            if case .value(let value) = inspected.outcome, let number = value.doubleValue {
+                values[inspected.point.name] = number
+            }
         }
         return map.computed.map { point in
             InspectedComputedPoint(point: point, value: point.evaluate(points: values, constants: map.constants))

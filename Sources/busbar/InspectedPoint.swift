@@ -49,7 +49,8 @@ struct InspectedPoint {
     static func decode(_ point: Point, words: [UInt16], scaleFactor: InspectedPoint?) -> InspectedPoint {
         func result(_ outcome: Outcome) -> InspectedPoint { InspectedPoint(point: point, raw: words, outcome: outcome) }
         guard let raw = try? point.codec.decode(words) else {
-            let error = ModbusError(.invalidResponse("\(words.count) words for a \(point.valueType.name)"), operation: "decode")
+            let error = ModbusError(
+                .invalidResponse("\(words.count) words for a \(point.valueType.name)"), operation: "decode")
             return result(.unreadable(error, scaleFactor: nil))
         }
         if point.isNotAvailable(raw) { return result(.notAvailable) }

@@ -4,7 +4,9 @@ import Logging
 
 /// `--log-level`, shared by the long-running commands.
 struct LoggingOptions: ParsableArguments {
-    @Option(help: "Log level: trace, debug, info, notice (the default), warning, error, critical.", transform: LoggingOptions.level)
+    @Option(
+        help: "Log level: trace, debug, info, notice (the default), warning, error, critical.",
+        transform: LoggingOptions.level)
     var logLevel: Logger.Level = .notice
 
     /// Sends logs to stderr at the chosen level and returns busbar's logger.

@@ -22,13 +22,16 @@ struct ReadCommand: ParsableCommand {
 
     @OptionGroup var register: RegisterOptions
 
-    @Option(name: [.short, .long], help: "How many values (registers for a string; bits for coils and discrete inputs).")
+    @Option(
+        name: [.short, .long], help: "How many values (registers for a string; bits for coils and discrete inputs).")
     var count: Int = 1
 
     @Flag(help: "Which table to read (holding registers by default).")
     var table: TableFlag?
 
-    @Option(help: "Repeat every INTERVAL (e.g. 1s, 500ms) and mark changed values, until interrupted.", transform: Interval.parse)
+    @Option(
+        help: "Repeat every INTERVAL (e.g. 1s, 500ms) and mark changed values, until interrupted.",
+        transform: Interval.parse)
     var watch: Duration?
 
     @Option(help: "Output format: table, json or csv.")
@@ -46,10 +49,11 @@ struct ReadCommand: ParsableCommand {
         }
         let codec: RegisterCodec? =
             table.isBits ? nil : try register.codec(stringRegisters: count)
-        let words = codec.map { codec in
-            if case .string = codec.valueType { return codec.valueType.registerCount }
-            return codec.valueType.registerCount * count
-        } ?? count
+        let words =
+            codec.map { codec in
+                if case .string = codec.valueType { return codec.valueType.registerCount }
+                return codec.valueType.registerCount * count
+            } ?? count
         guard start + words <= ModbusLimits.addressSpace else {
             throw ValidationError("\(words) registers from address \(start) run past 65535")
         }
@@ -71,13 +75,17 @@ struct ReadCommand: ParsableCommand {
                     }
                 }
                 // Unbuffered, so that each round of --watch reaches a file or pipe as it happens.
-                FileHandle.standardOutput.write(Data((formatter.render(readings, time: watch == nil ? nil : Date()) + "\n").utf8))
+                FileHandle.standardOutput.write(
+                    Data((formatter.render(readings, time: watch == nil ? nil : Date()) + "\n").utf8))
                 previous = readings
             } catch let error as ModbusError {
                 let code = CommandFailure.report(error)
                 if watch == nil { throw code }
             }
-            if let watch { Thread.sleep(forTimeInterval: Double(watch.components.seconds) + Double(watch.components.attoseconds) / 1e18) }
+            if let watch {
+                Thread.sleep(
+                    forTimeInterval: Double(watch.components.seconds) + Double(watch.components.attoseconds) / 1e18)
+            }
         } while watch != nil
     }
 
@@ -86,7 +94,9 @@ struct ReadCommand: ParsableCommand {
     ) throws -> [Reading] {
         let raw = try client.read(table, unit: connection.unit, address: start, count: words)
         guard let codec else {
-            return raw.enumerated().map { Reading(address: start + $0.offset, raw: [$0.element], value: .bool($0.element != 0)) }
+            return raw.enumerated().map {
+                Reading(address: start + $0.offset, raw: [$0.element], value: .bool($0.element != 0))
+            }
         }
         let size = codec.valueType.registerCount
         return try stride(from: 0, to: raw.count, by: size).map { offset in

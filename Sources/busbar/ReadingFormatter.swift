@@ -34,7 +34,9 @@ struct ReadingFormatter {
     }
 
     private func table(_ readings: [Reading], time: Date?) -> String {
-        let rows = readings.map { ["\($0.address)", Self.hex($0.raw), $0.value.description + ($0.changed ? " *" : "")] }
+        let rows = readings.map {
+            ["\($0.address)", Self.hex($0.raw), $0.value.description + ($0.changed ? " *" : "")]
+        }
         let titles = ["address", "raw", "value"]
         var lines: [String] = []
         if let time { lines.append("-- \(Self.timestamp(time))") }

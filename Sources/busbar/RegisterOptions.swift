@@ -3,7 +3,11 @@ import Modbus
 
 /// Which table, address numbering and value type a register command uses.
 struct RegisterOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Value type: int16, uint16, int32, uint32, int64, uint64, float32, float64, string, bool (evcc's low-word-first names such as float32s are accepted).")
+    @Option(
+        name: [.short, .long],
+        help:
+            "Value type: int16, uint16, int32, uint32, int64, uint64, float32, float64, string, bool (evcc's low-word-first names such as float32s are accepted)."
+    )
     var type: String?
 
     @Option(help: "Word and byte order: ABCD (big-endian, default), CDAB (word swap), BADC (byte swap), DCBA.")
@@ -15,7 +19,10 @@ struct RegisterOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Added after scaling (inverted on write).")
     var offset: Double = 0
 
-    @Flag(help: "Addresses are 1-based as in many manuals; 6-digit Modicon references (400001, 300001, 100001, 000001) also pick the table.")
+    @Flag(
+        help:
+            "Addresses are 1-based as in many manuals; 6-digit Modicon references (400001, 300001, 100001, 000001) also pick the table."
+    )
     var oneBased = false
 
     /// The codec for `--type`, `--order`, `--scale`, `--offset`; `count` registers for strings.
@@ -25,7 +32,8 @@ struct RegisterOptions: ParsableArguments {
         if let type {
             guard let parsed = ValueType.parse(type, registers: type.lowercased() == "string" ? count : nil) else {
                 throw ValidationError(
-                    "type \"\(type)\" is not one of int16, uint16, int32, uint32, int64, uint64, float32, float64, string, bool")
+                    "type \"\(type)\" is not one of int16, uint16, int32, uint32, int64, uint64, float32, float64, string, bool"
+                )
             }
             valueType = parsed.type
             order = parsed.order ?? order

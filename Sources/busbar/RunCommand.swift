@@ -36,12 +36,15 @@ struct RunCommand: ParsableCommand {
         try listen(gateway)
         var http = HTTPServices(http: loaded.site.http, push: loaded.site.push, gateway: gateway, logger: logger)
         gateway.startDevices()
-        logger.notice("gateway running", metadata: ["site": "\(loaded.site.name)", "devices": "\(loaded.site.devices.count)"])
+        logger.notice(
+            "gateway running", metadata: ["site": "\(loaded.site.name)", "devices": "\(loaded.site.devices.count)"])
         while signals.next() == SIGHUP {
             switch SiteLoader.load(path: site) {
             case .failure(let diagnostics):
                 logger.error("reload rejected: the site file has errors; the running configuration continues")
-                for diagnostic in diagnostics.diagnostics { FileHandle.standardError.write(Data("\(diagnostic)\n".utf8)) }
+                for diagnostic in diagnostics.diagnostics {
+                    FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+                }
             case .success(let reloaded):
                 // The new site takes over the commands in force; the old one keeps its devices
                 // until the new one listens, and serves again if it cannot.
@@ -61,21 +64,27 @@ struct RunCommand: ParsableCommand {
                         gateway.stop()
                         throw ExitCode.failure
                     }
-                    http = HTTPServices(http: loaded.site.http, push: loaded.site.push, gateway: gateway, logger: logger)
+                    http = HTTPServices(
+                        http: loaded.site.http, push: loaded.site.push, gateway: gateway, logger: logger)
                     continue
                 }
                 // Devices that are gone, or now reached elsewhere or through another map, are
                 // handed back where they were; the others keep what they owe (`continuing:`).
-                let kept = Set(reloaded.site.devices.filter { device in
-                    loaded.site.devices.contains { $0 == device && loaded.map(for: $0) == reloaded.map(for: device) }
-                }.map(\.id))
+                let kept = Set(
+                    reloaded.site.devices.filter { device in
+                        loaded.site.devices.contains {
+                            $0 == device && loaded.map(for: $0) == reloaded.map(for: device)
+                        }
+                    }.map(\.id))
                 let removed = Set(loaded.site.devices.map(\.id)).subtracting(kept)
                 gateway.stop(handingBack: removed)
                 next.startDevices()
                 http = HTTPServices(http: reloaded.site.http, push: reloaded.site.push, gateway: next, logger: logger)
                 gateway = next
                 loaded = reloaded
-                logger.notice("site reloaded", metadata: ["site": "\(loaded.site.name)", "devices.removed": "\(removed.sorted())"])
+                logger.notice(
+                    "site reloaded",
+                    metadata: ["site": "\(loaded.site.name)", "devices.removed": "\(removed.sorted())"])
             }
         }
         http?.stop()

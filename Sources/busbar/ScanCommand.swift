@@ -17,7 +17,10 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "Unit ids to try: ranges and lists such as 1-247 (the default, and all a serial line has) or 1,3,100-110.", transform: ScanCommand.units)
+    @Option(
+        help:
+            "Unit ids to try: ranges and lists such as 1-247 (the default, and all a serial line has) or 1,3,100-110.",
+        transform: ScanCommand.units)
     var units: [UInt8] = Array(1...247)
 
     @Option(help: "Address to read from each unit.")

@@ -8,7 +8,9 @@ enum ShippedSites {
     /// the executable's folder (a build tree: `.build/debug/busbar` finds the repository's).
     /// Nil when there is none.
     static func path(of file: String) -> String? {
-        candidates.lazy.map { $0.appendingPathComponent(file).path }.first { FileManager.default.fileExists(atPath: $0) }
+        candidates.lazy.map { $0.appendingPathComponent(file).path }.first {
+            FileManager.default.fileExists(atPath: $0)
+        }
     }
 
     /// Where `path(of:)` looks, in order: for messages when it finds nothing.

@@ -69,7 +69,9 @@ struct SimulateCommand: ParsableCommand {
         simulation.startClock()
         waitForSignal(every: every) {
             let balance = simulation.balance
-            var lines = ["t+\(Int(simulation.elapsed.components.seconds)) s: load \(Int(balance.load)) W, pv \(Int(balance.pv)) W, grid \(Int(balance.grid)) W"]
+            var lines = [
+                "t+\(Int(simulation.elapsed.components.seconds)) s: load \(Int(balance.load)) W, pv \(Int(balance.pv)) W, grid \(Int(balance.grid)) W"
+            ]
             lines += simulation.readings.map { "  \($0.line)" }
             emit(lines.joined(separator: "\n"))
         }
@@ -92,7 +94,8 @@ struct SimulateCommand: ParsableCommand {
         case .success(let deviceMap):
             let id = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             let device = DeviceConfig(
-                id: id, mapPath: path, endpoint: .tcp(host: host, port: port!), unit: unit ?? deviceMap.unit, simulate: true
+                id: id, mapPath: path, endpoint: .tcp(host: host, port: port!), unit: unit ?? deviceMap.unit,
+                simulate: true
             )
             return LoadedSite(site: Site(name: deviceMap.name, devices: [device]), maps: [path: deviceMap], path: path)
         }

@@ -10,7 +10,8 @@ enum SiteFile {
             for warning in site.warnings { FileHandle.standardError.write(Data("\(warning)\n".utf8)) }
             return site
         case .failure(let diagnostics):
-            FileHandle.standardError.write(Data("\(diagnostics)\nbusbar: \(path) has errors; nothing was started\n".utf8))
+            FileHandle.standardError.write(
+                Data("\(diagnostics)\nbusbar: \(path) has errors; nothing was started\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -22,7 +22,11 @@ struct WriteCommand: ParsableCommand {
     @Argument(help: "First address (0-based PDU address unless --one-based).")
     var address: Int
 
-    @Argument(parsing: .allUnrecognized, help: "Values to write, in the --type (numbers, negative ones such as -5000 too, 0x hex raw words, true/false/on/off for coils); TYPE:VALUE gives one value its own type, e.g. uint16:7 int32:-5000.")
+    @Argument(
+        parsing: .allUnrecognized,
+        help:
+            "Values to write, in the --type (numbers, negative ones such as -5000 too, 0x hex raw words, true/false/on/off for coils); TYPE:VALUE gives one value its own type, e.g. uint16:7 int32:-5000."
+    )
     var values: [String]
 
     @OptionGroup var register: RegisterOptions
@@ -38,7 +42,8 @@ struct WriteCommand: ParsableCommand {
         // starts with - and is not a number is a mistyped option.
         values.removeAll { $0 == "--" }
         if let option = values.first(where: { $0.hasPrefix("-") && !Self.isNegativeNumber($0) }) {
-            throw ValidationError("unknown option \"\(option)\" (values that start with - are negative numbers such as -5000)")
+            throw ValidationError(
+                "unknown option \"\(option)\" (values that start with - are negative numbers such as -5000)")
         }
         guard !values.isEmpty else { throw ValidationError("give at least one value to write") }
     }
@@ -52,7 +57,9 @@ struct WriteCommand: ParsableCommand {
     func run() throws {
         let (start, modiconTable) = try register.resolve(address)
         let table = modiconTable ?? (coil ? .coil : .holding)
-        guard table.isWritable else { throw ValidationError("\(table)s cannot be written; only holding registers and coils") }
+        guard table.isWritable else {
+            throw ValidationError("\(table)s cannot be written; only holding registers and coils")
+        }
         let client = try connection.makeClient()
         try connection.requireDeviceUnits([connection.unit], on: client.endpoint)
         do {
@@ -63,7 +70,9 @@ struct WriteCommand: ParsableCommand {
                 } else {
                     try client.writeMultipleCoils(unit: connection.unit, address: start, values: bits)
                 }
-                print("wrote \(bits.count) coil\(bits.count == 1 ? "" : "s") at \(start) (\(bits.count == 1 ? "FC5" : "FC15"))")
+                print(
+                    "wrote \(bits.count) coil\(bits.count == 1 ? "" : "s") at \(start) (\(bits.count == 1 ? "FC5" : "FC15"))"
+                )
                 return
             }
             let words = try encode()
@@ -71,13 +80,16 @@ struct WriteCommand: ParsableCommand {
             if useFC6 {
                 guard words.count == 1 else {
                     throw CommandFailure.badArgument(
-                        "--fc6 writes one register, but the values need \(words.count); FC6 one by one could leave a value half-written")
+                        "--fc6 writes one register, but the values need \(words.count); FC6 one by one could leave a value half-written"
+                    )
                 }
                 try client.writeSingleRegister(unit: connection.unit, address: start, value: words[0])
             } else {
                 try client.writeMultipleRegisters(unit: connection.unit, address: start, values: words)
             }
-            print("wrote \(words.count) register\(words.count == 1 ? "" : "s") at \(start) (\(useFC6 ? "FC6" : "FC16")): \(ReadingFormatter.hex(words))")
+            print(
+                "wrote \(words.count) register\(words.count == 1 ? "" : "s") at \(start) (\(useFC6 ? "FC6" : "FC16")): \(ReadingFormatter.hex(words))"
+            )
         } catch let error as ModbusError {
             throw CommandFailure.report(error)
         }

@@ -76,7 +76,8 @@ final class ServedMap {
         let specs: [[String: Any]] = map.points.map { point in
             var spec: [String: Any] = [
                 "name": point.name, "table": point.table.rawValue, "address": point.address, "count": point.count,
-                "type": point.valueType.name, "word_order": point.order == .cdab ? "little" : "big", "scale": point.scale,
+                "type": point.valueType.name, "word_order": point.order == .cdab ? "little" : "big",
+                "scale": point.scale,
             ]
             if let register = point.scaleRegister { spec["scale_register"] = register }
             return spec

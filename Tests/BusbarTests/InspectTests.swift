@@ -32,25 +32,27 @@ struct InspectTests {
         let device = try ServedMap("webasto-next.yaml", values: Self.webasto)
         let result = try busbar("inspect", device.endpoint, "--map", shippedMap("webasto-next.yaml"))
         #expect(result.status == 0, "\(result.errorOutput)")
-        #expect(result.output == """
-            Webasto Next at \(device.endpoint) unit 255
-            point          register      value      raw
-            status         holding 1000  charging   0x0003
-            active_power   holding 1020  7360 W     0x0000 0x1CC0
-            energy         holding 1036  123456 Wh  0x0001 0xE240
-            safe_current   holding 2000  6 A        0x0006
-            comm_timeout   holding 2002  20 s       0x0014
-            power_limit    holding 5000  11000 W    0x0000 0x2AF8
-            current_limit  holding 5004  16 A       0x0010
-            life_bit       holding 6000  0          0x0000
-            8 points, 8 requests
+        #expect(
+            result.output == """
+                Webasto Next at \(device.endpoint) unit 255
+                point          register      value      raw
+                status         holding 1000  charging   0x0003
+                active_power   holding 1020  7360 W     0x0000 0x1CC0
+                energy         holding 1036  123456 Wh  0x0001 0xE240
+                safe_current   holding 2000  6 A        0x0006
+                comm_timeout   holding 2002  20 s       0x0014
+                power_limit    holding 5000  11000 W    0x0000 0x2AF8
+                current_limit  holding 5004  16 A       0x0010
+                life_bit       holding 6000  0          0x0000
+                8 points, 8 requests
 
-            """)
+                """)
     }
 
     @Test func readsLowWordFirstValuesAndCoils() throws {
         let device = try ServedMap("phoenix-ev-charge-control.yaml", values: Self.phoenix)
-        let result = try busbar("inspect", device.endpoint, "--map", shippedMap("phoenix-ev-charge-control.yaml"), "--format", "json")
+        let result = try busbar(
+            "inspect", device.endpoint, "--map", shippedMap("phoenix-ev-charge-control.yaml"), "--format", "json")
         #expect(result.status == 0, "\(result.errorOutput)")
         let points = try pointsByName(jsonObject(result.output))
         #expect(points["energy"]?["value"] as? Int == 123_456)
@@ -62,11 +64,14 @@ struct InspectTests {
     }
 
     @Test func appliesScaleFactorsAndShowsSentinelsAsNotAvailable() throws {
-        let device = try ServedMap("sunspec-storage-124.yaml", values: Self.sunspec, raw: ["battery_voltage_sf": [0x8000]])
+        let device = try ServedMap(
+            "sunspec-storage-124.yaml", values: Self.sunspec, raw: ["battery_voltage_sf": [0x8000]])
         let map = shippedMap("sunspec-storage-124.yaml")
         let table = try busbar("inspect", device.endpoint, "--map", map)
         #expect(table.status == 0, "\(table.errorOutput)")
-        let lines = table.output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        let lines = table.output.split(separator: "\n").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        }
         #expect(lines.contains("soc holding 40078 55.5 % 0x022B"))
         #expect(lines.contains("max_charge_power holding 40072 5000 W 0x01F4"))
         #expect(lines.contains("discharge_rate holding 40082 -50 % 0xFE0C"))
@@ -75,7 +80,8 @@ struct InspectTests {
         #expect(lines.contains("state holding 40081 charging 0x0004"))
         #expect(lines.last == "26 points, 1 request")
 
-        let json = try pointsByName(jsonObject(try busbar("inspect", device.endpoint, "--map", map, "--format", "json").output))
+        let json = try pointsByName(
+            jsonObject(try busbar("inspect", device.endpoint, "--map", map, "--format", "json").output))
         #expect(json["available_charge"]?["notAvailable"] as? Bool == true)
         #expect(json["available_charge"]?["value"] is NSNull)
         #expect(json["soc"]?["value"] as? Double == 55.5)
@@ -83,11 +89,12 @@ struct InspectTests {
 
     @Test(arguments: ["webasto-next.yaml", "phoenix-ev-charge-control.yaml", "sunspec-storage-124.yaml"])
     func aPymodbusClientReadsTheSameValues(file: String) throws {
-        let values = switch file {
-        case "webasto-next.yaml": Self.webasto
-        case "phoenix-ev-charge-control.yaml": Self.phoenix
-        default: Self.sunspec
-        }
+        let values =
+            switch file {
+            case "webasto-next.yaml": Self.webasto
+            case "phoenix-ev-charge-control.yaml": Self.phoenix
+            default: Self.sunspec
+            }
         let device = try ServedMap(file, values: values)
         let inspected = try busbar("inspect", device.endpoint, "--map", shippedMap(file), "--format", "json")
         #expect(inspected.status == 0, "\(inspected.errorOutput)")
@@ -126,7 +133,8 @@ struct InspectTests {
 
     @Test func aRefusedBlockIsReadPointByPoint() throws {
         let device = try ServedMap("sunspec-storage-124.yaml", values: Self.sunspec, omit: ["available_charge"])
-        let result = try busbar("inspect", device.endpoint, "--map", shippedMap("sunspec-storage-124.yaml"), "--format", "json")
+        let result = try busbar(
+            "inspect", device.endpoint, "--map", shippedMap("sunspec-storage-124.yaml"), "--format", "json")
         #expect(result.status == 0)
         let object = try jsonObject(result.output)
         #expect(object["requests"] as? Int == 1 + 26)
@@ -151,7 +159,8 @@ struct InspectTests {
 
     @Test func theUnitOptionOverridesTheMapsUnit() throws {
         let device = try ServedMap("webasto-next.yaml", values: Self.webasto)
-        let result = try busbar("inspect", device.endpoint, "--map", shippedMap("webasto-next.yaml"), "--unit", "7", "--format", "json")
+        let result = try busbar(
+            "inspect", device.endpoint, "--map", shippedMap("webasto-next.yaml"), "--unit", "7", "--format", "json")
         #expect(result.status == 1)  // our router answers unit 7 with "gateway path unavailable"
         let object = try jsonObject(result.output)
         #expect(object["unit"] as? Int == 7)
@@ -159,8 +168,10 @@ struct InspectTests {
     }
 
     @Test func anInvalidMapIsRefusedWithLocatedDiagnostics() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("busbar-broken-\(UUID().uuidString).yaml")
-        try "kind: chargepoint\nname: Broken\npoints:\n  status: {adress: 1000}\n".write(to: file, atomically: true, encoding: .utf8)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "busbar-broken-\(UUID().uuidString).yaml")
+        try "kind: chargepoint\nname: Broken\npoints:\n  status: {adress: 1000}\n".write(
+            to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try busbar("inspect", "127.0.0.1:1", "--map", file.path)
         #expect(result.status == 64)
@@ -173,7 +184,11 @@ struct InspectTests {
     @Test func watchPrintsOneJSONObjectPerCycleAndMarksChanges() throws {
         let device = try ServedMap("webasto-next.yaml", values: Self.webasto)
         let watcher = try Peer(
-            Paths.busbar, ["inspect", device.endpoint, "--map", shippedMap("webasto-next.yaml"), "--watch", "200ms", "--format", "json"])
+            Paths.busbar,
+            [
+                "inspect", device.endpoint, "--map", shippedMap("webasto-next.yaml"), "--watch", "200ms", "--format",
+                "json",
+            ])
         defer { watcher.stop() }
         try #require(watcher.waitForOutput("\"requests\"", timeout: .seconds(10)), "\(watcher.errorOutput)")
         device.bank.set(.holding, address: 1020, to: [0, 3680])
@@ -194,11 +209,15 @@ struct InspectTests {
     func simulatedChargepoint(_ file: String) throws -> (SiteSimulation, endpoint: String) {
         let map = try DeviceMapLoader.load(path: shippedMap(file)).get()
         let device = DeviceConfig(
-            id: "evse", mapPath: shippedMap(file), endpoint: .tcp(host: "127.0.0.1", port: 0), unit: map.unit, simulate: true)
-        let site = LoadedSite(site: Site(name: map.name, devices: [device]), maps: [shippedMap(file): map], path: shippedMap(file))
+            id: "evse", mapPath: shippedMap(file), endpoint: .tcp(host: "127.0.0.1", port: 0), unit: map.unit,
+            simulate: true)
+        let site = LoadedSite(
+            site: Site(name: map.name, devices: [device]), maps: [shippedMap(file): map], path: shippedMap(file))
         let simulation = try SiteSimulation(site: site, options: .init(ports: .ephemeral))
         try simulation.start()
-        guard case .tcp(let host, let port)? = simulation.endpoint(of: "evse") else { throw FixtureFailure("no endpoint") }
+        guard case .tcp(let host, let port)? = simulation.endpoint(of: "evse") else {
+            throw FixtureFailure("no endpoint")
+        }
         return (simulation, "\(host):\(port)")
     }
 

@@ -77,7 +77,8 @@ struct PymodbusDeviceTests {
         // The set-points are in place before the GX hands the Multi to external control.
         let writes = try device.state().writes
         let essMode = try #require(map.point(named: "ess_mode"))
-        let switchToExternal = try #require(writes.lastIndex { $0.unit == 100 && $0.address == essMode.address && $0.values == [3] })
+        let switchToExternal = try #require(
+            writes.lastIndex { $0.unit == 100 && $0.address == essMode.address && $0.values == [3] })
         let lastSetpoint = try #require(writes.lastIndex { $0.unit == 227 })
         #expect(lastSetpoint < switchToExternal, "\(writes)")
     }

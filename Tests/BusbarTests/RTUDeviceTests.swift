@@ -13,7 +13,9 @@ struct RTUDeviceTests {
     func serialLine(gateway: String, device: String) throws -> Peer {
         let socat = try Peer(
             "/usr/bin/socat", ["-d", "-d", "pty,raw,echo=0,link=\(gateway)", "pty,raw,echo=0,link=\(device)"])
-        guard socat.waitForOutput("starting data transfer loop") else { throw FixtureFailure("socat: \(socat.errorOutput)") }
+        guard socat.waitForOutput("starting data transfer loop") else {
+            throw FixtureFailure("socat: \(socat.errorOutput)")
+        }
         return socat
     }
 
@@ -21,7 +23,8 @@ struct RTUDeviceTests {
     func battery(_ map: DeviceMap, soc: Int, on device: String) throws -> PymodbusMapDevice {
         try PymodbusMapDevice(
             .init(
-                map: map, values: ["active_power": 1200, "soc": .number(Double(soc)), "charge_power": 0, "discharge_power": 1200]),
+                map: map,
+                values: ["active_power": 1200, "soc": .number(Double(soc)), "charge_power": 0, "discharge_power": 1200]),
             on: .rtu(device: device))
     }
 

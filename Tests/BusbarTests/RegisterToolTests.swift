@@ -25,7 +25,8 @@ struct RegisterToolTests {
                 == #"{"endpoint":"127.0.0.1:\#(port)","table":"holding","type":"float32","unit":"1","values":[{"address":1210,"raw":[16772,0],"value":16.5}]}"#
                 + "\n")
         #expect(try busbar(read + ["csv"]).output == "address,raw,value\n1210,0x4184 0x0000,16.5\n")
-        let text = try busbar("read", "127.0.0.1:\(port)", "1201", "--type", "string", "--count", "5", "--format", "csv")
+        let text = try busbar(
+            "read", "127.0.0.1:\(port)", "1201", "--type", "string", "--count", "5", "--format", "csv")
         #expect(text.output == "address,raw,value\n1201,0x4332 0x0000 0x0000 0x0000 0x0000,\"C2\"\n")
     }
 
@@ -42,7 +43,8 @@ struct RegisterToolTests {
         let (server, port) = try pymodbusServer()
         defer { server.stop() }
         for address in ["1211", "401211"] {
-            let result = try busbar("read", "127.0.0.1:\(port)", address, "--one-based", "--type", "float32", "--format", "csv")
+            let result = try busbar(
+                "read", "127.0.0.1:\(port)", address, "--one-based", "--type", "float32", "--format", "csv")
             #expect(result.output == "address,raw,value\n1210,0x4184 0x0000,16.5\n", "\(address)")
         }
     }
@@ -52,39 +54,49 @@ struct RegisterToolTests {
         defer { server.stop() }
         let endpoint = "127.0.0.1:\(port)"
         #expect(try busbar("write", endpoint, "1400", "4242").output == "wrote 1 register at 1400 (FC6): 0x1092\n")
-        #expect(try busbar("write", endpoint, "1401", "7", "--fc16").output == "wrote 1 register at 1401 (FC16): 0x0007\n")
+        #expect(
+            try busbar("write", endpoint, "1401", "7", "--fc16").output == "wrote 1 register at 1401 (FC16): 0x0007\n")
         let floats = try busbar("write", endpoint, "1402", "--type", "float32", "--", "-7.5", "2.25")
         #expect(floats.output == "wrote 4 registers at 1402 (FC16): 0xC0F0 0x0000 0x4010 0x0000\n")
-        #expect(try busbar("read", endpoint, "1400", "--count", "2", "--format", "csv").output == "address,raw,value\n1400,0x1092,4242\n1401,0x0007,7\n")
+        #expect(
+            try busbar("read", endpoint, "1400", "--count", "2", "--format", "csv").output
+                == "address,raw,value\n1400,0x1092,4242\n1401,0x0007,7\n")
         let back = try busbar("read", endpoint, "1402", "--count", "2", "--type", "float32", "--format", "csv")
         #expect(back.output == "address,raw,value\n1402,0xC0F0 0x0000,-7.5\n1404,0x4010 0x0000,2.25\n")
 
         #expect(try busbar("write", endpoint, "3", "on", "--coil").output == "wrote 1 coil at 3 (FC5)\n")
         #expect(try busbar("write", endpoint, "5", "1", "0", "1", "--coil").output == "wrote 3 coils at 5 (FC15)\n")
         let coils = try busbar("read", endpoint, "3", "--coil", "--count", "5", "--format", "csv")
-        #expect(coils.output == "address,raw,value\n3,0x0001,true\n4,0x0000,false\n5,0x0001,true\n6,0x0000,false\n7,0x0001,true\n")
+        #expect(
+            coils.output
+                == "address,raw,value\n3,0x0001,true\n4,0x0000,false\n5,0x0001,true\n6,0x0000,false\n7,0x0001,true\n")
     }
 
     @Test func scanFindsTheUnitsThatHoldValues() throws {
         let (server, port) = try pymodbusServer()
         defer { server.stop() }
-        let result = try busbar("scan", "127.0.0.1:\(port)", "--units", "1,200", "--address", "1210", "--type", "float32")
+        let result = try busbar(
+            "scan", "127.0.0.1:\(port)", "--units", "1,200", "--address", "1210", "--type", "float32")
         #expect(result.status == 0)
-        #expect(result.output == """
-            unit  answer
-            1     16.5  [0x4184 0x0000]
-            200   21.25  [0x41AA 0x0000]
-            2 of 2 unit ids answered at 127.0.0.1:\(port)
+        #expect(
+            result.output == """
+                unit  answer
+                1     16.5  [0x4184 0x0000]
+                200   21.25  [0x41AA 0x0000]
+                2 of 2 unit ids answered at 127.0.0.1:\(port)
 
-            """)
+                """)
     }
 
     @Test func negativeValuesAndScalesNeedNoDoubleDash() throws {
         let (server, port) = try pymodbusServer()
         defer { server.stop() }
         let endpoint = "127.0.0.1:\(port)"
-        #expect(try busbar("write", endpoint, "1400", "-5000", "--type", "int16").output == "wrote 1 register at 1400 (FC6): 0xEC78\n")
-        let scaled = try busbar("write", endpoint, "1401", "--type", "int16", "-1.5", "--scale", "-0.5", "--offset", "-2")
+        #expect(
+            try busbar("write", endpoint, "1400", "-5000", "--type", "int16").output
+                == "wrote 1 register at 1400 (FC6): 0xEC78\n")
+        let scaled = try busbar(
+            "write", endpoint, "1401", "--type", "int16", "-1.5", "--scale", "-0.5", "--offset", "-2")
         #expect(scaled.output == "wrote 1 register at 1401 (FC6): 0xFFFF\n", "\(scaled.errorOutput)")
         let back = try busbar("read", endpoint, "1400", "--type", "int16", "--scale", "-1", "--format", "csv")
         #expect(back.output == "address,raw,value\n1400,0xEC78,5000\n", "\(back.errorOutput)")
@@ -99,7 +111,8 @@ struct RegisterToolTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let peer = folder.appendingPathComponent("ttyPeer").path
         let socat = try Peer(
-            "/usr/bin/socat", ["-d", "-d", "pty,raw,echo=0,link=./ttyGW", "pty,raw,echo=0,link=./ttyPeer"], currentDirectory: folder)
+            "/usr/bin/socat", ["-d", "-d", "pty,raw,echo=0,link=./ttyGW", "pty,raw,echo=0,link=./ttyPeer"],
+            currentDirectory: folder)
         defer { socat.stop() }
         try #require(socat.waitForOutput("starting data transfer loop"), "socat: \(socat.errorOutput)")
         let (server, _) = try pymodbusServer(rtu: peer)
@@ -108,7 +121,9 @@ struct RegisterToolTests {
             let result = try runCommand(
                 Paths.busbar, ["read", device, "1210", "--type", "float32", "--unit", "200", "--parity", "none"],
                 timeout: .seconds(30), currentDirectory: folder)
-            #expect(result.output == "address  raw            value\n1210     0x41AA 0x0000  21.25\n", "\(device): \(result.errorOutput)")
+            #expect(
+                result.output == "address  raw            value\n1210     0x41AA 0x0000  21.25\n",
+                "\(device): \(result.errorOutput)")
         }
     }
 
@@ -121,23 +136,29 @@ struct RegisterToolTests {
         let server = ModbusTCPServer(host: "127.0.0.1", port: 0, handler: gateway)
         try server.start()
         defer { server.stop() }
-        let result = try busbar("scan", "127.0.0.1:\(server.port)", "--units", "1-4", "--address", "1210", "--type", "float32")
+        let result = try busbar(
+            "scan", "127.0.0.1:\(server.port)", "--units", "1-4", "--address", "1210", "--type", "float32")
         #expect(result.status == 0)
-        #expect(result.output == """
-            unit  answer
-            1     16.5  [0x4184 0x0000]
-            4     exception illegal data address (0x02)
-            2 of 4 unit ids answered at 127.0.0.1:\(server.port)
+        #expect(
+            result.output == """
+                unit  answer
+                1     16.5  [0x4184 0x0000]
+                4     exception illegal data address (0x02)
+                2 of 4 unit ids answered at 127.0.0.1:\(server.port)
 
-            """)
+                """)
     }
 
     @Test func watchWritesEachRoundToAPipeWhileItRuns() throws {
         let (server, port) = try pymodbusServer()
         defer { server.stop() }
-        let reader = try Peer(Paths.busbar, ["read", "127.0.0.1:\(port)", "1210", "--type", "float32", "--format", "csv", "--watch", "200ms"])
+        let reader = try Peer(
+            Paths.busbar,
+            ["read", "127.0.0.1:\(port)", "1210", "--type", "float32", "--format", "csv", "--watch", "200ms"])
         defer { reader.stop() }
-        #expect(reader.waitForOutput("1210,0x4184 0x0000,16.5", timeout: .seconds(10)), "\(reader.output)\(reader.errorOutput)")
+        #expect(
+            reader.waitForOutput("1210,0x4184 0x0000,16.5", timeout: .seconds(10)),
+            "\(reader.output)\(reader.errorOutput)")
         #expect(reader.isRunning)
     }
 
@@ -149,7 +170,8 @@ struct RegisterToolTests {
         #expect(result.output.isEmpty)
         #expect(
             result.errorOutput
-                == "busbar: read holding registers (FC3) at unit 1 address 5000: Modbus exception illegal data address (0x02)\n")
+                == "busbar: read holding registers (FC3) at unit 1 address 5000: Modbus exception illegal data address (0x02)\n"
+        )
     }
 
     @Test func aRefusedConnectionExits2() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Modbus
-import SiteConfig
 import Simulation
+import SiteConfig
 import TestSupport
 import Testing
 
@@ -31,7 +31,8 @@ struct ReloadTests {
                 case .tcp(_, let phoenix)? = simulation.endpoint(of: "evse2")
             else { throw FixtureFailure("no device port") }
             devicePorts = (alfen, phoenix)
-            try Self.text(port: port, devicePorts: devicePorts, poll: "250 ms").write(toFile: path, atomically: true, encoding: .utf8)
+            try Self.text(port: port, devicePorts: devicePorts, poll: "250 ms").write(
+                toFile: path, atomically: true, encoding: .utf8)
             gateway = try Peer(Paths.busbar, ["run", path, "--log-level", "info"])
         }
 
@@ -50,7 +51,8 @@ struct ReloadTests {
         }
 
         func write(port: Int, poll: String) throws {
-            try Self.text(port: port, devicePorts: devicePorts, poll: poll).write(toFile: path, atomically: true, encoding: .utf8)
+            try Self.text(port: port, devicePorts: devicePorts, poll: poll).write(
+                toFile: path, atomically: true, encoding: .utf8)
         }
 
         /// Both chargers hold what busbar hands back: the Alfen its safe current, the Phoenix
@@ -61,7 +63,8 @@ struct ReloadTests {
         }
 
         var forced: Bool {
-            simulation.value(of: "current_limit", in: "evse1") == 16 && simulation.value(of: "charging_enabled", in: "evse2") == 1
+            simulation.value(of: "current_limit", in: "evse1") == 16
+                && simulation.value(of: "charging_enabled", in: "evse2") == 1
         }
 
         func stop() {
@@ -118,7 +121,8 @@ struct ReloadTests {
         defer { site.stop() }
         let loaded = try SiteLoader.load(path: site.path).get()
         #expect(eventually { (try? NativeMaster(site: loaded, port: port).value("evse1.online")) == 1 })
-        #expect(try NativeMaster(site: loaded, port: port).setMode("evse1", "LIMIT", parameter: 8, duration: 300) == nil)
+        #expect(
+            try NativeMaster(site: loaded, port: port).setMode("evse1", "LIMIT", parameter: 8, duration: 300) == nil)
         #expect(eventually { site.simulation.value(of: "current_limit", in: "evse1") == 8 })
 
         // The new listen address is taken by another program.

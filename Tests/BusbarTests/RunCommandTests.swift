@@ -39,7 +39,8 @@ struct RunCommandTests {
         #expect(eventually { publishedName(port: port) == "First" })
 
         // A broken file: its problems are printed with their place, and "First" keeps running.
-        try site(named: "Broken", port: port, extra: "allocation: fastest").write(toFile: path, atomically: true, encoding: .utf8)
+        try site(named: "Broken", port: port, extra: "allocation: fastest").write(
+            toFile: path, atomically: true, encoding: .utf8)
         gateway.signal(SIGHUP)
         #expect(gateway.waitForOutput("reload rejected"))
         #expect(gateway.errorOutput.contains("site.yaml:6:13: error:"))
@@ -74,7 +75,8 @@ struct RunCommandTests {
         let result = try busbar("run", "site.yaml", "--log-level", "nonsense")
         #expect(result.status == 64)
         #expect(
-            result.errorOutput.contains(#"log level "nonsense" is not one of trace, debug, info, notice, warning, error, critical"#),
+            result.errorOutput.contains(
+                #"log level "nonsense" is not one of trace, debug, info, notice, warning, error, critical"#),
             "\(result.errorOutput)")
     }
 
@@ -83,7 +85,8 @@ struct RunCommandTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("site.yaml").path
-        try site(named: "Broken", port: freePort(), extra: "pol_interval: 1 s").write(toFile: path, atomically: true, encoding: .utf8)
+        try site(named: "Broken", port: freePort(), extra: "pol_interval: 1 s").write(
+            toFile: path, atomically: true, encoding: .utf8)
         let result = try runCommand(Paths.busbar, ["run", path], timeout: .seconds(20))
         #expect(result.status == 1)
         #expect(result.errorOutput.contains("did you mean \"poll_interval\""))

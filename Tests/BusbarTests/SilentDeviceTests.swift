@@ -18,12 +18,15 @@ struct SilentDeviceTests {
             switch self {
             case .neverAnswers:
                 let socat = try Peer(
-                    "/usr/bin/socat", ["-d", "-d", "TCP-LISTEN:\(port),bind=127.0.0.1,fork,reuseaddr", "SYSTEM:cat >/dev/null"])
+                    "/usr/bin/socat",
+                    ["-d", "-d", "TCP-LISTEN:\(port),bind=127.0.0.1,fork,reuseaddr", "SYSTEM:cat >/dev/null"])
                 guard socat.waitForOutput("listening on") else { throw FixtureFailure("socat: \(socat.errorOutput)") }
                 return socat
             case .closesMidFrame:
                 let server = try Peer(Paths.python, [Paths.script("half_frame_server.py"), "\(port)"])
-                guard server.waitForOutput("READY") else { throw FixtureFailure("half_frame_server.py: \(server.errorOutput)") }
+                guard server.waitForOutput("READY") else {
+                    throw FixtureFailure("half_frame_server.py: \(server.errorOutput)")
+                }
                 return server
             }
         }
@@ -59,9 +62,11 @@ struct SilentDeviceTests {
 
         // Charging 6000 W in equal shares: 2000 W each.
         try #require(site.master.setMode("site.ess", "SET_POWER", parameter: -6000) == nil)
-        #expect(eventually {
-            setpoint(lone, unit: 3) == -2000 && setpoint(shared, unit: 3) == -2000 && setpoint(shared, unit: 4) == -2000
-        })
+        #expect(
+            eventually {
+                setpoint(lone, unit: 3) == -2000 && setpoint(shared, unit: 3) == -2000
+                    && setpoint(shared, unit: 4) == -2000
+            })
 
         // The lone battery's endpoint goes silent: after its missed polls it is offline, while
         // the two behind the healthy endpoint stay online throughout.
@@ -69,10 +74,11 @@ struct SilentDeviceTests {
         let silent = try silence.start(port: lonePort)
         defer { silent.stop() }
         var othersStayedOnline = true
-        #expect(eventually(timeout: .seconds(30)) {
-            othersStayedOnline = othersStayedOnline && site.isOnline("ess2") && site.isOnline("ess3")
-            return !site.isOnline("ess1")
-        })
+        #expect(
+            eventually(timeout: .seconds(30)) {
+                othersStayedOnline = othersStayedOnline && site.isOnline("ess2") && site.isOnline("ess3")
+                return !site.isOnline("ess1")
+            })
         #expect(othersStayedOnline)
         #expect(eventually(timeout: .seconds(30)) { site.logged("device offline", device: "ess1") })
 
@@ -85,9 +91,11 @@ struct SilentDeviceTests {
         silent.stop()
         lone = try PymodbusMapDevice(.init(map: map, unit: 3, values: Self.telemetry), on: .tcp(port: lonePort))
         #expect(eventually(timeout: .seconds(40)) { site.isOnline("ess1") })
-        #expect(eventually {
-            setpoint(lone, unit: 3) == -2000 && setpoint(shared, unit: 3) == -2000 && setpoint(shared, unit: 4) == -2000
-        })
+        #expect(
+            eventually {
+                setpoint(lone, unit: 3) == -2000 && setpoint(shared, unit: 3) == -2000
+                    && setpoint(shared, unit: 4) == -2000
+            })
         #expect(try lone.words("power_control") == ModbusWords.uint32(802))
         #expect(site.isOnline("ess2") && site.isOnline("ess3"))
     }

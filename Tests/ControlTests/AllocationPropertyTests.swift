@@ -1,7 +1,7 @@
-import Vocabulary
 import Control
 import PropertyBased
 import Testing
+import Vocabulary
 
 @Suite struct AllocationPropertyTests {
     /// Up to six devices with random bounds (crossing zero or not, sometimes empty-width),

@@ -1,6 +1,6 @@
-import Vocabulary
 import Control
 import Testing
+import Vocabulary
 
 @Suite struct AllocationTests {
     private func slot(

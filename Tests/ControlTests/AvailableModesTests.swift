@@ -1,6 +1,6 @@
-import Vocabulary
 import Control
 import Testing
+import Vocabulary
 
 @Suite struct AvailableModesTests {
     private let basic: Set<ModeKind> = [.ess(.auto), .ess(.noDischarge), .ess(.setPower)]

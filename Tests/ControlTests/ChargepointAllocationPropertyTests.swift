@@ -1,7 +1,7 @@
-import Vocabulary
 import Control
 import PropertyBased
 import Testing
+import Vocabulary
 
 @Suite struct ChargepointAllocationPropertyTests {
     private static let steps: [Amperes] = [0.1, 0.5, 1]

@@ -1,6 +1,6 @@
-import Vocabulary
 import Control
 import Testing
+import Vocabulary
 
 @Suite struct ChargepointModeTests {
     private func decide(_ commands: [Command], site: SiteSnapshot = Fixture.site) throws -> Decision {

@@ -1,6 +1,6 @@
-import Vocabulary
 import Control
 import Testing
+import Vocabulary
 
 /// Under any chargepoint command every online chargepoint gets a current (0 when it must not
 /// charge); one that no command holds is released.

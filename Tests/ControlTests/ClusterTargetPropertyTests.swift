@@ -1,7 +1,7 @@
-import Vocabulary
 import Control
 import PropertyBased
 import Testing
+import Vocabulary
 
 @Suite struct ClusterTargetPropertyTests {
     /// Up to five batteries with random SoC, allowed power and online state.

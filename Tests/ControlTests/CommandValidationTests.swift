@@ -1,6 +1,6 @@
-import Vocabulary
 import Control
 import Testing
+import Vocabulary
 
 @Suite struct CommandValidationTests {
     private func rejection(of command: Command) -> CommandRejection? {

@@ -1,6 +1,6 @@
-import Vocabulary
 import Control
 import Testing
+import Vocabulary
 
 @Suite struct ConflictResolutionTests {
     private func ref(_ source: SourceID, _ mode: EssMode, on target: Target = .essCluster) -> CommandRef {

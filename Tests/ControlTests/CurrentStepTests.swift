@@ -1,6 +1,6 @@
-import Vocabulary
 import Control
 import Testing
+import Vocabulary
 
 /// Ordered currents are multiples of each chargepoint's current step, rounded down, so that no
 /// limit is exceeded once a register takes them.

@@ -1,6 +1,6 @@
-import Vocabulary
 import Control
 import Testing
+import Vocabulary
 
 /// A device's own command against its cluster's: of the same priority the device command wins on
 /// its device, and the cluster command, still about the cluster's sum, is carried out around it

@@ -1,6 +1,6 @@
-import Vocabulary
 import Control
 import Testing
+import Vocabulary
 
 /// Fallbacks per target: a cluster's or one device's, with parameters, in force while no
 /// command holds the target, and never over a command.
@@ -23,7 +23,9 @@ import Testing
         #expect(after.order("cp2") == .current(0))
         #expect(after.device("cp1")?.recipes == [.chargepoint(.limit(current: 6))])
         #expect(after.device("cp2")?.recipes == [.chargepoint(.zero)])
-        #expect(after.activeCommand(for: .chargepointCluster)?.command == fallback(on: .chargepointCluster, .chargepoint(.limit(current: 6))))
+        #expect(
+            after.activeCommand(for: .chargepointCluster)?.command
+                == fallback(on: .chargepointCluster, .chargepoint(.limit(current: 6))))
     }
 
     @Test func chargepointClusterZeroSwitchesEveryChargepointOff() throws {

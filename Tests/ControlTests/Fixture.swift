@@ -1,5 +1,5 @@
-import Vocabulary
 import Control
+import Vocabulary
 
 /// Sources, devices and sites shared by the control suites.
 enum Fixture {

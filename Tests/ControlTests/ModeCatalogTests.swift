@@ -1,6 +1,6 @@
-import Vocabulary
 import Control
 import Testing
+import Vocabulary
 
 @Suite struct ModeCatalogTests {
     @Test func essModesHaveStableCodesAndNames() {
@@ -37,7 +37,8 @@ import Testing
         #expect(EssModeKind.setPower.parameters.map(\.range) == [-1_000_000_000...1_000_000_000])
         #expect(EssModeKind.forceDischarge.parameters.map(\.range) == [0...1_000_000_000])
         #expect(EssModeKind.noDischarge.parameters.isEmpty)
-        #expect(ChargepointModeKind.limit.parameters == [ModeParameter(name: .current, unit: .ampere, range: 0...10_000)])
+        #expect(
+            ChargepointModeKind.limit.parameters == [ModeParameter(name: .current, unit: .ampere, range: 0...10_000)])
         #expect(ChargepointModeKind.force.parameters.isEmpty)
     }
 

@@ -1,6 +1,6 @@
-import Vocabulary
 import Control
 import Testing
+import Vocabulary
 
 @Suite struct ModeCompilationTests {
     @Test(arguments: [
@@ -139,7 +139,9 @@ import Testing
         var twin = core
         // Each battery takes half the cluster's charge limit, bat2 also may not discharge, and
         // both chargepoints give their 16 A: the same on every call and on a copy of the core.
-        let orders: [DeviceOrder] = [.limits(min: -1_500, max: nil), .limits(min: -1_500, max: 0), .current(16), .current(16)]
+        let orders: [DeviceOrder] = [
+            .limits(min: -1_500, max: nil), .limits(min: -1_500, max: 0), .current(16), .current(16),
+        ]
         let decisions = [
             core.decide(site: Fixture.site, at: Fixture.t0), core.decide(site: Fixture.site, at: Fixture.t0),
             twin.decide(site: Fixture.site, at: Fixture.t0),

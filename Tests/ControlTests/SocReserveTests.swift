@@ -1,6 +1,6 @@
-import Vocabulary
 import Control
 import Testing
+import Vocabulary
 
 @Suite struct SocReserveTests {
     private func telemetry(soc: Percent, charge: Watts = -5_000, discharge: Watts = 5_000) -> BatteryTelemetry {

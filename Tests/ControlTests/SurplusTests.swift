@@ -1,7 +1,7 @@
-import Vocabulary
 import Control
 import PropertyBased
 import Testing
+import Vocabulary
 
 @Suite struct SurplusTests {
     private let t0 = Fixture.t0
@@ -138,7 +138,10 @@ import Testing
         #expect(waiting.chargepoints.surplusPower == 5_000)
         #expect(core.surplusHysteresis.stage(of: "cp1") == .starting(since: t0))
         let started = core.decide(site: site, at: t0 + .seconds(60))
-        guard case .current(let current) = started.order("cp1") else { Issue.record("no current for cp1"); return }
+        guard case .current(let current) = started.order("cp1") else {
+            Issue.record("no current for cp1")
+            return
+        }
         #expect(current == 7.2, "6 A + 860 W / 690 W/A = 7.25 A, rounded down to the 0.1 A step")
         #expect(started.device("cp1")?.recipes == [.chargepoint(.surplus)])
         #expect(started.order("cp2") == .current(0), "what is left does not cover a second minimum")
@@ -153,7 +156,10 @@ import Testing
         let site = SiteSnapshot(devices: [battery, Fixture.chargepoint("cp1")], gridPower: 0)
         let decision = core.decide(site: site, at: t0)
         #expect(decision.chargepoints.surplusPower == 4_500)
-        guard case .current(let current) = decision.order("cp1") else { Issue.record("no current for cp1"); return }
+        guard case .current(let current) = decision.order("cp1") else {
+            Issue.record("no current for cp1")
+            return
+        }
         #expect(current == 6.5, "6 A + 360 W / 690 W/A = 6.52 A, rounded down to the 0.1 A step")
     }
 

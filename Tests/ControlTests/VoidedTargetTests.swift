@@ -1,6 +1,6 @@
-import Vocabulary
 import Control
 import Testing
+import Vocabulary
 
 /// A target that clamping turns to 0 or against its direction is lost, with the bounds that did
 /// it, and is never carried out as its opposite.

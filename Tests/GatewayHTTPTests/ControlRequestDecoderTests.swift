@@ -1,8 +1,8 @@
-import Vocabulary
 import Control
 import Foundation
 import GatewayHTTP
 import Testing
+import Vocabulary
 
 @Suite("Control request decoder")
 struct ControlRequestDecoderTests {
@@ -29,13 +29,17 @@ struct ControlRequestDecoderTests {
     }
 
     @Test func limitChargeCarriesItsParameter() throws {
-        let request = try request(#"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": 1000}}}"#)
+        let request = try request(
+            #"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": 1000}}}"#)
         #expect(request.changes == [ModeChange(target: .essCluster, mode: .ess(.limitCharge(maxChargePower: 1000)))])
     }
 
     @Test func nullDeactivatesTheTarget() throws {
         let request = try request(#"{"activateControlModes": {"ess": null, "bat1": null}}"#)
-        #expect(request.changes == [ModeChange(target: .device("bat1"), mode: nil), ModeChange(target: .essCluster, mode: nil)])
+        #expect(
+            request.changes == [
+                ModeChange(target: .device("bat1"), mode: nil), ModeChange(target: .essCluster, mode: nil),
+            ])
     }
 
     @Test func devicesAndChargepointsTakeTheirOwnModes() throws {
@@ -60,12 +64,14 @@ struct ControlRequestDecoderTests {
 
     @Test func aTopLevelDurationAppliesToModesWithoutTheirOwnEnd() throws {
         let request = try request(
-            #"{"duration": 60, "activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}, "cp1": {"mode": "FORCE", "duration": 5}}}"#)
+            #"{"duration": 60, "activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}, "cp1": {"mode": "FORCE", "duration": 5}}}"#
+        )
         #expect(request.changes.map(\.end) == [.duration(.seconds(5)), .duration(.seconds(60))])
     }
 
     @Test func untilWithAnOffsetIsTheSameInstant() throws {
-        let request = try request(#"{"activateControlModes": {"ess": {"mode": "NO_CHARGE", "until": "2026-05-01T14:30:00.500+02:00"}}}"#)
+        let request = try request(
+            #"{"activateControlModes": {"ess": {"mode": "NO_CHARGE", "until": "2026-05-01T14:30:00.500+02:00"}}}"#)
         #expect(request.changes[0].end == .until(ManualClock.at(1800.5)))
     }
 
@@ -90,11 +96,12 @@ struct ControlRequestDecoderTests {
                 "grid": {"mode": "ZERO"}
             }}
             """#)
-        #expect(found.map(\.path) == [
-            "activateControlModes.bat1.maxChargePower", "activateControlModes.bat2.maxDischargePower",
-            "activateControlModes.cp1.until", "activateControlModes.ess.mode", "activateControlModes.evcs.mode",
-            "activateControlModes.grid", "activateControlModes.nowhere",
-        ])
+        #expect(
+            found.map(\.path) == [
+                "activateControlModes.bat1.maxChargePower", "activateControlModes.bat2.maxDischargePower",
+                "activateControlModes.cp1.until", "activateControlModes.ess.mode", "activateControlModes.evcs.mode",
+                "activateControlModes.grid", "activateControlModes.nowhere",
+            ])
         #expect(found.map(\.target) == ["bat1", "bat2", "cp1", "ess", "evcs", "grid", "nowhere"])
         #expect(found[0].reason.contains("outside 0...1000000000"))
         #expect(found[1].reason == "expected a number (W), got a string")
@@ -106,12 +113,14 @@ struct ControlRequestDecoderTests {
 
     @Test func missingParametersAndUnknownFieldsAreProblems() {
         let found = problems(
-            #"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE"}, "bat1": {"mode": "NO_DISCHARGE", "maxChargePower": 5}, "cp1": {"power": 5}}}"#)
-        #expect(found.map(\.description) == [
-            "activateControlModes.bat1.maxChargePower: unknown field 'maxChargePower' for mode NO_DISCHARGE",
-            "activateControlModes.cp1: missing field 'mode'",
-            "activateControlModes.ess: mode LIMIT_CHARGE needs 'maxChargePower' (W, 0...1000000000)",
-        ])
+            #"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE"}, "bat1": {"mode": "NO_DISCHARGE", "maxChargePower": 5}, "cp1": {"power": 5}}}"#
+        )
+        #expect(
+            found.map(\.description) == [
+                "activateControlModes.bat1.maxChargePower: unknown field 'maxChargePower' for mode NO_DISCHARGE",
+                "activateControlModes.cp1: missing field 'mode'",
+                "activateControlModes.ess: mode LIMIT_CHARGE needs 'maxChargePower' (W, 0...1000000000)",
+            ])
     }
 
     @Test func aModeForTheWrongKindOfTargetIsAProblem() {
@@ -147,7 +156,8 @@ struct ControlRequestDecoderTests {
 
     @Test func wrongTypesInTheStructureAreProblems() {
         #expect(problems(#"{"activateControlModes": ["ess"]}"#).map(\.path) == ["activateControlModes"])
-        #expect(problems(#"{"activateControlModes": {"ess": "NO_DISCHARGE"}}"#).map(\.path) == ["activateControlModes.ess"])
+        #expect(
+            problems(#"{"activateControlModes": {"ess": "NO_DISCHARGE"}}"#).map(\.path) == ["activateControlModes.ess"])
         #expect(problems(#"{"schedule": {"start": 1}}"#).map(\.path) == ["schedule"])
     }
 
@@ -158,7 +168,8 @@ struct ControlRequestDecoderTests {
 
     @Test func aTargetNotOpenToTheSourceIsAProblem() {
         let restricted = ControlRequestDecoder(snapshot: SiteDouble().snapshot(), allowedTargets: [.essCluster])
-        let result = restricted.decode(Array(#"{"activateControlModes": {"bat1": {"mode": "NO_DISCHARGE"}}}"#.utf8), now: now)
+        let result = restricted.decode(
+            Array(#"{"activateControlModes": {"bat1": {"mode": "NO_DISCHARGE"}}}"#.utf8), now: now)
         guard case .failure(let error) = result else {
             Issue.record("accepted a target the source may not control")
             return
@@ -179,9 +190,10 @@ struct ControlRequestDecoderTests {
         #expect(slots.map(\.start) == [ManualClock.at(-300), ManualClock.at(1800)])
         #expect(slots[0].changes == [ModeChange(target: .essCluster, mode: nil)])
         #expect(slots[1].duration == .seconds(900))
-        #expect(slots[1].changesEndingWithSlot == [
-            ModeChange(target: .essCluster, mode: .ess(.noDischarge), end: .until(ManualClock.at(2700)))
-        ])
+        #expect(
+            slots[1].changesEndingWithSlot == [
+                ModeChange(target: .essCluster, mode: .ess(.noDischarge), end: .until(ManualClock.at(2700)))
+            ])
     }
 
     @Test func anEmptyScheduleClearsTheOldOne() throws {
@@ -197,8 +209,10 @@ struct ControlRequestDecoderTests {
                 {"start": "2026-05-01T12:30:00Z", "duration": 900, "colour": "red"}
             ]}
             """#)
-        #expect(found.map(\.path) == [
-            "schedule[0].start", "schedule[1]", "schedule[1].activateControlModes.ess", "schedule[2].colour", "schedule[2]",
-        ])
+        #expect(
+            found.map(\.path) == [
+                "schedule[0].start", "schedule[1]", "schedule[1].activateControlModes.ess", "schedule[2].colour",
+                "schedule[2]",
+            ])
     }
 }

@@ -22,10 +22,15 @@ struct ControlSessionTests {
     }
 
     @Test func anActivationReachesTheSinkAsACommandFromTheSource() throws {
-        let outcome = try handle(#"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": 1000}}}"#).get()
-        #expect(site.submitted == [
-            Command(source: "cloud", target: .essCluster, mode: .ess(.limitCharge(maxChargePower: 1000)), issuedAt: site.now())
-        ])
+        let outcome = try handle(
+            #"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": 1000}}}"#
+        ).get()
+        #expect(
+            site.submitted == [
+                Command(
+                    source: "cloud", target: .essCluster, mode: .ess(.limitCharge(maxChargePower: 1000)),
+                    issuedAt: site.now())
+            ])
         #expect(outcome.accepted.map(\.mode) == ["LIMIT_CHARGE"])
         #expect(outcome.accepted.first?.secondsLeft == 60)
     }
@@ -78,11 +83,12 @@ struct ControlSessionTests {
 
         site.clock.advance(by: .seconds(1))
         session.runDueSlots()
-        #expect(site.submitted == [
-            Command(
-                source: "cloud", target: .essCluster, mode: .ess(.noDischarge), issuedAt: ManualClock.instant(900),
-                end: .at(ManualClock.instant(1800)))
-        ])
+        #expect(
+            site.submitted == [
+                Command(
+                    source: "cloud", target: .essCluster, mode: .ess(.noDischarge), issuedAt: ManualClock.instant(900),
+                    end: .at(ManualClock.instant(1800)))
+            ])
         // The slot's end, not the watchdog, ends it: it outlives 60 s without a repeat.
         site.clock.advance(by: .seconds(600))
         #expect(site.held().map(\.mode) == [.ess(.noDischarge)])
@@ -104,7 +110,9 @@ struct ControlSessionTests {
     }
 
     @Test func aNewScheduleReplacesTheOld() throws {
-        _ = try handle(#"{"schedule": [{"start": "2026-05-01T13:00:00Z", "duration": 900, "activateControlModes": {"ess": null}}]}"#).get()
+        _ = try handle(
+            #"{"schedule": [{"start": "2026-05-01T13:00:00Z", "duration": 900, "activateControlModes": {"ess": null}}]}"#
+        ).get()
         _ = try handle(#"{"activateControlModes": {}}"#).get()
         #expect(session.schedule.count == 1)
         _ = try handle(#"{"schedule": []}"#).get()
@@ -138,7 +146,10 @@ struct ControlSessionTests {
         let report = session.pendingReport
         handle("[]")
         session.removeReported(report)
-        #expect(session.pendingRejections.map(\.reason) == ["invalid JSON: expected an object at the top level, got an array"])
+        #expect(
+            session.pendingRejections.map(\.reason) == [
+                "invalid JSON: expected an object at the top level, got an array"
+            ])
     }
 
     @Test func onlyTheLatestRefusalsAreKept() {
@@ -160,7 +171,9 @@ struct ControlSessionTests {
         let session = ControlSession(
             source: "cloud", sink: site, snapshot: { site.snapshot() }, logger: Logger(label: "test"),
             wallClock: { site.clock.wall })
-        let outcome = try session.handle(body: Array(#"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#.utf8)).get()
+        let outcome = try session.handle(
+            body: Array(#"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#.utf8)
+        ).get()
         #expect(outcome.accepted.isEmpty)
         #expect(outcome.rejected.map(\.target) == ["ess"])
         #expect(session.pendingRejections.first?.reason.contains("unknown source 'cloud'") == true)

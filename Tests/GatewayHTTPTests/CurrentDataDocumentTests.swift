@@ -1,8 +1,8 @@
-import Vocabulary
 import Control
 import Foundation
 import GatewayHTTP
 import Testing
+import Vocabulary
 
 @Suite("Current-data document")
 struct CurrentDataDocumentTests {
@@ -113,7 +113,10 @@ struct CurrentDataDocumentTests {
         _ = site.submit(.ess(.limitCharge(maxChargePower: 1000), from: "cloud", at: site.now()))
         let document = CurrentDataDocument(
             snapshot: site.snapshot(), at: site.clock.base, for: cloud,
-            rejected: [RejectedControlMode(at: ManualClock.start, target: "ess", path: "activateControlModes.ess", reason: "no")])
+            rejected: [
+                RejectedControlMode(
+                    at: ManualClock.start, target: "ess", path: "activateControlModes.ess", reason: "no")
+            ])
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         let decoder = JSONDecoder()

@@ -3,8 +3,8 @@ import Foundation
 import Gateway
 import GatewayHTTP
 import Logging
-import SiteConfig
 import Simulation
+import SiteConfig
 import TestSupport
 import Testing
 
@@ -14,7 +14,9 @@ import Testing
 @Suite(.serialized)
 struct DemoSiteHTTPTests {
     func activate(_ mode: String?) -> FakeCloud.Reply {
-        FakeCloud.Reply(body: mode.map { #"{"activateControlModes": {"ess": {"mode": "\#($0)"}}}"# } ?? #"{"activateControlModes": {"ess": null}}"#)
+        FakeCloud.Reply(
+            body: mode.map { #"{"activateControlModes": {"ess": {"mode": "\#($0)"}}}"# }
+                ?? #"{"activateControlModes": {"ess": null}}"#)
     }
 
     @Test func scriptedCloudSwitchesNoDischargeOnAndOffAndTheBatteriesFollow() async throws {
@@ -70,16 +72,20 @@ struct DemoSiteHTTPTests {
         defer { running.cancel() }
         let base = "http://127.0.0.1:\(port)/api"
         func curl(_ arguments: [String]) throws -> CommandResult {
-            try runCommand("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer secret"] + arguments)
+            try runCommand(
+                "/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer secret"] + arguments)
         }
         #expect(await eventuallyAsync { (try? curl(["\(base)/status"]))?.output.hasSuffix("200") == true })
         let limit = #"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": 1000}}}"#
-        let accepted = try curl(["-X", "POST", "-H", "Content-Type: application/json", "-d", limit, "\(base)/control-modes"])
+        let accepted = try curl([
+            "-X", "POST", "-H", "Content-Type: application/json", "-d", limit, "\(base)/control-modes",
+        ])
         #expect(accepted.output.hasSuffix("200"), "\(accepted.output)")
         #expect(await eventuallyAsync { site.essPower >= -1000 - 20 })
         // Garbage and a missing token change nothing.
         #expect(try curl(["-X", "POST", "-d", "{not json", "\(base)/control-modes"]).output.hasSuffix("400"))
-        let anonymous = try runCommand("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(base)/current-data"])
+        let anonymous = try runCommand(
+            "/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(base)/current-data"])
         #expect(anonymous.output == "401")
         #expect(site.essPower >= -1000 - 20)
         let off = try curl(["-X", "POST", "-d", #"{"activateControlModes": {"ess": null}}"#, "\(base)/control-modes"])

@@ -1,4 +1,3 @@
-import Vocabulary
 import Control
 import Foundation
 import GatewayHTTP
@@ -7,6 +6,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Testing
+import Vocabulary
 
 @Suite("Local JSON API over a real socket", .timeLimit(.minutes(1)))
 struct LocalAPITests {
@@ -30,7 +30,9 @@ struct LocalAPITests {
         (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
     }
 
-    static func post(_ client: any TestClientProtocol, _ body: String, headers: HTTPFields = [:]) async throws -> TestResponse {
+    static func post(_ client: any TestClientProtocol, _ body: String, headers: HTTPFields = [:]) async throws
+        -> TestResponse
+    {
         try await client.execute(
             uri: "/api/control-modes", method: .post, headers: headers, body: ByteBuffer(string: body))
     }
@@ -42,13 +44,16 @@ struct LocalAPITests {
         let json = Self.json(response)
         #expect(json["watt"] as? Double == 1200)
         #expect((json["currentData"] as? [String: Any])?["_sum/GridActivePower"] as? Double == 1200)
-        #expect((json["availableControlModes"] as? [String: Any])?.keys.sorted() == ["bat1", "bat2", "cp1", "ess", "evcs"])
+        #expect(
+            (json["availableControlModes"] as? [String: Any])?.keys.sorted() == ["bat1", "bat2", "cp1", "ess", "evcs"])
     }
 
     @Test func postingModesAppliesThemAsTheLocalSourceAndAnswersTheActiveModes() async throws {
         let response = try await withAPI { client in
             try await Self.post(
-                client, #"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": 1500}, "cp1": {"mode": "ZERO", "duration": 600}}}"#)
+                client,
+                #"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": 1500}, "cp1": {"mode": "ZERO", "duration": 600}}}"#
+            )
         }
         #expect(response.status == .ok)
         #expect(site.submitted.map(\.source) == ["local", "local"])
@@ -90,9 +95,11 @@ struct LocalAPITests {
         let json = Self.json(response)
         let reasons = try #require(json["rejectedControlModes"] as? [[String: Any]])
         #expect(reasons.map { $0["target"] as? String } == ["bat1", "cp1", "pv"])
-        #expect(reasons.map { $0["path"] as? String } == [
-            "activateControlModes.bat1.maxChargePower", "activateControlModes.cp1.current", "activateControlModes.pv",
-        ])
+        #expect(
+            reasons.map { $0["path"] as? String } == [
+                "activateControlModes.bat1.maxChargePower", "activateControlModes.cp1.current",
+                "activateControlModes.pv",
+            ])
         #expect(json["error"] as? String == "3 problem(s); nothing was changed")
         #expect(site.calls.isEmpty)
     }
@@ -112,16 +119,19 @@ struct LocalAPITests {
             #expect(missing.headers[.wwwAuthenticate] == "Bearer realm=\"busbar\"")
             #expect(Self.json(missing)["error"] as? String == "missing bearer token")
 
-            let wrong = try await client.execute(uri: "/api/status", method: .get, headers: [.authorization: "Bearer guess"])
+            let wrong = try await client.execute(
+                uri: "/api/status", method: .get, headers: [.authorization: "Bearer guess"])
             #expect(wrong.status == .unauthorized)
             #expect(Self.json(wrong)["error"] as? String == "wrong bearer token")
 
             let refused = try await Self.post(
-                client, #"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#, headers: [.authorization: "Bearer s3cre"])
+                client, #"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#,
+                headers: [.authorization: "Bearer s3cre"])
             #expect(refused.status == .unauthorized)
 
             let right = try await Self.post(
-                client, #"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#, headers: [.authorization: "Bearer s3cret"])
+                client, #"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#,
+                headers: [.authorization: "Bearer s3cret"])
             #expect(right.status == .ok)
         }
         #expect(site.submitted.count == 1)
@@ -167,7 +177,8 @@ struct LocalAPITests {
         let response = try await api.makeApplication().test(.live) { client in
             try await Self.post(
                 client,
-                #"{"schedule": [{"start": "2026-05-01T12:01:00Z", "duration": 60, "activateControlModes": {"evcs": {"mode": "MINIMUM"}}}]}"#)
+                #"{"schedule": [{"start": "2026-05-01T12:01:00Z", "duration": 60, "activateControlModes": {"evcs": {"mode": "MINIMUM"}}}]}"#
+            )
         }
         #expect(response.status == .ok)
         #expect((Self.json(response)["outcome"] as? [String: Any])?["scheduledSlots"] as? Int == 1)

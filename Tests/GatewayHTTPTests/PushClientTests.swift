@@ -10,7 +10,8 @@ struct PushClientTests {
     let site = SiteDouble()
 
     func makeClient(
-        _ url: String, interval: Duration = .seconds(15), timeout: Duration = .seconds(5), rateLimit: RateLimiter = .cleverPV,
+        _ url: String, interval: Duration = .seconds(15), timeout: Duration = .seconds(5),
+        rateLimit: RateLimiter = .cleverPV,
         clock: some Clock<Duration> = ContinuousClock()
     ) -> PushClient {
         let site = self.site
@@ -77,7 +78,10 @@ struct PushClientTests {
         let cloud = FakeCloud([
             .init(body: #"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}"#),
             .init(body: "this is not JSON"),
-            .init(body: #"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": -1}, "bat9": {"mode": "NO_CHARGE"}}}"#),
+            .init(
+                body:
+                    #"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": -1}, "bat9": {"mode": "NO_CHARGE"}}}"#
+            ),
             .init(body: #"{"activateControlModes": {"ess": {"mode": "HYPERDRIVE"}}}"#),
             .init(body: #"{"activateControlModes": {"ess": "NO_DISCHARGE"}}"#),
             .init(body: "{}" + String(repeating: " ", count: 70_000)),
@@ -145,11 +149,12 @@ struct PushClientTests {
             client.stop()
             await running.value
         }
-        #expect(site.submitted == [
-            Command(
-                source: "cloud", target: .essCluster, mode: .ess(.limitCharge(maxChargePower: 2000)),
-                issuedAt: ManualClock.instant(900), end: .at(ManualClock.instant(1800)))
-        ])
+        #expect(
+            site.submitted == [
+                Command(
+                    source: "cloud", target: .essCluster, mode: .ess(.limitCharge(maxChargePower: 2000)),
+                    issuedAt: ManualClock.instant(900), end: .at(ManualClock.instant(1800)))
+            ])
     }
 
     /// The time from each arrival to the next, on the client's clock.
@@ -163,7 +168,8 @@ struct PushClientTests {
         let cloud = FakeCloud(clock: clock)
         let (interval, window) = (Duration.milliseconds(20), Duration.seconds(1))
         let pushes = try await cloud.serve { url in
-            let client = makeClient(url, interval: interval, rateLimit: RateLimiter(requests: 4, per: window), clock: clock)
+            let client = makeClient(
+                url, interval: interval, rateLimit: RateLimiter(requests: 4, per: window), clock: clock)
             let running = Task { await client.run() }
             let pushes = await cloud.waitForPushes(12)
             client.stop()

@@ -2,8 +2,8 @@ import Control
 import Foundation
 import Gateway
 import Logging
-import SiteConfig
 import Simulation
+import SiteConfig
 import TestSupport
 import Testing
 import Vocabulary
@@ -99,7 +99,10 @@ struct DeviceOwnershipTests {
         let site = try ScenarioFixture(maps: Self.phoenix)
         defer { site.stop() }
         #expect(try site.setMode("evse2", code(.limit), parameter: 12) == nil)
-        #expect(eventually { site.held("charging_enabled", in: "evse2") == 1 && site.held("current_limit", in: "evse2") == 12 })
+        #expect(
+            eventually {
+                site.held("charging_enabled", in: "evse2") == 1 && site.held("current_limit", in: "evse2") == 12
+            })
         // The charger restarts: its coil off and 0 A, as after a power cycle (written by a
         // second master straight into the device).
         let port = try #require(site.port(of: "evse2"))
@@ -107,7 +110,10 @@ struct DeviceOwnershipTests {
             ["port": port, "unit": 255, "op": "write", "address": 528, "items": [["uint16", 0]]],
             ["port": port, "unit": 255, "op": "coil", "address": 400, "value": false],
         ])
-        #expect(eventually { site.held("charging_enabled", in: "evse2") == 1 && site.held("current_limit", in: "evse2") == 12 })
+        #expect(
+            eventually {
+                site.held("charging_enabled", in: "evse2") == 1 && site.held("current_limit", in: "evse2") == 12
+            })
     }
 
     @Test func aReissuedOrderIsWrittenAgainAndReArmsTheValidityTimer() throws {
@@ -122,7 +128,11 @@ struct DeviceOwnershipTests {
         #expect(try site.setMode("evse1", code(.limit), parameter: 12) == nil)
         // Re-armed: the station's validity counts from the new write, not from the first one
         // (the simulator publishes it at its next tick).
-        #expect(eventually { site.held("current_limit", in: "evse1") == 12 && (site.held("validity_remaining", in: "evse1") ?? 0) > 58 })
+        #expect(
+            eventually {
+                site.held("current_limit", in: "evse1") == 12
+                    && (site.held("validity_remaining", in: "evse1") ?? 0) > 58
+            })
     }
 
     @Test func aSecondGatewayThatCannotListenTouchesNoDevice() throws {
@@ -148,7 +158,10 @@ struct DeviceOwnershipTests {
         let alfen = { site.held("current_limit", in: "evse1") ?? .nan }
         let webasto = { site.held("current_limit", in: "evse2") ?? .nan }
         // The Webasto takes whole amperes: its share is rounded down, never up past the limit.
-        #expect(eventually { alfen() >= 6 && webasto() >= 6 && alfen() + webasto() <= 15 && webasto() == webasto().rounded() })
+        #expect(
+            eventually {
+                alfen() >= 6 && webasto() >= 6 && alfen() + webasto() <= 15 && webasto() == webasto().rounded()
+            })
         #expect(alfen() + webasto() <= 15)
     }
 
@@ -161,6 +174,9 @@ struct DeviceOwnershipTests {
         // A park limit above both chargepoints' maximum: each is written its own maximum, none
         // keeps a stale current.
         #expect(try site.setMode("site.evcs", code(.limit), parameter: 60) == nil)
-        #expect(eventually { site.held("current_limit", in: "evse1") == 16 && site.held("current_limit", in: "evse2") == 32 })
+        #expect(
+            eventually {
+                site.held("current_limit", in: "evse1") == 16 && site.held("current_limit", in: "evse2") == 32
+            })
     }
 }

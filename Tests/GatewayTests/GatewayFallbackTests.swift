@@ -1,11 +1,11 @@
-import Vocabulary
 import Control
 import Foundation
 import Gateway
-import SiteConfig
 import Simulation
+import SiteConfig
 import TestSupport
 import Testing
+import Vocabulary
 
 /// A source's chargepoint fallback end to end: a pymodbus master's FORCE on the demo site's
 /// simulated chargepoints ends by watchdog, and the gateway writes the fallback into the

@@ -1,4 +1,3 @@
-import Vocabulary
 import Control
 import Foundation
 import Gateway
@@ -7,6 +6,7 @@ import Modbus
 import SiteConfig
 import TestSupport
 import Testing
+import Vocabulary
 
 /// The runtime against two SMA batteries served from their device map over real sockets:
 /// commands reach the registers through recipes, allocation follows the online devices, and
@@ -78,7 +78,8 @@ struct GatewayRuntimeTests {
         defer { gateway.stop() }
         try startOnline(gateway)
         try submit(gateway, .noDischarge)
-        #expect(try eventually { try first.value("max_discharge_power") == 0 && second.value("max_discharge_power") == 0 })
+        #expect(
+            try eventually { try first.value("max_discharge_power") == 0 && second.value("max_discharge_power") == 0 })
         #expect(try first.value("bms_mode") == 2424)
         // Charging stays allowed: the charge limit is the battery's rating.
         #expect(try first.value("max_charge_power") == 6000 && second.value("max_charge_power") == 6000)
@@ -89,7 +90,8 @@ struct GatewayRuntimeTests {
         defer { gateway.stop() }
         try startOnline(gateway)
         try submit(gateway, .setPower(-5000))
-        #expect(try eventually { try first.value("power_setpoint") == -2500 && second.value("power_setpoint") == -2500 })
+        #expect(
+            try eventually { try first.value("power_setpoint") == -2500 && second.value("power_setpoint") == -2500 })
         second.kill()
         #expect(eventually { gateway.controller.snapshot.device("ess2")?.online == false })
         #expect(try eventually { try first.value("power_setpoint") == -5000 })
@@ -98,7 +100,8 @@ struct GatewayRuntimeTests {
         try poison(second)
         try second.revive()
         #expect(eventually { gateway.controller.snapshot.devicesOnline == 2 })
-        #expect(try eventually { try first.value("power_setpoint") == -2500 && second.value("power_setpoint") == -2500 })
+        #expect(
+            try eventually { try first.value("power_setpoint") == -2500 && second.value("power_setpoint") == -2500 })
         #expect(try second.value("power_control") == 802)
     }
 
@@ -109,8 +112,12 @@ struct GatewayRuntimeTests {
         try submit(gateway, .noDischarge)
         #expect(try eventually { try first.value("max_discharge_power") == 0 })
         // Nobody refreshes: the AUTO recipe gives the batteries back their own control.
-        #expect(try eventually { try first.value("max_discharge_power") == 6000 && first.value("power_control") == 803 })
-        #expect(eventually { gateway.controller.snapshot.decision?.activeCommand(for: .essCluster)?.command.origin != .source("ems") })
+        #expect(
+            try eventually { try first.value("max_discharge_power") == 6000 && first.value("power_control") == 803 })
+        #expect(
+            eventually {
+                gateway.controller.snapshot.decision?.activeCommand(for: .essCluster)?.command.origin != .source("ems")
+            })
     }
 
     @Test func commandWithADurationEndsByItself() throws {
@@ -119,6 +126,7 @@ struct GatewayRuntimeTests {
         try startOnline(gateway)
         try submit(gateway, .limitCharge(maxChargePower: 2000), end: .after(.seconds(1)))
         #expect(try eventually { try first.value("max_charge_power") + second.value("max_charge_power") == 2000 })
-        #expect(try eventually { try first.value("max_charge_power") == 6000 && second.value("max_charge_power") == 6000 })
+        #expect(
+            try eventually { try first.value("max_charge_power") == 6000 && second.value("max_charge_power") == 6000 })
     }
 }

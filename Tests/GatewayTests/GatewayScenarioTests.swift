@@ -1,11 +1,11 @@
-import Vocabulary
 import Control
 import Foundation
 import Gateway
-import SiteConfig
 import Simulation
+import SiteConfig
 import TestSupport
 import Testing
+import Vocabulary
 
 /// Issue 4's scenarios end to end: a pymodbus master writes the native profile, the gateway
 /// drives the demo site's simulated batteries and chargepoints over real sockets.
@@ -79,7 +79,8 @@ struct GatewayScenarioTests {
         #expect(eventually { site.simulation.reading(of: "ess2")?.externallyControlled == false })
         // Nobody holds a mode any more: the fallback (AUTO, no command) does. A read that fails
         // or answers no number fails the test.
-        let fallback = try #require(site.map.register(named: "site.ess.source")?.values?.first { $0.name == "FALLBACK" }?.code)
+        let fallback = try #require(
+            site.map.register(named: "site.ess.source")?.values?.first { $0.name == "FALLBACK" }?.code)
         #expect(try eventually { try #require(try site.read("site.ess.source") as? Int) == fallback })
         #expect(try #require(try site.read("site.ess.activeMode") as? Int) == code(.auto))
     }
@@ -99,10 +100,17 @@ struct GatewayScenarioTests {
         defer { site.stop() }
         for id in ["evse1", "evse2"] { site.simulation.plug(Car(soc: 20, targetSoc: 90), into: id) }
         #expect(try site.setMode("site.evcs", code(.force)) == nil)
-        #expect(eventually { site.simulation.reading(of: "evse1")?.current == 16 && site.simulation.reading(of: "evse2")?.current == 32 })
+        #expect(
+            eventually {
+                site.simulation.reading(of: "evse1")?.current == 16
+                    && site.simulation.reading(of: "evse2")?.current == 32
+            })
         #expect(eventually { site.power("evse1") > 10_000 })
         #expect(try site.setMode("site.evcs", code(.minimum)) == nil)
-        #expect(eventually { site.simulation.reading(of: "evse1")?.current == 6 && site.simulation.reading(of: "evse2")?.current == 6 })
+        #expect(
+            eventually {
+                site.simulation.reading(of: "evse1")?.current == 6 && site.simulation.reading(of: "evse2")?.current == 6
+            })
         #expect(try site.setMode("site.evcs", code(.zero)) == nil)
         #expect(eventually { site.power("evse1") == 0 && site.power("evse2") == 0 })
     }
@@ -176,11 +184,12 @@ struct GatewayScenarioTests {
         let sma = try #require(site.port(of: "ess2"))
         site.simulation.setSoc(40, of: "ess1")
         site.simulation.setSoc(80, of: "ess2")
-        #expect(eventually {
-            let snapshot = site.gateway.controller.snapshot
-            return abs((snapshot.device("ess1")?.value(.soc) ?? 0) - 40) < 0.5
-                && abs((snapshot.device("ess2")?.value(.soc) ?? 0) - 80) < 0.5
-        })
+        #expect(
+            eventually {
+                let snapshot = site.gateway.controller.snapshot
+                return abs((snapshot.device("ess1")?.value(.soc) ?? 0) - 40) < 0.5
+                    && abs((snapshot.device("ess2")?.value(.soc) ?? 0) - 80) < 0.5
+            })
         let results = try site.master([
             site.readOperation("ess1.soc"), site.readOperation("ess2.soc"), site.readOperation("site.ess.soc"),
             site.readOperation("direct", port: victron, unit: 100, address: 843, type: "uint16"),

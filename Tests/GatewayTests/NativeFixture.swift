@@ -1,9 +1,9 @@
-import Vocabulary
 import Control
 import Gateway
 import Modbus
 import SiteConfig
 import Synchronization
+import Vocabulary
 
 /// A command sink that records what a profile hands it and answers with a chosen verdict.
 final class RecordingSink: CommandSink {
@@ -52,7 +52,8 @@ enum NativeFixture {
     static let source: SourceID = "ems"
     static let unit: UInt8 = 1
 
-    static func battery(_ id: String, soc: Double, power: Double, capacity: Double, online: Bool = true) -> DeviceStatus {
+    static func battery(_ id: String, soc: Double, power: Double, capacity: Double, online: Bool = true) -> DeviceStatus
+    {
         DeviceStatus(
             id: id, kind: .battery, online: online, age: .milliseconds(350),
             values: [
@@ -64,7 +65,8 @@ enum NativeFixture {
 
     static func chargepoint(_ id: String, power: Double, online: Bool = true) -> DeviceStatus {
         DeviceStatus(
-            id: id, kind: .chargepoint, online: online, age: .seconds(1), values: ["active_power": power, "plugged": 1],
+            id: id, kind: .chargepoint, online: online, age: .seconds(1),
+            values: ["active_power": power, "plugged": 1],
             identity: [:], ratings: DeviceRatings(maxCurrent: 16, phases: 3))
     }
 
@@ -75,7 +77,8 @@ enum NativeFixture {
             command: CommandRef(origin: .source("cloud"), target: .essCluster, mode: .ess(.setPower(-3000))),
             priority: 5, issuedAt: .seconds(900), remaining: .milliseconds(41_200))
         let limit = ActiveCommand(
-            command: CommandRef(origin: .source("ems"), target: .device("evse1"), mode: .chargepoint(.limit(current: 10))),
+            command: CommandRef(
+                origin: .source("ems"), target: .device("evse1"), mode: .chargepoint(.limit(current: 10))),
             priority: 10, issuedAt: .seconds(990), remaining: .seconds(50))
         let fallback = ActiveCommand(
             command: CommandRef(origin: .fallback, target: .chargepointCluster, mode: .chargepoint(.surplus)),
@@ -83,13 +86,17 @@ enum NativeFixture {
         return Decision(
             at: .seconds(1000),
             devices: [
-                DeviceDecision(device: "ess1", online: true, order: .setpoint(-1600), recipes: [], origins: [setPower.command]),
-                DeviceDecision(device: "ess2", online: true, order: .setpoint(-1400), recipes: [], origins: [setPower.command]),
-                DeviceDecision(device: "evse1", online: true, order: .current(10), recipes: [], origins: [limit.command]),
+                DeviceDecision(
+                    device: "ess1", online: true, order: .setpoint(-1600), recipes: [], origins: [setPower.command]),
+                DeviceDecision(
+                    device: "ess2", online: true, order: .setpoint(-1400), recipes: [], origins: [setPower.command]),
+                DeviceDecision(
+                    device: "evse1", online: true, order: .current(10), recipes: [], origins: [limit.command]),
                 DeviceDecision(device: "evse2", online: false, order: .auto, recipes: [], origins: []),
             ],
             ess: EssClusterStatus(
-                online: 2, bounds: .point(-3000), allowedChargePower: -9500, allowedDischargePower: 8000, setpoint: -3000),
+                online: 2, bounds: .point(-3000), allowedChargePower: -9500, allowedDischargePower: 8000,
+                setpoint: -3000),
             chargepoints: ChargepointClusterStatus(online: 1, surplusPower: 2000, current: 10, limit: nil),
             active: [setPower, fallback, limit], lost: [],
             availableModes: [
@@ -131,7 +138,9 @@ enum NativeFixture {
 
 extension ModbusClient {
     /// Reads and decodes the point `name` of the native map.
-    func native(_ name: String, map: NativeRegisterMap = NativeFixture.map, table: RegisterTable = .holding) throws -> RegisterValue {
+    func native(_ name: String, map: NativeRegisterMap = NativeFixture.map, table: RegisterTable = .holding) throws
+        -> RegisterValue
+    {
         guard let register = map.register(named: name) else { throw NativeTestError.noSuchPoint(name) }
         let words = try read(table, unit: NativeFixture.unit, address: register.address, count: register.count)
         return try RegisterCodec(valueType: register.type).decode(words)

@@ -1,26 +1,32 @@
-import Vocabulary
 import Control
 import Foundation
 import Gateway
 import Modbus
 import TestSupport
 import Testing
+import Vocabulary
 
 /// pymodbus as the master EMS against the native profile.
 @Suite struct NativeInteropTests {
     @Test func pymodbusReadsTheSameValuesAndSetsAModeInOneWrite() throws {
-        let names = NativeMapTests.siteNames + [
-            "header.siteName", "ess1.online", "ess1.soc", "ess1.activePower", "evse1.activePower", "site.ess.sourceName",
-        ]
+        let names =
+            NativeMapTests.siteNames + [
+                "header.siteName", "ess1.online", "ess1.soc", "ess1.activePower", "evse1.activePower",
+                "site.ess.sourceName",
+            ]
         let points = names.compactMap(NativeFixture.map.register(named:)).map { register in
-            ["name": register.name, "address": register.address, "count": register.count, "encoding": register.encoding]
+            [
+                "name": register.name, "address": register.address, "count": register.count,
+                "encoding": register.encoding,
+            ]
                 as [String: Any]
         }
         let input = String(decoding: try JSONSerialization.data(withJSONObject: points), as: UTF8.self)
         let sink = RecordingSink()
         var output: [String: Any] = [:]
         try NativeFixture.withServer(sink: sink) { server, _ in
-            let result = try runCommand(Paths.python, [Paths.script("native_map_client.py"), "\(server.port)", "1"], input: input)
+            let result = try runCommand(
+                Paths.python, [Paths.script("native_map_client.py"), "\(server.port)", "1"], input: input)
             #expect(result.status == 0, "\(result.errorOutput)")
             output = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         }

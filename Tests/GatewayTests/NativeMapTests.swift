@@ -1,10 +1,10 @@
-import Vocabulary
 import Control
 import Foundation
 import Gateway
 import SiteConfig
 import TestSupport
 import Testing
+import Vocabulary
 
 /// The native register map as a table and as the document `busbar map` prints.
 @Suite struct NativeMapTests {
@@ -19,7 +19,9 @@ import Testing
 
     static var demoRequiredNames: [String] {
         siteNames + ["ess1", "ess2"].flatMap { id in batteryNames.map { "\(id).\($0)" } }
-            + ["evse1", "evse2"].flatMap { id in chargepointNames.map { "\(id).\($0)" } } + ["grid.online", "grid.activePower"]
+            + ["evse1", "evse2"].flatMap { id in chargepointNames.map { "\(id).\($0)" } } + [
+                "grid.online", "grid.activePower",
+            ]
     }
 
     static var demoPath: String { Paths.root.appendingPathComponent("sites/demo.yaml").path }
@@ -104,7 +106,8 @@ import Testing
 
     @Test func mapCommandRefusesAnInvalidSiteWithItsProblems() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("native-map-\(UUID()).yaml")
-        try "site: Broken\ndevices:\n  - id: x\n    map: nowhere.yaml\n".write(to: file, atomically: true, encoding: .utf8)
+        try "site: Broken\ndevices:\n  - id: x\n    map: nowhere.yaml\n".write(
+            to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let result = try runCommand(Paths.busbar, ["map", file.path, "--format", "json"])
         #expect(result.status == 1)
@@ -116,6 +119,8 @@ import Testing
         let loaded = try SiteLoader.load(path: Self.demoPath).get()
         let shipped = try String(
             contentsOf: Paths.root.appendingPathComponent("docs/native-register-map.md"), encoding: .utf8)
-        #expect(shipped == NativeMapDocument(site: loaded).markdown(), "regenerate: busbar map sites/demo.yaml > docs/native-register-map.md")
+        #expect(
+            shipped == NativeMapDocument(site: loaded).markdown(),
+            "regenerate: busbar map sites/demo.yaml > docs/native-register-map.md")
     }
 }

@@ -1,8 +1,8 @@
-import Vocabulary
 import Control
 import Gateway
 import Modbus
 import Testing
+import Vocabulary
 
 /// Reads of the native map over a real socket, rendered from a hand-made snapshot.
 @Suite struct NativeReadTests {
@@ -120,8 +120,9 @@ import Testing
             let holding = try client.read(.holding, unit: 1, address: 0, count: 120)
             let input = try client.read(.input, unit: 1, address: 0, count: 120)
             #expect(holding == input)
-            #expect(try client.read(.holding, unit: 1, address: end - 100, count: 100)
-                == client.read(.input, unit: 1, address: end - 100, count: 100))
+            #expect(
+                try client.read(.holding, unit: 1, address: end - 100, count: 100)
+                    == client.read(.input, unit: 1, address: end - 100, count: 100))
         }
     }
 
@@ -129,7 +130,9 @@ import Testing
         try NativeFixture.withServer { server, _ in
             let client = try NativeFixture.client(server)
             let gap = try #require(NativeFixture.map.reserved.first)
-            #expect(try client.read(.holding, unit: 1, address: gap.lowerBound, count: gap.count) == Array(repeating: 0, count: gap.count))
+            #expect(
+                try client.read(.holding, unit: 1, address: gap.lowerBound, count: gap.count)
+                    == Array(repeating: 0, count: gap.count))
             // One read across header, gap and telemetry.
             let words = try client.read(.holding, unit: 1, address: 0, count: 104)
             #expect(words[0] == NativeRegisterMap.magic)
@@ -141,9 +144,13 @@ import Testing
         try NativeFixture.withServer { server, _ in
             let client = try NativeFixture.client(server)
             let end = NativeFixture.map.end
-            let past = #expect(throws: ModbusError.self) { try client.read(.holding, unit: 1, address: end - 1, count: 2) }
+            let past = #expect(throws: ModbusError.self) {
+                try client.read(.holding, unit: 1, address: end - 1, count: 2)
+            }
             #expect(past?.exceptionCode == .illegalDataAddress)
-            let otherUnit = #expect(throws: ModbusError.self) { try client.read(.holding, unit: 2, address: 0, count: 1) }
+            let otherUnit = #expect(throws: ModbusError.self) {
+                try client.read(.holding, unit: 2, address: 0, count: 1)
+            }
             #expect(otherUnit?.exceptionCode == .gatewayPathUnavailable)
             let coils = #expect(throws: ModbusError.self) { try client.readBits(.coil, unit: 1, address: 0, count: 1) }
             #expect(coils?.exceptionCode == .illegalFunction)

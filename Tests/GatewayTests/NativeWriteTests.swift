@@ -1,8 +1,8 @@
-import Vocabulary
 import Control
 import Gateway
 import Modbus
 import Testing
+import Vocabulary
 
 /// Writes to the native map over a real socket: what reaches the command sink, and what is
 /// refused whole.
@@ -11,7 +11,8 @@ import Testing
         let sink = RecordingSink()
         try NativeFixture.withServer(sink: sink) { server, _ in
             let client = try NativeFixture.client(server)
-            try client.writeNative("site.ess.mode", [.uint(UInt64(EssModeKind.setPower.code)), .int(-5000), .uint(600)])
+            try client.writeNative(
+                "site.ess.mode", [.uint(UInt64(EssModeKind.setPower.code)), .int(-5000), .uint(600)])
         }
         let expected = Command(
             source: NativeFixture.source, target: .essCluster, mode: .ess(.setPower(-5000)), issuedAt: sink.instant,
@@ -23,7 +24,8 @@ import Testing
         let sink = RecordingSink()
         try NativeFixture.withServer(sink: sink) { server, _ in
             let client = try NativeFixture.client(server)
-            try client.writeNative("site.ess.mode", [.uint(UInt64(EssModeKind.limitCharge.code)), .int(2000), .uint(0)])
+            try client.writeNative(
+                "site.ess.mode", [.uint(UInt64(EssModeKind.limitCharge.code)), .int(2000), .uint(0)])
         }
         #expect(sink.commands.map(\.mode) == [.ess(.limitCharge(maxChargePower: 2000))])
         #expect(sink.commands.first?.end == nil)
@@ -49,11 +51,13 @@ import Testing
         try NativeFixture.withServer(sink: sink) { server, _ in
             let client = try NativeFixture.client(server)
             try client.writeNative("ess2.mode", [.uint(UInt64(EssModeKind.noDischarge.code)), .int(0), .uint(60)])
-            try client.writeNative("site.evcs.mode", [.uint(UInt64(ChargepointModeKind.limit.code)), .uint(16), .uint(0)])
+            try client.writeNative(
+                "site.evcs.mode", [.uint(UInt64(ChargepointModeKind.limit.code)), .uint(16), .uint(0)])
             try client.writeNative("evse2.mode", [.uint(UInt64(ChargepointModeKind.zero.code))])
         }
         #expect(sink.commands.map(\.target) == [.device("ess2"), .chargepointCluster, .device("evse2")])
-        #expect(sink.commands.map(\.mode) == [.ess(.noDischarge), .chargepoint(.limit(current: 16)), .chargepoint(.zero)])
+        #expect(
+            sink.commands.map(\.mode) == [.ess(.noDischarge), .chargepoint(.limit(current: 16)), .chargepoint(.zero)])
     }
 
     @Test func autoIsACommandAndReleaseHandsTheTargetBack() throws {
@@ -96,7 +100,8 @@ import Testing
                 }
             }
             #expect(error?.exceptionCode == code, sourceLocation: sourceLocation)
-            #expect(try client.read(.holding, unit: 1, address: 200, count: 21) == before, sourceLocation: sourceLocation)
+            #expect(
+                try client.read(.holding, unit: 1, address: 200, count: 21) == before, sourceLocation: sourceLocation)
         }
         #expect(sink.events.isEmpty, sourceLocation: sourceLocation)
     }
@@ -143,7 +148,8 @@ import Testing
 
     @Test func coreRejectionIsRefusedAndChangesNothing() throws {
         let unknownSource = RecordingSink { _ in .failure(.unknownSource("ems")) }
-        try expectRefused(.serverDeviceFailure, address: Self.at("site.ess.mode"), [1], single: true, sink: unknownSource)
+        try expectRefused(
+            .serverDeviceFailure, address: Self.at("site.ess.mode"), [1], single: true, sink: unknownSource)
         let outOfRange = RecordingSink { command in
             .failure(.parameterOutOfRange(mode: "SET_POWER", parameter: "power", value: 0, range: 0...0))
         }
@@ -154,7 +160,9 @@ import Testing
         let sink = RecordingSink()
         try NativeFixture.withServer(sink: sink) { server, _ in
             let client = try NativeFixture.client(server)
-            let error = #expect(throws: ModbusError.self) { try client.writeSingleCoil(unit: 1, address: 200, value: true) }
+            let error = #expect(throws: ModbusError.self) {
+                try client.writeSingleCoil(unit: 1, address: 200, value: true)
+            }
             #expect(error?.exceptionCode == .illegalFunction)
         }
         #expect(sink.events.isEmpty)

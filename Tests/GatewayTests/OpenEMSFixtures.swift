@@ -1,4 +1,3 @@
-import Vocabulary
 import Control
 import Foundation
 import Gateway
@@ -6,6 +5,7 @@ import Modbus
 import SiteConfig
 import Synchronization
 import TestSupport
+import Vocabulary
 
 /// A command sink that records what a profile sends, with a clock the test moves.
 final class OpenEMSRecordingSink: CommandSink {
@@ -62,7 +62,8 @@ enum OpenEMSFixture {
                 allowedDischargePower: allowedDischarge, setpoint: nil),
             chargepoints: ChargepointClusterStatus(online: 1, surplusPower: nil, current: 10, limit: nil),
             active: [], lost: [], availableModes: [])
-        return GatewaySnapshot(siteName: "Test site", at: .seconds(100), devices: devices, decision: decision, gridPower: 2500)
+        return GatewaySnapshot(
+            siteName: "Test site", at: .seconds(100), devices: devices, decision: decision, gridPower: 2500)
     }
 
     static func profile(

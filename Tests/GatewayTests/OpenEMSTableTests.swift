@@ -1,4 +1,3 @@
-import Vocabulary
 import Control
 import Foundation
 import Gateway
@@ -7,6 +6,7 @@ import SiteConfig
 import Synchronization
 import TestSupport
 import Testing
+import Vocabulary
 
 /// The OpenEMS-compatible table as a master reads it over a real socket.
 @Suite struct OpenEMSTableTests {
@@ -18,7 +18,9 @@ import Testing
             #expect(try client.read(.holding, unit: 1, address: 0, count: 5) == [0x6201, 199, 2026, 4, 0])
             #expect(OpenEMSFixture.text(try client.read(.holding, unit: 1, address: 5, count: 16)) == "busbar")
             #expect(OpenEMSFixture.text(try client.read(.holding, unit: 1, address: 69, count: 16)) == "Test site")
-            let time = try client.read(.holding, unit: 1, address: 101, count: 4).reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
+            let time = try client.read(.holding, unit: 1, address: 101, count: 4).reduce(UInt64(0)) {
+                $0 << 16 | UInt64($1)
+            }
             #expect(time > 1_700_000_000)
             #expect(try client.read(.holding, unit: 1, address: 105, count: 95).allSatisfy { $0 == 0xFFFF })
         }
@@ -40,13 +42,18 @@ import Testing
         #expect(table.end == 1060 + 20 + 480)
         try OpenEMSFixture.withServer(OpenEMSFixture.profile(sink: sink)) { server in
             let client = try OpenEMSFixture.client(server)
-            func word(_ address: Int) throws -> UInt16 { try client.read(.holding, unit: 1, address: address, count: 1)[0] }
+            func word(_ address: Int) throws -> UInt16 {
+                try client.read(.holding, unit: 1, address: address, count: 1)[0]
+            }
             #expect(OpenEMSFixture.text(try client.read(.holding, unit: 1, address: 200, count: 16)) == "_sum")
             #expect(try word(216) == 300)
             #expect(try [word(220), word(221), word(300), word(301)] == [0xB3DC, 80, 0x462B, 220])
             #expect(OpenEMSFixture.text(try client.read(.holding, unit: 1, address: 500, count: 16)) == "ess0")
             #expect(try word(516) == 280)
-            #expect(try [word(520), word(521), word(600), word(601), word(700), word(701)] == [0xB3DC, 80, 0x42EE, 100, 0xA3ED, 100])
+            #expect(
+                try [word(520), word(521), word(600), word(601), word(700), word(701)] == [
+                    0xB3DC, 80, 0x42EE, 100, 0xA3ED, 100,
+                ])
             #expect(OpenEMSFixture.text(try client.read(.holding, unit: 1, address: 780, count: 16)) == "meter0")
             #expect(try [word(800), word(880), word(881)] == [0xB3DC, 0xEBB8, 200])
             #expect(OpenEMSFixture.text(try client.read(.holding, unit: 1, address: 1060, count: 16)) == "evcs0")
@@ -61,7 +68,8 @@ import Testing
             (.productionActivePower, "_sum", 327), (.consumptionActivePower, "_sum", 343),
             (.gridBuyActiveEnergy, "_sum", 359), (.productionActiveEnergy, "_sum", 367),
             (.essDischargePower, "_sum", 415), (.gridMode, "_sum", 417), (.essCapacity, "_sum", 420),
-            (.soc, "ess0", 602), (.activePower, "ess0", 604), (.capacity, "ess0", 616), (.maxApparentPower, "ess0", 618),
+            (.soc, "ess0", 602), (.activePower, "ess0", 604), (.capacity, "ess0", 616),
+            (.maxApparentPower, "ess0", 618),
             (.allowedChargePower, "ess0", 702), (.allowedDischargePower, "ess0", 704),
             (.setActivePowerEquals, "ess0", 706), (.setReactivePowerEquals, "ess0", 708),
             (.setActivePowerLessOrEquals, "ess0", 710), (.setActivePowerGreaterOrEquals, "ess0", 714),
@@ -110,7 +118,8 @@ import Testing
 
     @Test func aReadOf126RegistersSpansPaddingHashAndLengthWords() throws {
         let profile = OpenEMSFixture.profile(sink: sink)
-        guard case .registers(let words) = profile.handle(.readHoldingRegisters(address: 580, count: 126), unit: 1) else {
+        guard case .registers(let words) = profile.handle(.readHoldingRegisters(address: 580, count: 126), unit: 1)
+        else {
             Issue.record("a 126-register read was refused")
             return
         }
@@ -131,8 +140,12 @@ import Testing
             let client = try OpenEMSFixture.client(server)
             #expect(throws: ModbusError.self) { try client.read(.holding, unit: 1, address: 150, count: 1) }
             #expect((try? client.read(.holding, unit: 1, address: 150, count: 2)) == [0xFFFF, 0xFFFF])
-            #expect(OpenEMSFixture.exception { _ = try client.read(.holding, unit: 1, address: 303, count: 1) } == .illegalDataAddress)
-            #expect(OpenEMSFixture.exception { _ = try client.read(.holding, unit: 2, address: 0, count: 1) } == .illegalDataAddress)
+            #expect(
+                OpenEMSFixture.exception { _ = try client.read(.holding, unit: 1, address: 303, count: 1) }
+                    == .illegalDataAddress)
+            #expect(
+                OpenEMSFixture.exception { _ = try client.read(.holding, unit: 2, address: 0, count: 1) }
+                    == .illegalDataAddress)
         }
     }
 
@@ -141,10 +154,13 @@ import Testing
         let profile = OpenEMSFixture.profile(sink: sink) { ready.withLock { $0 } ? OpenEMSFixture.snapshot() : nil }
         try OpenEMSFixture.withServer(profile) { server in
             let client = try OpenEMSFixture.client(server)
-            #expect(OpenEMSFixture.exception { _ = try client.read(.holding, unit: 1, address: 0, count: 1) } == .serverDeviceBusy)
+            #expect(
+                OpenEMSFixture.exception { _ = try client.read(.holding, unit: 1, address: 0, count: 1) }
+                    == .serverDeviceBusy)
             #expect(
                 OpenEMSFixture.exception {
-                    try client.writeMultipleRegisters(unit: 1, address: 706, values: OpenEMSFixture.words(-1000) + [0, 0])
+                    try client.writeMultipleRegisters(
+                        unit: 1, address: 706, values: OpenEMSFixture.words(-1000) + [0, 0])
                 } == .serverDeviceBusy)
             ready.withLock { $0 = true }
             #expect(try client.read(.holding, unit: 1, address: 0, count: 1) == [0x6201])
@@ -160,7 +176,10 @@ import Testing
         let loaded = try SiteLoader.load(path: path).get()
         let layout = OpenEMSProfile.layout(for: loaded.site, maps: loaded.maps)
         #expect(layout.components.map(\.id) == ["_sum", "ess0", "meter0", "evcs0", "evcs1"])
-        #expect(layout.components.map(\.kind) == [.sum, .ess, .meter(device: "grid"), .evcs(device: "evse1"), .evcs(device: "evse2")])
+        #expect(
+            layout.components.map(\.kind) == [
+                .sum, .ess, .meter(device: "grid"), .evcs(device: "evse1"), .evcs(device: "evse2"),
+            ])
         #expect(OpenEMSProfile.layout(for: loaded.site, maps: loaded.maps, essID: "ess9").components[1].id == "ess9")
     }
 }

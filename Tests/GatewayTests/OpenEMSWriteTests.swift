@@ -1,9 +1,9 @@
-import Vocabulary
 import Control
 import Gateway
 import Modbus
 import TestSupport
 import Testing
+import Vocabulary
 
 /// What the master's writes become: commands of the source `openems`, whole or not at all.
 @Suite struct OpenEMSWriteTests {
@@ -82,12 +82,16 @@ import Testing
 
     @Test func singleRegisterWritesIntoFloatsAndWritesToReadOnlyRecordsAreRefused() throws {
         try withClient { client in
-            #expect(OpenEMSFixture.exception { try client.writeSingleRegister(unit: 1, address: 706, value: 0) } == .illegalDataAddress)
+            #expect(
+                OpenEMSFixture.exception { try client.writeSingleRegister(unit: 1, address: 706, value: 0) }
+                    == .illegalDataAddress)
             #expect(
                 OpenEMSFixture.exception {
                     try client.writeMultipleRegisters(unit: 1, address: 702, values: OpenEMSFixture.words(0))
                 } == .illegalDataAddress)
-            #expect(OpenEMSFixture.exception { try client.writeMultipleRegisters(unit: 1, address: 150, values: [0]) } == .illegalDataAddress)
+            #expect(
+                OpenEMSFixture.exception { try client.writeMultipleRegisters(unit: 1, address: 150, values: [0]) }
+                    == .illegalDataAddress)
         }
         #expect(sink.commands.isEmpty)
     }
@@ -119,7 +123,8 @@ import Testing
 
     @Test func anyWriteRestartsTheApiTimeout() throws {
         let profile = OpenEMSFixture.profile(sink: sink, apiTimeout: .seconds(60))
-        _ = profile.handle(.writeMultipleRegisters(address: 706, values: OpenEMSFixture.words(-3000) + [0, 0]), unit: 1)
+        _ = profile.handle(
+            .writeMultipleRegisters(address: 706, values: OpenEMSFixture.words(-3000) + [0, 0]), unit: 1)
         sink.advance(to: .seconds(150))
         _ = profile.handle(.writeMultipleRegisters(address: 708, values: OpenEMSFixture.words(0)), unit: 1)
         sink.advance(to: .seconds(200))

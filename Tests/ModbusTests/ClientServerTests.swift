@@ -48,7 +48,8 @@ struct ClientServerTests {
         try withServer { server in
             let client = try client(server)
             try client.writeSingleCoil(unit: 1, address: 0, value: true)
-            try client.writeMultipleCoils(unit: 1, address: 1, values: [false, true, true, false, true, false, false, false, true])
+            try client.writeMultipleCoils(
+                unit: 1, address: 1, values: [false, true, true, false, true, false, false, false, true])
             let bits = try client.readBits(.coil, unit: 1, address: 0, count: 10)
             #expect(bits == [true, false, true, true, false, true, false, false, false, true])
         }
@@ -69,7 +70,8 @@ struct ClientServerTests {
             #expect(error?.exceptionCode == .illegalDataAddress)
             #expect(
                 error?.description
-                    == "read holding registers (FC3) at unit 7 address 500: Modbus exception illegal data address (0x02)")
+                    == "read holding registers (FC3) at unit 7 address 500: Modbus exception illegal data address (0x02)"
+            )
             // The connection stays usable after an exception.
             #expect(try client.read(.holding, unit: 7, address: 0, count: 1).count == 1)
         }
@@ -105,7 +107,9 @@ struct ClientServerTests {
             func handle(_ request: ModbusRequest, unit: UInt8) -> ModbusResponse { .registers([1]) }
         }
         try withServer(Broken()) { server in
-            let error = #expect(throws: ModbusError.self) { try client(server).read(.holding, unit: 1, address: 0, count: 3) }
+            let error = #expect(throws: ModbusError.self) {
+                try client(server).read(.holding, unit: 1, address: 0, count: 3)
+            }
             #expect(error?.exceptionCode == .serverDeviceFailure)
         }
     }

@@ -14,12 +14,15 @@ struct InteropTests {
         let float = RegisterCodec(valueType: .float32)
         #expect(try float.decode(client.read(.holding, unit: 200, address: 1210, count: 2)) == .float(21.25))
         #expect(try float.decode(client.read(.holding, unit: 1, address: 1210, count: 2)) == .float(16.5))
-        #expect(try RegisterCodec(valueType: .int32).decode(client.read(.holding, unit: 1, address: 1300, count: 2)) == .int(-123456))
+        #expect(
+            try RegisterCodec(valueType: .int32).decode(client.read(.holding, unit: 1, address: 1300, count: 2))
+                == .int(-123456))
         #expect(
             try RegisterCodec(valueType: .uint64).decode(client.read(.input, unit: 1, address: 1310, count: 4))
                 == .uint(12_345_678_901_234))
         #expect(
-            try RegisterCodec(valueType: .string(registers: 5)).decode(client.read(.holding, unit: 1, address: 1201, count: 5))
+            try RegisterCodec(valueType: .string(registers: 5)).decode(
+                client.read(.holding, unit: 1, address: 1201, count: 5))
                 == .string("C2"))
         let error = #expect(throws: ModbusError.self) { try client.read(.holding, unit: 1, address: 5000, count: 1) }
         #expect(error?.exceptionCode == .illegalDataAddress)
@@ -44,7 +47,9 @@ struct InteropTests {
         defer { server.stop() }
         let line = SerialLine(device: pair.first, settings: .init(baud: 19200, parity: .none))
         let client = try ModbusClient(endpoint: .rtu(line), timeouts: .init(response: .seconds(1)))
-        #expect(try RegisterCodec(valueType: .float32).decode(client.read(.holding, unit: 200, address: 1210, count: 2)) == .float(21.25))
+        #expect(
+            try RegisterCodec(valueType: .float32).decode(client.read(.holding, unit: 200, address: 1210, count: 2))
+                == .float(21.25))
         try client.writeSingleRegister(unit: 1, address: 1401, value: 0xABCD)
         #expect(try client.read(.holding, unit: 1, address: 1401, count: 1) == [0xABCD])
         let error = #expect(throws: ModbusError.self) { try client.read(.holding, unit: 1, address: 5000, count: 1) }
@@ -88,6 +93,7 @@ struct InteropTests {
         #expect(write.status == 0, "\(write.output) \(write.errorOutput)")
         #expect(bank.get(.holding, address: 40, count: 2) == [1234, 5678])
         let undefined = try runCommand("/usr/bin/mbpoll", common + ["-r", "500", "127.0.0.1"])
-        #expect(undefined.output.contains("Illegal data address") || undefined.errorOutput.contains("Illegal data address"))
+        #expect(
+            undefined.output.contains("Illegal data address") || undefined.errorOutput.contains("Illegal data address"))
     }
 }

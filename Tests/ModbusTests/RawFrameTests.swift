@@ -26,21 +26,22 @@ struct RawFrameTests {
         return Array(reply[7...])
     }
 
-    @Test(arguments: [
-        ([0x03, 0, 0, 0, 0], [0x83, 0x03]),  // quantity 0
-        ([0x03, 0, 0, 0, 126], [0x83, 0x03]),  // one register over the limit
-        ([0x04, 0, 0, 0xFF, 0xFF], [0x84, 0x03]),  // quantity 0xFFFF
-        ([0x01, 0, 0, 0x07, 0xD1], [0x81, 0x03]),  // 2001 coils
-        ([0x03, 0xFF, 0xFF, 0, 2], [0x83, 0x02]),  // runs past 65535
-        ([0x03, 0, 200, 0, 1], [0x83, 0x02]),  // not served
-        ([0x05, 0, 1, 0x12, 0x34], [0x85, 0x03]),  // coil value neither 0x0000 nor 0xFF00
-        ([0x10, 0, 0, 0, 2, 3, 0, 1, 0], [0x90, 0x03]),  // byte count 3 for 2 registers
-        ([0x10, 0, 0, 0, 124, 2, 0, 0], [0x90, 0x03]),  // 124 registers
-        ([0x0F, 0, 0, 0, 9, 1, 0xFF], [0x8F, 0x03]),  // byte count 1 for 9 coils
-        ([0x42, 1, 2], [0xC2, 0x01]),  // unknown function code
-        ([0x08, 0, 0, 0x12, 0x34], [0x88, 0x01]),  // diagnostics: not on TCP
-        ([0x2B, 0x0E, 1, 0], [0xAB, 0x01]),  // device identification: not served
-    ] as [([UInt8], [UInt8])])
+    @Test(
+        arguments: [
+            ([0x03, 0, 0, 0, 0], [0x83, 0x03]),  // quantity 0
+            ([0x03, 0, 0, 0, 126], [0x83, 0x03]),  // one register over the limit
+            ([0x04, 0, 0, 0xFF, 0xFF], [0x84, 0x03]),  // quantity 0xFFFF
+            ([0x01, 0, 0, 0x07, 0xD1], [0x81, 0x03]),  // 2001 coils
+            ([0x03, 0xFF, 0xFF, 0, 2], [0x83, 0x02]),  // runs past 65535
+            ([0x03, 0, 200, 0, 1], [0x83, 0x02]),  // not served
+            ([0x05, 0, 1, 0x12, 0x34], [0x85, 0x03]),  // coil value neither 0x0000 nor 0xFF00
+            ([0x10, 0, 0, 0, 2, 3, 0, 1, 0], [0x90, 0x03]),  // byte count 3 for 2 registers
+            ([0x10, 0, 0, 0, 124, 2, 0, 0], [0x90, 0x03]),  // 124 registers
+            ([0x0F, 0, 0, 0, 9, 1, 0xFF], [0x8F, 0x03]),  // byte count 1 for 9 coils
+            ([0x42, 1, 2], [0xC2, 0x01]),  // unknown function code
+            ([0x08, 0, 0, 0x12, 0x34], [0x88, 0x01]),  // diagnostics: not on TCP
+            ([0x2B, 0x0E, 1, 0], [0xAB, 0x01]),  // device identification: not served
+        ] as [([UInt8], [UInt8])])
     func invalidRequestGetsTheSpecException(request: [UInt8], reply: [UInt8]) throws {
         try withConnection { connection, _ in
             #expect(exchange(connection, request) == reply)
@@ -89,7 +90,8 @@ struct RawFrameTests {
         try withConnection { connection, _ in
             var frames: [UInt8] = []
             for transaction in 1...200 {
-                frames += RawConnection.frame(transaction: UInt16(transaction), pdu: [0x03, 0, UInt8(transaction % 50), 0, 1])
+                frames += RawConnection.frame(
+                    transaction: UInt16(transaction), pdu: [0x03, 0, UInt8(transaction % 50), 0, 1])
             }
             connection.send(frames)
             let replies = connection.receive(timeout: .seconds(5), expecting: 200 * 11) ?? []

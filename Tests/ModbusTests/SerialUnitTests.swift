@@ -21,7 +21,9 @@ struct SerialUnitTests {
     @Test func anRTUClientRefusesUnit248WithAnInvalidArgument() throws {
         try withRTUServer { client in
             // Before any unit was addressed, where libmodbus would abort on an assertion.
-            let error = #expect(throws: ModbusError.self) { try client.read(.holding, unit: 248, address: 1401, count: 1) }
+            let error = #expect(throws: ModbusError.self) {
+                try client.read(.holding, unit: 248, address: 1401, count: 1)
+            }
             #expect(error?.kind == .invalidArgument("unit 248 is not a device address; \(SerialLine.deviceUnitsRule)"))
             #expect(error?.unit == 248)
             #expect(error?.address == 1401)
@@ -32,8 +34,12 @@ struct SerialUnitTests {
         try withRTUServer { client in
             try client.writeSingleRegister(unit: 1, address: 1401, value: 0x1111)
             for unit: UInt8 in [248, 255, 0] {
-                let error = #expect(throws: ModbusError.self) { try client.writeSingleRegister(unit: unit, address: 1401, value: 0x2222) }
-                #expect(error?.kind == .invalidArgument("unit \(unit) is not a device address; \(SerialLine.deviceUnitsRule)"))
+                let error = #expect(throws: ModbusError.self) {
+                    try client.writeSingleRegister(unit: unit, address: 1401, value: 0x2222)
+                }
+                #expect(
+                    error?.kind
+                        == .invalidArgument("unit \(unit) is not a device address; \(SerialLine.deviceUnitsRule)"))
             }
             #expect(try client.read(.holding, unit: 1, address: 1401, count: 1) == [0x1111])
         }

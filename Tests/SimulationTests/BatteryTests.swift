@@ -1,8 +1,8 @@
-import Vocabulary
 import Modbus
 import Simulation
 import SiteConfig
 import Testing
+import Vocabulary
 
 /// Simulated batteries integrate their power into SoC, stop at their bounds, and report what
 /// they allow through their points.

@@ -1,8 +1,8 @@
-import Vocabulary
 import Modbus
 import Simulation
 import SiteConfig
 import Testing
+import Vocabulary
 
 /// A car at a simulated chargepoint charges at what the current limit allows and finishes; the
 /// chargepoint falls back as the product does when its refresh or heartbeat stops.

@@ -1,8 +1,8 @@
-import Vocabulary
 import Modbus
 import Simulation
 import SiteConfig
 import Testing
+import Vocabulary
 
 /// Every ESS mode of both demo batteries, carried out with the map's own recipe through the
 /// SiteConfig expression evaluator over a real socket, gives the power docs/design.md §2.2 promises.
@@ -73,8 +73,10 @@ struct EssModeTests {
     @Test func setPowerAcrossBothDemoBatteriesAddsUp() throws {
         let simulation = try Fixture.simulation(["ess1", "ess2", "grid"], load: 2000)
         defer { simulation.stop() }
-        try Master(simulation, device: "ess1", map: Fixture.map("victron-gx-ess.yaml")).run(.ess(.setPower), ["power": -2500])
-        try Master(simulation, device: "ess2", map: Fixture.map("sma-sunny-boy-storage.yaml")).run(.ess(.setPower), ["power": -2500])
+        try Master(simulation, device: "ess1", map: Fixture.map("victron-gx-ess.yaml")).run(
+            .ess(.setPower), ["power": -2500])
+        try Master(simulation, device: "ess2", map: Fixture.map("sma-sunny-boy-storage.yaml")).run(
+            .ess(.setPower), ["power": -2500])
         simulation.advance(by: .seconds(5))
         #expect(simulation.balance.ess == -5000)
         #expect(simulation.balance.grid == 7000)

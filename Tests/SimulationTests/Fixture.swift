@@ -1,10 +1,10 @@
-import Vocabulary
 import Foundation
 import Modbus
 import Simulation
 import SiteConfig
 import TestSupport
 import Testing
+import Vocabulary
 
 /// Shared set-up: the shipped maps and demo site, simulations on free ports, and a master that
 /// reads and writes points over a real socket with busbar's ModbusClient.
@@ -44,7 +44,9 @@ enum Fixture {
     static func single(_ file: String, unit: Int? = nil) throws -> (SiteSimulation, DeviceMap) {
         let map = try map(file)
         let path = sitePath("devices/\(file)")
-        let device = DeviceConfig(id: "dut", mapPath: path, endpoint: .tcp(host: "127.0.0.1", port: 0), unit: unit ?? map.unit, simulate: true)
+        let device = DeviceConfig(
+            id: "dut", mapPath: path, endpoint: .tcp(host: "127.0.0.1", port: 0), unit: unit ?? map.unit, simulate: true
+        )
         let loaded = LoadedSite(site: Site(name: map.name, devices: [device]), maps: [path: map], path: path)
         let simulation = try SiteSimulation(site: loaded, options: .init(ports: .ephemeral))
         try simulation.start()

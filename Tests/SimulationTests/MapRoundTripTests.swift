@@ -1,8 +1,8 @@
-import Vocabulary
 import Modbus
 import Simulation
 import SiteConfig
 import Testing
+import Vocabulary
 
 /// Every shipped map the demo uses is served by its simulator as the map says: each readable
 /// point decodes, each writable point takes a value and reads it back, and anything else is
@@ -29,9 +29,13 @@ struct MapRoundTripTests {
         for read in ReadPlanner.plan(map: map) {
             let unit = UInt8(read.unit(device: master.unit))
             if read.table.isBits {
-                #expect(try master.client.readBits(read.table, unit: unit, address: read.address, count: read.count).count == read.count)
+                #expect(
+                    try master.client.readBits(read.table, unit: unit, address: read.address, count: read.count).count
+                        == read.count)
             } else {
-                #expect(try master.client.read(read.table, unit: unit, address: read.address, count: read.count).count == read.count)
+                #expect(
+                    try master.client.read(read.table, unit: unit, address: read.address, count: read.count).count
+                        == read.count)
             }
         }
         for point in map.points where point.access.isReadable {
@@ -69,15 +73,21 @@ struct MapRoundTripTests {
         let used = Set(map.points.filter { $0.table == .holding && $0.unitID == nil }.flatMap { Array($0.range) })
         let hole = try #require((0..<65535).first { !used.contains($0) })
         let unit = UInt8(master.unit)
-        let read = #expect(throws: ModbusError.self) { try master.client.read(.holding, unit: unit, address: hole, count: 1) }
+        let read = #expect(throws: ModbusError.self) {
+            try master.client.read(.holding, unit: unit, address: hole, count: 1)
+        }
         #expect(read?.exceptionCode == .illegalDataAddress)
-        if let readOnly = map.points.first(where: { $0.table == .holding && !$0.access.isWritable && $0.unitID == nil }) {
+        if let readOnly = map.points.first(where: { $0.table == .holding && !$0.access.isWritable && $0.unitID == nil })
+        {
             let write = #expect(throws: ModbusError.self) {
-                try master.client.writeMultipleRegisters(unit: unit, address: readOnly.address, values: Array(repeating: 0, count: readOnly.count))
+                try master.client.writeMultipleRegisters(
+                    unit: unit, address: readOnly.address, values: Array(repeating: 0, count: readOnly.count))
             }
             #expect(write?.exceptionCode == .illegalDataAddress)
         }
-        let other = #expect(throws: ModbusError.self) { try master.client.read(.holding, unit: 99, address: 0, count: 1) }
+        let other = #expect(throws: ModbusError.self) {
+            try master.client.read(.holding, unit: 99, address: 0, count: 1)
+        }
         #expect(other?.exceptionCode == .gatewayPathUnavailable)
     }
 
@@ -101,7 +111,9 @@ struct MapRoundTripTests {
         try master.write("setpoint_l1", 1000)
         // Victron counts power taken from the grid as positive: busbar's +1000 W discharge is -1000.
         #expect(try master.client.read(.holding, unit: 227, address: 37, count: 1) == [UInt16(bitPattern: -1000)])
-        let error = #expect(throws: ModbusError.self) { try master.client.read(.holding, unit: 100, address: 37, count: 1) }
+        let error = #expect(throws: ModbusError.self) {
+            try master.client.read(.holding, unit: 100, address: 37, count: 1)
+        }
         #expect(error?.exceptionCode == .illegalDataAddress)
     }
 }

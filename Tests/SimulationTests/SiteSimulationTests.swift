@@ -1,10 +1,10 @@
-import Vocabulary
 import Foundation
 import Modbus
 import Simulation
 import SiteConfig
 import TestSupport
 import Testing
+import Vocabulary
 
 /// The demo site as one simulation: endpoints shared by several unit ids, the grid meter's
 /// balance, ports chosen for tests, and devices killed and revived.
@@ -25,7 +25,8 @@ struct SiteSimulationTests {
 
     @Test func portOverridesPlaceEndpoints() throws {
         let port = freePort()
-        let simulation = try SiteSimulation(site: Fixture.demo(), options: .init(ports: .mapped([15020: port, 15021: 0, 15022: 0, 15023: 0])))
+        let simulation = try SiteSimulation(
+            site: Fixture.demo(), options: .init(ports: .mapped([15020: port, 15021: 0, 15022: 0, 15023: 0])))
         try simulation.start()
         defer { simulation.stop() }
         #expect(simulation.endpoint(of: "grid") == .tcp(host: "127.0.0.1", port: port))
@@ -51,7 +52,9 @@ struct SiteSimulationTests {
     }
 
     @Test func loadAndPvFollowTheirProfiles() {
-        let profile = SiteProfile(load: 2000, loadSwing: 500, loadPeriod: .seconds(400), pvPeak: 8000, start: .seconds(6 * 3600), dayLength: .seconds(2400))
+        let profile = SiteProfile(
+            load: 2000, loadSwing: 500, loadPeriod: .seconds(400), pvPeak: 8000, start: .seconds(6 * 3600),
+            dayLength: .seconds(2400))
         #expect(profile.load(at: .seconds(100)) == 2500)
         #expect(profile.pv(at: .zero) == 0)
         #expect(abs(profile.pv(at: .seconds(600)) - 8000) < 1e-6)  // noon, a quarter of the day later
@@ -120,7 +123,9 @@ struct SiteSimulationTests {
         defer { simulation.stop() }
         simulation.startClock(tick: .milliseconds(10))
         let deadline = ContinuousClock.now + .seconds(10)
-        while simulation.elapsed < .milliseconds(200), ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        while simulation.elapsed < .milliseconds(200), ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
         simulation.stopClock()
         #expect(simulation.elapsed >= .milliseconds(200))
     }

@@ -1,7 +1,7 @@
-import Vocabulary
 import Modbus
 import SiteConfig
 import Testing
+import Vocabulary
 
 /// What the keys of a point mean once decoded.
 struct DeviceMapDecodingTests {
@@ -19,7 +19,8 @@ struct DeviceMapDecodingTests {
     }
 
     @Test func evccLowWordFirstSuffixAndHomeAssistantSwapBothGiveTheWordOrder() throws {
-        let map = try Self.decode("""
+        let map = try Self.decode(
+            """
               a: {address: 0, encoding: uint32s}
               b: {address: 2, encoding: uint32, swap: word}
               c: {address: 4, encoding: float32, swap: word_byte}
@@ -30,7 +31,8 @@ struct DeviceMapDecodingTests {
     }
 
     @Test func coilsDefaultToBoolAndStringsTakeTheirCount() throws {
-        let map = try Self.decode("""
+        let map = try Self.decode(
+            """
               enable: {address: 400, type: coil, access: rw}
               model: {address: 10, encoding: string, count: 8}
             """)
@@ -39,7 +41,8 @@ struct DeviceMapDecodingTests {
     }
 
     @Test func nanSentinelsCanBeGivenOrSwitchedOff() throws {
-        let map = try Self.decode("""
+        let map = try Self.decode(
+            """
               a: {address: 0, encoding: int16, nan: [0x7FFF, 0x8000]}
               b: {address: 1, encoding: uint16, nan: false}
             """)
@@ -48,7 +51,8 @@ struct DeviceMapDecodingTests {
     }
 
     @Test func scaleRegistersAndEnumValuesAreKept() throws {
-        let map = try Self.decode("""
+        let map = try Self.decode(
+            """
               w_sf: {address: 10, encoding: int16}
               w: {address: 11, encoding: uint16, scale_register: w_sf, unit: W}
               mode: {address: 12, encoding: uint16, values: {802: active, 803: inactive}}
@@ -60,7 +64,8 @@ struct DeviceMapDecodingTests {
     }
 
     @Test func aComputedPointIsWorkedOutFromThePointsRead() throws {
-        let map = try Self.decode("""
+        let map = try Self.decode(
+            """
               status: {address: 100, encoding: uint16}
               plugged: {value: "if(status < 0x42, 0, status < 0x45)"}
               active_power: {address: 101, encoding: int16, unit: W}
@@ -75,18 +80,25 @@ struct DeviceMapDecodingTests {
     }
 
     @Test func aScaleRegisterMustNameAnInt16Point() {
-        let yaml = "kind: meter\nname: t\npoints:\n  w: {address: 11, scale_register: w_sff}\n  w_sf: {address: 30, encoding: uint32}\n  x: {address: 20, scale_register: w_sf}\n"
-        let messages = DeviceMapLoader.decode(yaml: yaml, file: "t.yaml").diagnostics.map { "\($0.line):\($0.column): \($0.message)" }
-        #expect(messages == [
-            #"4:36: scale_register: found unknown point "w_sff"; did you mean "w_sf"?"#,
-            #"6:36: scale_register: found point "w_sf" of uint32, expected an int16 point without a scale_register of its own (for "x")"#,
-        ])
+        let yaml =
+            "kind: meter\nname: t\npoints:\n  w: {address: 11, scale_register: w_sff}\n  w_sf: {address: 30, encoding: uint32}\n  x: {address: 20, scale_register: w_sf}\n"
+        let messages = DeviceMapLoader.decode(yaml: yaml, file: "t.yaml").diagnostics.map {
+            "\($0.line):\($0.column): \($0.message)"
+        }
+        #expect(
+            messages == [
+                #"4:36: scale_register: found unknown point "w_sff"; did you mean "w_sf"?"#,
+                #"6:36: scale_register: found point "w_sf" of uint32, expected an int16 point without a scale_register of its own (for "x")"#,
+            ])
     }
 
     @Test func declaredBlocksThatHoldNoPointAreWarnedAbout() throws {
         let yaml = "kind: meter\nname: t\nblocks: [{address: 900, count: 10}]\npoints:\n  p: {address: 7}\n"
         let (map, diagnostics) = DeviceMapLoader.decode(yaml: yaml, file: "t.yaml")
         #expect(map != nil)
-        #expect(diagnostics.map(\.description) == ["t.yaml:3:10: warning: found a block on holding registers 900…909 that holds no point; it is never read"])
+        #expect(
+            diagnostics.map(\.description) == [
+                "t.yaml:3:10: warning: found a block on holding registers 900…909 that holds no point; it is never read"
+            ])
     }
 }

@@ -1,6 +1,6 @@
-import Vocabulary
 import SiteConfig
 import Testing
+import Vocabulary
 
 struct ExpressionTests {
     static let values: [String: Double] = ["power": 2000, "battery_voltage": 50, "maxChargePower": 3000, "current": 10]
@@ -64,7 +64,10 @@ struct ExpressionTests {
     }
 
     @Test func namesListEveryLookup() throws {
-        #expect(try Expression.parse("min(maxChargePower, 5) / battery_voltage - power").names == ["maxChargePower", "battery_voltage", "power"])
+        #expect(
+            try Expression.parse("min(maxChargePower, 5) / battery_voltage - power").names == [
+                "maxChargePower", "battery_voltage", "power",
+            ])
         #expect(try Expression.parse("-power") == .negate(.name("power")))
         #expect(try Expression.parse("-5") == .number(-5))
     }

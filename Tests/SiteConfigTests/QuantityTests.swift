@@ -1,6 +1,6 @@
-import Vocabulary
 import SiteConfig
 import Testing
+import Vocabulary
 
 struct QuantityTests {
     @Test(arguments: [
@@ -28,7 +28,9 @@ struct QuantityTests {
     }
 
     @Test func unknownUnitsAndNonNumbersAreRefused() {
-        #expect(throws: QuantityError("found unknown unit \"parsec\" in \"5 parsec\", expected a duration such as `60 s`")) {
+        #expect(
+            throws: QuantityError("found unknown unit \"parsec\" in \"5 parsec\", expected a duration such as `60 s`")
+        ) {
             try Quantity.parse("5 parsec", as: .duration)
         }
         #expect(throws: QuantityError("found \"fast\", expected a duration such as `60 s`")) {

@@ -1,7 +1,7 @@
-import Vocabulary
 import Modbus
 import SiteConfig
 import Testing
+import Vocabulary
 
 /// The maps and the demo site in `sites/` load, and mean what their comments say.
 struct ShippedSiteTests {
@@ -17,14 +17,17 @@ struct ShippedSiteTests {
         #expect(loaded.maps.count == 5)
         #expect(loaded.site.allocation == .proportional)
         #expect(loaded.site.pollInterval == .seconds(1))
-        #expect(loaded.site.upstreams == [
-            UpstreamConfig(profile: .native, host: "0.0.0.0", port: 5020, unit: 1),
-            UpstreamConfig(profile: .openems, host: "0.0.0.0", port: 5021, unit: 1),
-        ])
-        #expect(loaded.site.sources == [
-            SourceConfig(id: "ems", priority: 10, watchdog: .seconds(60), fallbacks: [SourceFallback(.ess(.auto))]),
-            SourceConfig(id: "cloud", priority: 5, watchdog: .seconds(300), fallbacks: [SourceFallback(.ess(.auto))]),
-        ])
+        #expect(
+            loaded.site.upstreams == [
+                UpstreamConfig(profile: .native, host: "0.0.0.0", port: 5020, unit: 1),
+                UpstreamConfig(profile: .openems, host: "0.0.0.0", port: 5021, unit: 1),
+            ])
+        #expect(
+            loaded.site.sources == [
+                SourceConfig(id: "ems", priority: 10, watchdog: .seconds(60), fallbacks: [SourceFallback(.ess(.auto))]),
+                SourceConfig(
+                    id: "cloud", priority: 5, watchdog: .seconds(300), fallbacks: [SourceFallback(.ess(.auto))]),
+            ])
     }
 
     @Test func theDemoHasTwoBatteriesTwoChargepointsAndAMeterOfDifferentVendors() throws {
@@ -48,7 +51,8 @@ struct ShippedSiteTests {
 
     @Test func devicesBehindOneGatewayShareItsEndpoint() throws {
         let loaded = try Self.loadDemo()
-        let ess1 = try #require(loaded.site.device(id: "ess1")), grid = try #require(loaded.site.device(id: "grid"))
+        let ess1 = try #require(loaded.site.device(id: "ess1"))
+        let grid = try #require(loaded.site.device(id: "grid"))
         #expect(ess1.endpoint == grid.endpoint)
         #expect(ess1.unit != grid.unit)
     }
@@ -63,7 +67,8 @@ struct ShippedSiteTests {
         let recipe = try #require(map.control.recipes[.ess(.limitCharge)])
         let step = try #require(recipe.steps.first { $0.point == "max_charge_current" })
         let amperes = step.value.evaluate { ["maxChargePower": 2400, "battery_voltage": 48][$0] }
-        #expect(recipe.steps.map(\.point) == ["ess_mode", "grid_setpoint", "max_charge_current", "max_discharge_limit"])
+        #expect(
+            recipe.steps.map(\.point) == ["ess_mode", "grid_setpoint", "max_charge_current", "max_discharge_limit"])
         #expect(amperes == 50)
     }
 
@@ -72,7 +77,10 @@ struct ShippedSiteTests {
         #expect(map.kind == .chargepoint)
         #expect(map.control.modes == ModeKind.allChargepoint)
         #expect(map.control.refresh == Refresh(interval: .seconds(25)))
-        #expect(map.fallback == Fallback(after: .seconds(60), writes: [WriteStep(point: "current_limit", value: .name("safe_current"))]))
+        #expect(
+            map.fallback
+                == Fallback(
+                    after: .seconds(60), writes: [WriteStep(point: "current_limit", value: .name("safe_current"))]))
         let limit = try #require(map[role: .currentLimit])
         #expect(limit.valueType == .float32)
         #expect(limit.access == .readWrite)
@@ -99,20 +107,29 @@ struct ShippedSiteTests {
         let watts = phases.compactMap { $0.value.evaluate { ["power": -2500][$0] } }
         #expect(watts == [-834, -833, -833])
         #expect(map.units(device: 100) == [100, 227])
-        #expect(ReadPlanner.plan(map: map).last == PlannedRead(
-            table: .holding, address: 37, count: 5,
-            points: ["setpoint_l1", "disable_charge", "disable_feed_in", "setpoint_l2", "setpoint_l3"], unit: 227
-        ))
+        #expect(
+            ReadPlanner.plan(map: map).last
+                == PlannedRead(
+                    table: .holding, address: 37, count: 5,
+                    points: ["setpoint_l1", "disable_charge", "disable_feed_in", "setpoint_l2", "setpoint_l3"],
+                    unit: 227
+                ))
     }
 
     @Test func theDemoSimulatesLoadsAndPv() throws {
         let profile = try Self.loadDemo().site.profile
-        #expect(profile == SiteProfile(load: 2500, loadSwing: 1000, loadPeriod: .seconds(600), pvPeak: 8000, start: .seconds(36000), dayLength: .seconds(7200)))
+        #expect(
+            profile
+                == SiteProfile(
+                    load: 2500, loadSwing: 1000, loadPeriod: .seconds(600), pvPeak: 8000, start: .seconds(36000),
+                    dayLength: .seconds(7200)))
     }
 
     @Test func webastoSendsALifeBit() throws {
         let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/webasto-next.yaml")).get()
-        #expect(map.control.heartbeat == Heartbeat(step: WriteStep(point: "life_bit", value: .number(1)), interval: .seconds(10)))
+        #expect(
+            map.control.heartbeat
+                == Heartbeat(step: WriteStep(point: "life_bit", value: .number(1)), interval: .seconds(10)))
     }
 
     @Test func notAvailableSentinelsFollowSunSpecAndSMA() throws {
@@ -122,7 +139,8 @@ struct ShippedSiteTests {
         #expect(!soc.isNotAvailable(.uint(55)))
         let power = try #require(map[role: .activePower])
         #expect(power.isNotAvailable(.int(Int64(Int32.min))))
-        let alfenPower = try #require(DeviceMapLoader.load(path: FixturePaths.site("devices/alfen-ng9xx.yaml")).get()[role: .activePower])
+        let alfenPower = try #require(
+            DeviceMapLoader.load(path: FixturePaths.site("devices/alfen-ng9xx.yaml")).get()[role: .activePower])
         #expect(alfenPower.isNotAvailable(.float(.nan)))
     }
 }

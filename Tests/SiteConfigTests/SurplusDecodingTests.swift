@@ -1,12 +1,13 @@
-import Vocabulary
 import Foundation
 import SiteConfig
 import Testing
+import Vocabulary
 
 /// The site file's `surplus:` section.
 struct SurplusDecodingTests {
     func load(_ yaml: String) throws -> Result<LoadedSite, DiagnosticList> {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("busbar-surplus-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "busbar-surplus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let map = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("sites/devices/alfen-ng9xx.yaml").path
@@ -16,24 +17,29 @@ struct SurplusDecodingTests {
     }
 
     @Test func delaysAreReadWithTheirUnits() throws {
-        let site = try load("""
+        let site = try load(
+            """
             site: S
             devices: [{id: evse1, map: MAP, uri: "127.0.0.1:1502"}]
             surplus: {start_delay: 30 s, stop_delay: 2 min}
-            """).get().site
+            """
+        ).get().site
         #expect(site.surplus == SurplusConfig(startDelay: .seconds(30), stopDelay: .seconds(120)))
     }
 
     @Test func missingSectionKeepsTheDefaults() throws {
-        let site = try load("""
+        let site = try load(
+            """
             site: S
             devices: [{id: evse1, map: MAP, uri: "127.0.0.1:1502"}]
-            """).get().site
+            """
+        ).get().site
         #expect(site.surplus == SurplusConfig())
     }
 
     @Test func unknownKeyAndWrongQuantityAreLocated() throws {
-        let result = try load("""
+        let result = try load(
+            """
             site: S
             devices: [{id: evse1, map: MAP, uri: "127.0.0.1:1502"}]
             surplus: {start_delay: 5 kW, stop_dealy: 1 s}

@@ -1,6 +1,6 @@
+import Glibc
 public import Modbus
 public import SiteConfig
-import Glibc
 
 /// A device served from a device map by an in-process `ModbusTCPServer`: every point of the map
 /// exists at its address, as on the real product, and values are set in engineering units.
@@ -81,7 +81,9 @@ private func usleepMilliseconds(_ milliseconds: UInt32) {
 }
 
 /// `eventually` for async tests: waits with `Task.sleep`, so the cooperative pool keeps running.
-public func eventuallyAsync(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async rethrows -> Bool {
+public func eventuallyAsync(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async rethrows
+    -> Bool
+{
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }

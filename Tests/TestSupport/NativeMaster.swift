@@ -28,7 +28,8 @@ public final class NativeMaster {
         else { return nil }
         switch value {
         case .int(let number): return number == Int64(Int32.min) || number == Int64(Int16.min) ? nil : Double(number)
-        case .uint(let number): return number == UInt64(UInt32.max) || number == UInt64(UInt16.max) ? nil : Double(number)
+        case .uint(let number):
+            return number == UInt64(UInt32.max) || number == UInt64(UInt16.max) ? nil : Double(number)
         case .float(let number): return number.isNaN ? nil : number
         case .bool(let flag): return flag ? 1 : 0
         case .string: return nil
@@ -40,7 +41,9 @@ public final class NativeMaster {
     /// the exception the gateway answered, nil when it accepted the mode.
     @available(*, noasync)
     @discardableResult
-    public func setMode(_ block: String, _ mode: String, parameter: Double = 0, duration: Double = 0) throws -> ExceptionCode? {
+    public func setMode(_ block: String, _ mode: String, parameter: Double = 0, duration: Double = 0) throws
+        -> ExceptionCode?
+    {
         guard let register = map.register(named: "\(block).mode"),
             let code = register.values?.first(where: { $0.name == mode })?.code
         else { throw FixtureFailure("the native map has no mode \(mode) for \(block)") }

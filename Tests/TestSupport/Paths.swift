@@ -24,7 +24,9 @@ public enum Paths {
     public static var busbar: String {
         if let override = ProcessInfo.processInfo.environment["BUSBAR_BIN"] { return override }
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [bundle, bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent()] {
+        for candidate in [
+            bundle, bundle.deletingLastPathComponent(), bundle.deletingLastPathComponent().deletingLastPathComponent(),
+        ] {
             let path = candidate.appendingPathComponent("busbar").path
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }

@@ -13,9 +13,12 @@ public final class PseudoTerminalPair {
     public init(first: String = "ttyA", second: String = "ttyB") throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("busbar-pty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let (firstPath, secondPath) = (folder.appendingPathComponent(first).path, folder.appendingPathComponent(second).path)
+        let (firstPath, secondPath) = (
+            folder.appendingPathComponent(first).path, folder.appendingPathComponent(second).path
+        )
         do {
-            let socat = try Peer("/usr/bin/socat", ["-d", "-d", "pty,raw,echo=0,link=\(firstPath)", "pty,raw,echo=0,link=\(secondPath)"])
+            let socat = try Peer(
+                "/usr/bin/socat", ["-d", "-d", "pty,raw,echo=0,link=\(firstPath)", "pty,raw,echo=0,link=\(secondPath)"])
             guard socat.waitForOutput("starting data transfer loop") else {
                 socat.stop()
                 throw FixtureFailure("socat: \(socat.errorOutput)")

@@ -36,7 +36,8 @@ public final class RawConnection {
         while ContinuousClock.now < deadline {
             var descriptor = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)
             let remaining = deadline - ContinuousClock.now
-            let milliseconds = Int32(max(1, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000))
+            let milliseconds = Int32(
+                max(1, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000))
             guard poll(&descriptor, 1, milliseconds) > 0 else { break }
             var buffer = [UInt8](repeating: 0, count: 512)
             let read = recv(self.descriptor, &buffer, buffer.count, 0)
@@ -49,7 +50,8 @@ public final class RawConnection {
     }
 
     /// A Modbus/TCP frame: MBAP header with the right length, then `pdu`.
-    public static func frame(transaction: UInt16 = 1, unit: UInt8 = 1, pdu: [UInt8], protocolID: UInt16 = 0) -> [UInt8] {
+    public static func frame(transaction: UInt16 = 1, unit: UInt8 = 1, pdu: [UInt8], protocolID: UInt16 = 0) -> [UInt8]
+    {
         let length = UInt16(pdu.count + 1)
         return [
             UInt8(transaction >> 8), UInt8(transaction & 0xFF), UInt8(protocolID >> 8), UInt8(protocolID & 0xFF),

@@ -3,8 +3,8 @@ import Foundation
 public import Gateway
 import Logging
 import Modbus
-public import SiteConfig
 public import Simulation
+public import SiteConfig
 
 /// The demo site, every device simulated in real time, the gateway in front of it, and a
 /// pymodbus master (Tests/Interop/native_master.py) talking to the native profile.
@@ -96,7 +96,9 @@ public final class ScenarioFixture: Sendable {
 
     /// One FC16 at the mode register of `block` (`site.ess`, `site.evcs`, a device id) with the
     /// mode, its parameter and the duration.
-    public func writeModeOperation(_ block: String, mode: Int, parameter: Double = 0, duration: Int = 0) throws -> [String: Any] {
+    public func writeModeOperation(_ block: String, mode: Int, parameter: Double = 0, duration: Int = 0) throws
+        -> [String: Any]
+    {
         let parameterType = block == "site.evcs" || map.register(named: "\(block).current") != nil ? "uint16" : "int32"
         return [
             "port": nativePort, "unit": 1, "op": "write", "address": try address("\(block).mode"),
@@ -107,10 +109,13 @@ public final class ScenarioFixture: Sendable {
     /// Writes a mode and returns the Modbus exception code, or nil when it was accepted.
     @discardableResult
     public func setMode(_ block: String, _ mode: Int, parameter: Double = 0, duration: Int = 0) throws -> Int? {
-        try master([writeModeOperation(block, mode: mode, parameter: parameter, duration: duration)])[0]["exception"] as? Int
+        try master([writeModeOperation(block, mode: mode, parameter: parameter, duration: duration)])[0]["exception"]
+            as? Int
     }
 
-    public func readOperation(_ name: String, port: Int? = nil, unit: Int = 1, address: Int? = nil, type: String? = nil) throws -> [String: Any] {
+    public func readOperation(_ name: String, port: Int? = nil, unit: Int = 1, address: Int? = nil, type: String? = nil)
+        throws -> [String: Any]
+    {
         let register = map.register(named: name)
         return [
             "port": port ?? nativePort, "unit": unit, "op": "read", "address": try address ?? self.address(name),

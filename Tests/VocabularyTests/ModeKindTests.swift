@@ -13,10 +13,12 @@ import Vocabulary
     }
 
     @Test func eachDeviceKindOffersTheModesOfItsKindOnly() {
-        #expect(DeviceKind.battery.modes.map(\.name) == [
-            "AUTO", "NO_DISCHARGE", "LIMIT_CHARGE", "NO_CHARGE", "LIMIT_DISCHARGE", "FORCE_CHARGE", "FORCE_DISCHARGE",
-            "SET_POWER",
-        ])
+        #expect(
+            DeviceKind.battery.modes.map(\.name) == [
+                "AUTO", "NO_DISCHARGE", "LIMIT_CHARGE", "NO_CHARGE", "LIMIT_DISCHARGE", "FORCE_CHARGE",
+                "FORCE_DISCHARGE",
+                "SET_POWER",
+            ])
         #expect(DeviceKind.chargepoint.modes.map(\.name) == ["ZERO", "MINIMUM", "SURPLUS", "FORCE", "LIMIT"])
         #expect(DeviceKind.meter.modes.isEmpty && !DeviceKind.meter.isControllable)
         #expect(DeviceKind.pv.modes.isEmpty && !DeviceKind.pv.isControllable)

@@ -104,8 +104,9 @@ struct OpenEMSRendering {
             // An Edge2Edge master's Power solver needs this (OpenEMS PR #2257): the ratings, or
             // else the largest power the batteries allow now.
             let rated = batteriesOnline.reduce(0) { total, battery in
-                total + (battery.ratings.maxPower
-                    ?? max(battery.value(.maxChargePower) ?? 0, battery.value(.maxDischargePower) ?? 0))
+                total
+                    + (battery.ratings.maxPower
+                        ?? max(battery.value(.maxChargePower) ?? 0, battery.value(.maxDischargePower) ?? 0))
             }
             if rated > 0 { return rated }
             guard let status else { return nil }

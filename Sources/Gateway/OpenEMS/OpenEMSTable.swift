@@ -73,14 +73,16 @@ public struct OpenEMSTable: Sendable {
             _ address: Int, _ component: String, _ index: Int?, _ nature: String?, _ name: String,
             _ type: OpenEMSType, _ value: OpenEMSValue
         ) {
-            add(Entry(
-                address: address, component: component, componentIndex: index, nature: nature, name: name,
-                role: .structure, type: type, access: .readOnly, fixed: type.encode(value)))
+            add(
+                Entry(
+                    address: address, component: component, componentIndex: index, nature: nature, name: name,
+                    role: .structure, type: type, access: .readOnly, fixed: type.encode(value)))
         }
         func meta(_ address: Int, _ field: MetaField, _ type: OpenEMSType) {
-            add(Entry(
-                address: address, component: "_meta", componentIndex: nil, nature: nil, name: field.rawValue,
-                role: .meta(field), type: type, access: .readOnly, fixed: nil))
+            add(
+                Entry(
+                    address: address, component: "_meta", componentIndex: nil, nature: nil, name: field.rawValue,
+                    role: .meta(field), type: type, access: .readOnly, fixed: nil))
         }
         structure(0, "_meta", nil, nil, "OpenEMS hash", .uint16, .number(Double(Self.openemsHash)))
         structure(1, "_meta", nil, nil, "Meta length", .uint16, .number(Double(Self.metaLength)))
@@ -105,13 +107,16 @@ public struct OpenEMSTable: Sendable {
             for nature in component.natures {
                 structure(natureStart, component.id, index, nature.name, "Hash", .uint16, .number(Double(nature.hash)))
                 structure(
-                    natureStart + 1, component.id, index, nature.name, "Length", .uint16, .number(Double(nature.length)))
+                    natureStart + 1, component.id, index, nature.name, "Length", .uint16, .number(Double(nature.length))
+                )
                 for record in nature.records {
-                    add(Entry(
-                        address: natureStart + 2 + record.offset, component: component.id, componentIndex: index,
-                        nature: nature.name, name: record.channel?.rawValue ?? "Reserved",
-                        role: record.channel.map(Role.channel) ?? .reserved, type: record.type, access: record.access,
-                        fixed: nil))
+                    add(
+                        Entry(
+                            address: natureStart + 2 + record.offset, component: component.id, componentIndex: index,
+                            nature: nature.name, name: record.channel?.rawValue ?? "Reserved",
+                            role: record.channel.map(Role.channel) ?? .reserved, type: record.type,
+                            access: record.access,
+                            fixed: nil))
                 }
                 natureStart += nature.length
             }

@@ -27,7 +27,8 @@ public enum OpenEMSType: String, Sendable, Hashable {
         case (_, nil):
             return undefined
         case (.string16, .text(let text)):
-            let bytes = Array(text.unicodeScalars.map { $0.isASCII ? UInt8($0.value) : UInt8(ascii: "?") }.prefix(32))
+            let bytes =
+                Array(text.unicodeScalars.map { $0.isASCII ? UInt8($0.value) : UInt8(ascii: "?") }.prefix(32))
                 + [UInt8](repeating: 0, count: 32)
             return (0..<16).map { UInt16(bytes[2 * $0]) << 8 | UInt16(bytes[2 * $0 + 1]) }
         case (.float32, .number(let number)):
@@ -50,14 +51,14 @@ public enum OpenEMSType: String, Sendable, Hashable {
 
     /// The Modbus value type of a record of this type.
     var valueType: ValueType {
-            switch self {
-            case .uint16, .enum16: .uint16
-            case .uint32: .uint32
-            case .uint64: .uint64
-            case .float32: .float32
-            case .float64: .float64
-            case .string16: .string(registers: 16)
-            }
+        switch self {
+        case .uint16, .enum16: .uint16
+        case .uint32: .uint32
+        case .uint64: .uint64
+        case .float32: .float32
+        case .float64: .float64
+        case .string16: .string(registers: 16)
+        }
     }
 
     private static func words(of bits: UInt64, count: Int) -> [UInt16] {

@@ -57,7 +57,8 @@ struct DeviceOrderPlan: Hashable, Sendable {
     static func plan(current: Double, recipes: [Mode], map: DeviceMap) -> DeviceOrderPlan {
         if current <= 0 {
             let zero = ModeKind.chargepoint(.zero)
-            return map.control.recipes[zero] != nil ? DeviceOrderPlan(steps: [Step(mode: zero, parameters: [:])]) : .idle
+            return map.control.recipes[zero] != nil
+                ? DeviceOrderPlan(steps: [Step(mode: zero, parameters: [:])]) : .idle
         }
         let named: ModeKind? = recipes.lazy.compactMap { recipe -> ModeKind? in
             guard case .chargepoint = recipe else { return nil }

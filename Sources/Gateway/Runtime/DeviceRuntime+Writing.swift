@@ -1,8 +1,8 @@
-import Vocabulary
 import Logging
 import Modbus
 import SiteConfig
 import Synchronization
+import Vocabulary
 
 /// Carrying out orders: recipes are written when the order changes, again when the device's
 /// refresh is due, and the heartbeat on its own interval. Runs on the endpoint worker's thread.
@@ -101,7 +101,10 @@ extension DeviceRuntime {
             state.written = work.plan
             state.lastWrite = now
             state.owesRelease = work.kind == .order
-            defer { state.writeFailures = 0; state.writeRetryAt = nil }
+            defer {
+                state.writeFailures = 0
+                state.writeRetryAt = nil
+            }
             return state.writeFailures
         }
         if recovered > 0 {
@@ -110,7 +113,8 @@ extension DeviceRuntime {
         logger.info(
             "device order written",
             metadata: [
-                "device.order": "\(work.kind == .release ? "RELEASE" : "\(work.plan.steps.map { "\($0.mode)\($0.parameters.isEmpty ? "" : "\($0.parameters)")" })")",
+                "device.order":
+                    "\(work.kind == .release ? "RELEASE" : "\(work.plan.steps.map { "\($0.mode)\($0.parameters.isEmpty ? "" : "\($0.parameters)")" })")",
                 "reason": "\(work.reason)",
             ])
     }
@@ -138,7 +142,9 @@ extension DeviceRuntime {
             return
         }
         do {
-            try carryOut(WriteWork(kind: .release, plan: .idle, resetFirst: false, reason: "stop", rewriteAll: true), with: client, at: now)
+            try carryOut(
+                WriteWork(kind: .release, plan: .idle, resetFirst: false, reason: "stop", rewriteAll: true),
+                with: client, at: now)
         } catch {
             logger.error("device not handed back", metadata: ["error": "\(error)"])
         }

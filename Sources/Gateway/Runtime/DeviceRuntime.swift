@@ -134,7 +134,8 @@ extension DeviceRuntime {
         for read in plan {
             do {
                 let words = try client.read(
-                    read.table, unit: UInt8(clamping: read.unit(device: config.unit)), address: read.address, count: read.count)
+                    read.table, unit: UInt8(clamping: read.unit(device: config.unit)), address: read.address,
+                    count: read.count)
                 for name in read.points {
                     guard let point = map.point(named: name) else { continue }
                     let start = point.address - read.address
@@ -142,7 +143,8 @@ extension DeviceRuntime {
                 }
             } catch {
                 guard case .exception = error.kind else { throw error }
-                logger.debug("block read refused", metadata: ["register.address": "\(read.address)", "error": "\(error)"])
+                logger.debug(
+                    "block read refused", metadata: ["register.address": "\(read.address)", "error": "\(error)"])
             }
         }
         let (values, identity) = decode(raw)
@@ -210,7 +212,9 @@ extension DeviceRuntime {
             return found
         }
         for name in given {
-            logger.warning("device does not keep a written register; not rewritten until the order changes", metadata: ["point": "\(name)"])
+            logger.warning(
+                "device does not keep a written register; not rewritten until the order changes",
+                metadata: ["point": "\(name)"])
         }
         for (name, read, held) in drifts {
             logger.warning(
@@ -236,7 +240,9 @@ extension DeviceRuntime {
         for point in map.points {
             guard let words = raw[point.name] else { continue }
             if case .string = point.valueType {
-                if let value = try? point.codec.decode(words), case .string(let text) = value { identity[point.name] = text }
+                if let value = try? point.codec.decode(words), case .string(let text) = value {
+                    identity[point.name] = text
+                }
                 continue
             }
             guard let rawValue = try? point.codec.decode(words), !point.isNotAvailable(rawValue) else { continue }

@@ -17,7 +17,8 @@ extension Gateway {
                 upstream.port = address.port
             }
             guard let handler = makeHandler(for: upstream) else {
-                logger.warning("upstream profile not served", metadata: ["upstream.profile": "\(upstream.profile.rawValue)"])
+                logger.warning(
+                    "upstream profile not served", metadata: ["upstream.profile": "\(upstream.profile.rawValue)"])
                 continue
             }
             result.append((upstream, handler))

@@ -77,7 +77,10 @@ public final class Gateway: Sendable {
             }
             logger.notice(
                 "serving upstream",
-                metadata: ["upstream.profile": "\(upstream.profile.rawValue)", "upstream.listen": "\(upstream.host):\(server.port)"])
+                metadata: [
+                    "upstream.profile": "\(upstream.profile.rawValue)",
+                    "upstream.listen": "\(upstream.host):\(server.port)",
+                ])
             started.append(server)
         }
         servers.withLock { $0 += started }
@@ -105,6 +108,9 @@ public final class Gateway: Sendable {
 
     /// Closes every upstream listener and its connections.
     public func stopListening() {
-        for server in servers.withLock({ servers in defer { servers = [] }; return servers }) { server.stop() }
+        for server in servers.withLock({ servers in
+            defer { servers = [] }
+            return servers
+        }) { server.stop() }
     }
 }

@@ -15,8 +15,10 @@ extension GatewayController {
             switch device.map.kind {
             case .battery:
                 let rated = ratings.maxPower ?? status.value(.maxDischargePower) ?? status.value(.maxChargePower) ?? 0
-                let charge = status.value(.allowedChargePower).map { -abs($0) } ?? -(status.value(.maxChargePower) ?? rated)
-                let discharge = status.value(.allowedDischargePower).map(abs) ?? status.value(.maxDischargePower) ?? rated
+                let charge =
+                    status.value(.allowedChargePower).map { -abs($0) } ?? -(status.value(.maxChargePower) ?? rated)
+                let discharge =
+                    status.value(.allowedDischargePower).map(abs) ?? status.value(.maxDischargePower) ?? rated
                 let telemetry = BatteryTelemetry(
                     soc: status.value(.soc) ?? 50, capacity: status.capacity ?? 0, allowedChargePower: charge,
                     allowedDischargePower: discharge, ratedPower: rated, minSoc: ratings.minSoc ?? 0,
@@ -28,7 +30,8 @@ extension GatewayController {
             case .chargepoint:
                 let phases = ratings.phases ?? status.value(.phases).map { Int($0) } ?? 3
                 let telemetry = ChargepointTelemetry(
-                    maxCurrent: ratings.maxCurrent ?? 16, phases: ChargepointTelemetry.Phases(rawValue: phases) ?? .three,
+                    maxCurrent: ratings.maxCurrent ?? 16,
+                    phases: ChargepointTelemetry.Phases(rawValue: phases) ?? .three,
                     currentStep: device.currentStep)
                 snapshots.append(
                     .chargepoint(

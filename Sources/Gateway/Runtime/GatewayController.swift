@@ -1,10 +1,10 @@
 public import Control
-import Vocabulary
 import Foundation
 import Logging
 import Modbus
 import SiteConfig
 import Synchronization
+import Vocabulary
 
 /// Runs the control core on events: a command from a master, a poll that brought new
 /// telemetry, or the watchdog's tick. After each decision it hands every device its order and
@@ -37,7 +37,8 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
                     configuration.source(command.source) == nil
                     ? "its source is no longer in the site file"
                     : "its target is no longer in the site file or is another kind of device"
-                logger.notice("command dropped by the reload", metadata: ["command": "\(command)", "reason": "\(reason)"])
+                logger.notice(
+                    "command dropped by the reload", metadata: ["command": "\(command)", "reason": "\(reason)"])
             }
         }
         self.core = Mutex(core)
@@ -45,7 +46,8 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
         self.workers = workers
         self.siteName = site.name
         self.logger = logger
-        self.published = Mutex(GatewaySnapshot(siteName: site.name, at: .seconds(0), devices: [], decision: nil, gridPower: nil))
+        self.published = Mutex(
+            GatewaySnapshot(siteName: site.name, at: .seconds(0), devices: [], decision: nil, gridPower: nil))
     }
 
     /// The device with `id`, if the site has it.
@@ -122,7 +124,8 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
             guard let order = decision.device(DeviceID(device.id)), order.online else { continue }
             let plan: DeviceOrderPlan
             switch order.order {
-            case .current(let amperes): plan = DeviceOrderPlan.plan(current: amperes, recipes: order.recipes, map: device.map)
+            case .current(let amperes):
+                plan = DeviceOrderPlan.plan(current: amperes, recipes: order.recipes, map: device.map)
             case .auto: plan = .idle
             default: plan = DeviceOrderPlan.plan(for: order.recipes, map: device.map)
             }

@@ -18,7 +18,8 @@ public struct GatewaySnapshot: Sendable {
     /// while the meter is offline.
     public var gridPower: Double?
 
-    public init(siteName: String, at: ControlInstant, devices: [DeviceStatus], decision: Decision?, gridPower: Double?) {
+    public init(siteName: String, at: ControlInstant, devices: [DeviceStatus], decision: Decision?, gridPower: Double?)
+    {
         self.siteName = siteName
         self.at = at
         self.devices = devices
@@ -33,7 +34,8 @@ public struct GatewaySnapshot: Sendable {
 
     /// Cluster SoC in % over the online batteries that report one (``ClusterSoc``).
     public var essSoc: Double? {
-        ClusterSoc.of(batteries.filter(\.online).compactMap { battery in battery.value(.soc).map { ($0, battery.capacity) } })
+        ClusterSoc.of(
+            batteries.filter(\.online).compactMap { battery in battery.value(.soc).map { ($0, battery.capacity) } })
     }
 
     /// Sum of online batteries' active power, W (positive = discharge).

@@ -38,9 +38,11 @@ enum NativeLayout {
         var registers: [NativeRegister] = []
         registers += header(deviceCount: devices.count)
         registers += siteTelemetry()
-        registers += control(NativeControlGroup(target: .essCluster, kind: .battery), prefix: "site.ess", base: essControlBase)
         registers += control(
-            NativeControlGroup(target: .chargepointCluster, kind: .chargepoint), prefix: "site.evcs", base: evcsControlBase)
+            NativeControlGroup(target: .essCluster, kind: .battery), prefix: "site.ess", base: essControlBase)
+        registers += control(
+            NativeControlGroup(target: .chargepointCluster, kind: .chargepoint), prefix: "site.evcs",
+            base: evcsControlBase)
         var heartbeat = Block(base: heartbeatBase)
         heartbeat.add(
             "site.heartbeat", .uint16, .readWrite, "",
@@ -59,11 +61,15 @@ enum NativeLayout {
 
     private static func header(deviceCount: Int) -> [NativeRegister] {
         var block = Block(base: headerBase)
-        block.add("header.magic", .uint16, .read, "", "Always 0x4242 (\"BB\"): this is busbar's native map.", point: .header(.magic))
+        block.add(
+            "header.magic", .uint16, .read, "", "Always 0x4242 (\"BB\"): this is busbar's native map.",
+            point: .header(.magic))
         block.add("header.version", .uint16, .read, "", "The map layout's version.", point: .header(.version))
         block.add("header.deviceCount", .uint16, .read, "", "Device blocks that follow.", point: .header(.deviceCount))
-        block.add("header.deviceBase", .uint16, .read, "", "Address of the first device block.", point: .header(.deviceBase))
-        block.add("header.deviceStride", .uint16, .read, "", "Registers per device block.", point: .header(.deviceStride))
+        block.add(
+            "header.deviceBase", .uint16, .read, "", "Address of the first device block.", point: .header(.deviceBase))
+        block.add(
+            "header.deviceStride", .uint16, .read, "", "Registers per device block.", point: .header(.deviceStride))
         block.add(
             "header.siteName", .string(registers: siteNameRegisters), .read, "",
             "The site's name (UTF-8, zero-padded, cut at \(siteNameRegisters * 2) bytes).", point: .header(.siteName))
@@ -72,18 +78,23 @@ enum NativeLayout {
 
     private static func siteTelemetry() -> [NativeRegister] {
         var block = Block(base: siteTelemetryBase)
-        block.add("site.ess.soc", .float32, .read, "%", "Cluster SoC, weighted by capacity over the online batteries.", point: .site(.essSoc))
+        block.add(
+            "site.ess.soc", .float32, .read, "%", "Cluster SoC, weighted by capacity over the online batteries.",
+            point: .site(.essSoc))
         block.add(
             "site.ess.activePower", .int32, .read, "W", "Sum of the online batteries' power (positive = discharge).",
             point: .site(.essActivePower))
         block.add(
             "site.ess.allowedChargePower", .int32, .read, "W",
-            "The most charging power the active modes and the devices allow (≤ 0).", point: .site(.essAllowedChargePower))
+            "The most charging power the active modes and the devices allow (≤ 0).",
+            point: .site(.essAllowedChargePower))
         block.add(
             "site.ess.allowedDischargePower", .int32, .read, "W",
             "The most discharging power the active modes and the devices allow (≥ 0).",
             point: .site(.essAllowedDischargePower))
-        block.add("site.ess.capacity", .uint32, .read, "Wh", "Sum of the online batteries' capacities.", point: .site(.essCapacity))
+        block.add(
+            "site.ess.capacity", .uint32, .read, "Wh", "Sum of the online batteries' capacities.",
+            point: .site(.essCapacity))
         block.add(
             "site.grid.activePower", .int32, .read, "W", "Grid power at the site's meter (positive = import).",
             point: .site(.gridActivePower))
@@ -113,7 +124,8 @@ enum NativeLayout {
                 range: powerRange, point: .control(group, .parameter))
         case .chargepoint:
             block.add(
-                "\(prefix).current", .uint16, .readWrite, "A", "LIMIT's current per phase. Staged until the next mode write.",
+                "\(prefix).current", .uint16, .readWrite, "A",
+                "LIMIT's current per phase. Staged until the next mode write.",
                 range: currentRange, point: .control(group, .parameter))
         case .meter, .pv:
             break
@@ -127,7 +139,8 @@ enum NativeLayout {
 
     private static func status(_ target: Target, kind: DeviceKind, prefix: String, base: Int) -> [NativeRegister] {
         var block = Block(base: base)
-        let own = if case .device = target { "this device (its own command, else its cluster's)" } else { "the cluster" }
+        let own =
+            if case .device = target { "this device (its own command, else its cluster's)" } else { "the cluster" }
         block.add(
             "\(prefix).activeMode", .uint16, .read, "",
             "The mode in force on \(own). With no command, a battery target reads AUTO (source FALLBACK) and a chargepoint "
@@ -169,7 +182,8 @@ enum NativeLayout {
                 point: .status(target, .setpoint))
         case .chargepoint:
             block.add(
-                "\(prefix).setpointCurrent", .float32, .read, "A", "The current per phase ordered (for the cluster: the sum).",
+                "\(prefix).setpointCurrent", .float32, .read, "A",
+                "The current per phase ordered (for the cluster: the sum).",
                 point: .status(target, .setpoint))
         case .meter, .pv:
             break
@@ -180,15 +194,18 @@ enum NativeLayout {
     private static func deviceBlock(_ id: DeviceID, kind: DeviceKind, base: Int) -> [NativeRegister] {
         let name = id.rawValue
         var identity = Block(base: base)
-        identity.add("\(name).kind", .uint16, .read, "", "What the device is.", values: kindValues, point: .device(id, .kind))
         identity.add(
-            "\(name).online", .uint16, .read, "", "1 while the device answers its polls, else 0.", point: .device(id, .online))
+            "\(name).kind", .uint16, .read, "", "What the device is.", values: kindValues, point: .device(id, .kind))
+        identity.add(
+            "\(name).online", .uint16, .read, "", "1 while the device answers its polls, else 0.",
+            point: .device(id, .online))
         identity.add("\(name).age", .uint32, .read, "ms", "Time since the last good read.", point: .device(id, .age))
         identity.add(
             "\(name).id", .string(registers: shortTextRegisters), .read, "", "The device's id in the site file.",
             point: .device(id, .id))
         identity.add(
-            "\(name).manufacturer", .string(registers: shortTextRegisters), .read, "", "Manufacturer, if the map reads it.",
+            "\(name).manufacturer", .string(registers: shortTextRegisters), .read, "",
+            "Manufacturer, if the map reads it.",
             point: .device(id, .manufacturer))
         identity.add(
             "\(name).model", .string(registers: shortTextRegisters), .read, "", "Model, if the map reads it.",
@@ -197,14 +214,16 @@ enum NativeLayout {
             "\(name).serial", .string(registers: shortTextRegisters), .read, "", "Serial number, if the map reads it.",
             point: .device(id, .serial))
         var telemetry = Block(base: base + deviceTelemetryOffset)
-        let powerMeaning: String = switch kind {
-        case .battery: "positive = discharge"
-        case .chargepoint: "positive = charging"
-        case .meter: "positive = import"
-        case .pv: "positive = producing"
-        }
+        let powerMeaning: String =
+            switch kind {
+            case .battery: "positive = discharge"
+            case .chargepoint: "positive = charging"
+            case .meter: "positive = import"
+            case .pv: "positive = producing"
+            }
         telemetry.add(
-            "\(name).activePower", .int32, .read, "W", "Active power (\(powerMeaning)).", point: .device(id, .activePower))
+            "\(name).activePower", .int32, .read, "W", "Active power (\(powerMeaning)).",
+            point: .device(id, .activePower))
         var registers = identity.registers
         switch kind {
         case .battery:
@@ -221,7 +240,8 @@ enum NativeLayout {
             registers += control(group, prefix: name, base: base + deviceControlOffset)
             registers += status(.device(id), kind: .battery, prefix: name, base: base + deviceStatusOffset)
         case .chargepoint:
-            telemetry.add("\(name).plugged", .uint16, .read, "", "1 while a car is plugged in.", point: .device(id, .plugged))
+            telemetry.add(
+                "\(name).plugged", .uint16, .read, "", "1 while a car is plugged in.", point: .device(id, .plugged))
             registers += telemetry.registers
             let group = NativeControlGroup(target: .device(id), kind: .chargepoint)
             registers += control(group, prefix: name, base: base + deviceControlOffset)

@@ -1,6 +1,6 @@
 import Control
-import Modbus
 import Foundation
+import Modbus
 public import SiteConfig
 
 /// The document an EMS integrator gets for a site's native map (`busbar map`): where to connect,
@@ -133,7 +133,8 @@ public struct NativeMapDocument: Sendable {
                     "\(register.address)", "`\(register.name)`", "\(register.count)", register.encoding,
                     register.access.rawValue, register.unit, values, register.description,
                 ]
-                out.append("| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
+                out.append(
+                    "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |")
             }
         }
         out.append("")

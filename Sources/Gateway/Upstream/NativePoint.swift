@@ -1,5 +1,5 @@
-public import Vocabulary
 public import Control
+public import Vocabulary
 
 /// What a register of the native map stands for: the meaning behind a name, from which the
 /// profile renders reads and decodes writes.

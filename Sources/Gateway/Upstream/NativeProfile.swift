@@ -1,7 +1,7 @@
 public import Control
 public import Modbus
-import Vocabulary
 import Synchronization
+import Vocabulary
 
 /// busbar's native upstream profile (docs/design.md §4): serves a ``NativeRegisterMap`` to a master
 /// EMS and turns its writes into commands.

@@ -22,7 +22,9 @@ public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
             }
             let rest = host[host.index(after: close)...]
             host = host[host.index(after: host.startIndex)..<close]
-            if rest.hasPrefix(":") { portText = rest.dropFirst() } else if !rest.isEmpty {
+            if rest.hasPrefix(":") {
+                portText = rest.dropFirst()
+            } else if !rest.isEmpty {
                 throw ModbusError(.invalidArgument("expected [IPv6]:PORT"), operation: operation)
             }
         } else if let colon = host.lastIndex(of: ":"), host.firstIndex(of: ":") == colon {
@@ -93,7 +95,8 @@ public struct SerialLine: Sendable, Hashable, CustomStringConvertible {
     public static let deviceUnits: ClosedRange<UInt8> = 1...247
 
     /// Why the ids outside ``deviceUnits`` are refused, for messages.
-    public static let deviceUnitsRule = "a serial line addresses devices as units 1…247 (0 is the broadcast address, 248…255 are reserved)"
+    public static let deviceUnitsRule =
+        "a serial line addresses devices as units 1…247 (0 is the broadcast address, 248…255 are reserved)"
 
     public var device: String
     public var settings: Settings

@@ -43,7 +43,9 @@ extension ModbusRequest {
 
         switch function {
         case .readCoils:
-            return checked(count: word(3), limit: ModbusLimits.maxReadBits) { .readCoils(address: address, count: word(3)) }
+            return checked(count: word(3), limit: ModbusLimits.maxReadBits) {
+                .readCoils(address: address, count: word(3))
+            }
         case .readDiscreteInputs:
             return checked(count: word(3), limit: ModbusLimits.maxReadBits) {
                 .readDiscreteInputs(address: address, count: word(3))

@@ -53,7 +53,10 @@ public final class RegisterBank: ModbusRequestHandler, Sendable {
     public func handle(_ request: ModbusRequest, unit: UInt8) -> ModbusResponse {
         tables.withLock { tables in
             let span = request.address..<request.address + request.count
-            guard tables.defined[request.table]!.contains(where: { $0.contains(span.lowerBound) && $0.upperBound >= span.upperBound })
+            guard
+                tables.defined[request.table]!.contains(where: {
+                    $0.contains(span.lowerBound) && $0.upperBound >= span.upperBound
+                })
             else { return .exception(.illegalDataAddress) }
             if request.isWrite, let refusal = writeFilter?(request) { return .exception(refusal) }
             switch request {

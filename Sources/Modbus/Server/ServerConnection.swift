@@ -23,9 +23,10 @@ final class ServerConnection {
         guard let context = modbus_new_tcp("127.0.0.1", 0) else { return nil }
         // Replies are built from a mapping that is re-based on every request: at most the largest
         // read (2000 bits, 125 registers) or write (123 registers) ever needs to fit.
-        guard let mapping = modbus_mapping_new(
-            Int32(ModbusLimits.maxReadBits), Int32(ModbusLimits.maxReadBits),
-            Int32(ModbusLimits.maxReadRegisters), Int32(ModbusLimits.maxReadRegisters))
+        guard
+            let mapping = modbus_mapping_new(
+                Int32(ModbusLimits.maxReadBits), Int32(ModbusLimits.maxReadBits),
+                Int32(ModbusLimits.maxReadRegisters), Int32(ModbusLimits.maxReadRegisters))
         else {
             modbus_free(context)
             return nil
@@ -103,7 +104,8 @@ final class ServerConnection {
         switch (request, response) {
         case (_, .exception(let code)):
             return reply(exception: code)
-        case (_, .registers(let values)) where values.count == request.count && values.count > ModbusLimits.maxReadRegisters:
+        case (_, .registers(let values))
+        where values.count == request.count && values.count > ModbusLimits.maxReadRegisters:
             return replyBeyondADULimit(unit: unit, function: request.functionCode, values: values)
         case (.readHoldingRegisters(let address, let count), .registers(let values)) where values.count == count:
             mapping.pointee.start_registers = Int32(address)
@@ -133,7 +135,10 @@ final class ServerConnection {
     private func replyBeyondADULimit(unit: UInt8, function: FunctionCode, values: [UInt16]) -> Bool {
         let byteCount = values.count * 2
         let length = byteCount + 3
-        var frame: [UInt8] = [query[0], query[1], 0, 0, UInt8(length >> 8), UInt8(length & 0xFF), unit, function.rawValue, UInt8(byteCount)]
+        var frame: [UInt8] = [
+            query[0], query[1], 0, 0, UInt8(length >> 8), UInt8(length & 0xFF), unit, function.rawValue,
+            UInt8(byteCount),
+        ]
         for value in values { frame += [UInt8(value >> 8), UInt8(value & 0xFF)] }
         var sent = 0
         while sent < frame.count {

@@ -32,7 +32,8 @@ extension RegisterCodec {
             throw CodecError.typeMismatch(.float(value), valueType)
         case .int16, .uint16, .int32, .uint32, .int64, .uint64, .bool:
             let rounded = raw.rounded(.toNearestOrAwayFromZero)
-            let shown = isIdentity
+            let shown =
+                isIdentity
                 ? RegisterValue.format(value)
                 : "\(RegisterValue.format(value)) (raw \(RegisterValue.format(rounded)))"
             let integer = try wholeNumber(rounded, shown: shown)

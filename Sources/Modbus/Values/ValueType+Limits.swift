@@ -56,7 +56,8 @@ extension ValueType {
         default: break
         }
         // A 64-bit bound is not a Double: take the nearest Double inside the range.
-        var lower = Double(range.lowerBound), upper = Double(range.upperBound)
+        var lower = Double(range.lowerBound)
+        var upper = Double(range.upperBound)
         if Int128(lower) < range.lowerBound { lower = lower.nextUp }
         if Int128(upper) > range.upperBound { upper = upper.nextDown }
         return lower...upper

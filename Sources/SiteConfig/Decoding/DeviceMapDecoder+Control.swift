@@ -1,16 +1,22 @@
-import Vocabulary
 import Modbus
+import Vocabulary
 import Yams
 
 extension DeviceMapDecoder {
     static let controlKeys = ["modes", "release", "refresh", "heartbeat", "readback"]
 
     func decodeControl(_ map: MappingReader, fallback: Located<Fallback>?) -> DeviceControl? {
-        guard let reader = map.mapping("control", context: "control", expected: "a mapping with modes, release, refresh, heartbeat and readback") else {
+        guard
+            let reader = map.mapping(
+                "control", context: "control",
+                expected: "a mapping with modes, release, refresh, heartbeat and readback")
+        else {
             return nil
         }
         if let kind, !kind.isControllable {
-            sink.error(map.keyLocation("control") ?? reader.location, "found control in a \(kind) map, expected none (a \(kind) takes no commands)")
+            sink.error(
+                map.keyLocation("control") ?? reader.location,
+                "found control in a \(kind) map, expected none (a \(kind) takes no commands)")
             return nil
         }
         reader.checkKeys(Self.controlKeys)
@@ -18,7 +24,8 @@ extension DeviceMapDecoder {
         if let modes = reader.mapping("modes", context: "modes", expected: "a mapping of mode names to write lists") {
             for (name, node) in modes.pairs {
                 guard let mode = decodeModeName(name) else { continue }
-                let steps = decodeSteps(node, context: "mode \(mode)", parameters: mode.recipeParameters.map(\.rawValue), forMaster: true)
+                let steps = decodeSteps(
+                    node, context: "mode \(mode)", parameters: mode.recipeParameters.map(\.rawValue), forMaster: true)
                 control.recipes[mode] = ControlRecipe(mode: mode, steps: steps)
             }
         }
@@ -32,9 +39,11 @@ extension DeviceMapDecoder {
                 control.refresh = Refresh(interval: interval.value)
             }
         }
-        if let node = reader.node("heartbeat"), let heartbeat = MappingReader(
-            node, file: file, sink: sink, context: "heartbeat", expected: "a mapping with write, value and interval"
-        ) {
+        if let node = reader.node("heartbeat"),
+            let heartbeat = MappingReader(
+                node, file: file, sink: sink, context: "heartbeat", expected: "a mapping with write, value and interval"
+            )
+        {
             heartbeat.checkKeys(["write", "value", "interval"])
             let step = decodeStep(heartbeat, parameters: [], forMaster: true)
             let interval = heartbeat.duration("interval", required: true)
@@ -48,12 +57,15 @@ extension DeviceMapDecoder {
     private func decodeModeName(_ name: Located<String>) -> ModeKind? {
         guard let mode = ModeKind(rawValue: name.value) else {
             let candidates = (kind?.modes ?? ModeKind.allCases).map(\.rawValue)
-            sink.error(name.location, "found unknown mode \"\(name.value)\"\(Suggestion.hint(for: name.value, in: candidates))")
+            sink.error(
+                name.location, "found unknown mode \"\(name.value)\"\(Suggestion.hint(for: name.value, in: candidates))"
+            )
             return nil
         }
         if let kind, mode.deviceKind != kind {
             let allowed = kind.modes.map(\.rawValue).joined(separator: ", ")
-            sink.error(name.location, "found \(mode.deviceKind) mode \(mode) in a \(kind) map, expected one of \(allowed)")
+            sink.error(
+                name.location, "found \(mode.deviceKind) mode \(mode) in a \(kind) map, expected one of \(allowed)")
             return nil
         }
         return mode
@@ -71,7 +83,8 @@ extension DeviceMapDecoder {
     // MARK: - Fallback
 
     func decodeFallback(_ map: MappingReader) -> Located<Fallback>? {
-        guard let reader = map.mapping("fallback", context: "fallback", expected: "a mapping with after and writes") else { return nil }
+        guard let reader = map.mapping("fallback", context: "fallback", expected: "a mapping with after and writes")
+        else { return nil }
         reader.checkKeys(["after", "writes"])
         let after = reader.duration("after", required: true)
         var writes: [WriteStep] = []
@@ -88,11 +101,18 @@ extension DeviceMapDecoder {
     /// writable points; a fallback is the device writing its own registers.
     func decodeSteps(_ node: Node, context: String, parameters: [String], forMaster: Bool) -> [WriteStep] {
         guard case .sequence(let sequence) = node else {
-            sink.error(node.location(in: file), "\(context): found \(node.found), expected a list of writes such as [{write: current_limit, value: current}]")
+            sink.error(
+                node.location(in: file),
+                "\(context): found \(node.found), expected a list of writes such as [{write: current_limit, value: current}]"
+            )
             return []
         }
         return sequence.compactMap { item in
-            guard let step = MappingReader(item, file: file, sink: sink, context: "a write of \(context)", expected: "a mapping with write and value") else {
+            guard
+                let step = MappingReader(
+                    item, file: file, sink: sink, context: "a write of \(context)",
+                    expected: "a mapping with write and value")
+            else {
                 return nil
             }
             step.checkKeys(["write", "value"])
@@ -111,7 +131,9 @@ extension DeviceMapDecoder {
             return nil
         }
         if forMaster, !point.access.isWritable {
-            sink.error(target.location, "write: found read-only point \"\(point.name)\", expected a point with access: rw or w")
+            sink.error(
+                target.location, "write: found read-only point \"\(point.name)\", expected a point with access: rw or w"
+            )
         } else if point.valueType.isString {
             sink.error(target.location, "write: found text point \"\(point.name)\", expected a numeric point")
         }
@@ -135,7 +157,9 @@ extension DeviceMapDecoder {
         _ node: Node, key: String, parameters: [String], variables: [String] = [], writeOnlyPoints: Bool = false
     ) -> Expression? {
         guard case .scalar(let scalar) = node else {
-            sink.error(node.location(in: file), "\(key): found \(node.found), expected a number or an expression such as \"-power\"")
+            sink.error(
+                node.location(in: file),
+                "\(key): found \(node.found), expected a number or an expression such as \"-power\"")
             return nil
         }
         let location = node.textLocation(in: file)
@@ -152,7 +176,10 @@ extension DeviceMapDecoder {
             if parameters.contains(name) || variables.contains(name) || constants[name] != nil { continue }
             if let point = points.first(where: { $0.name == name }) {
                 if !(point.access.isReadable || writeOnlyPoints) || point.valueType.isString {
-                    sink.error(location, "\(key): found point \"\(name)\", which cannot be read as a number; expected a readable numeric point")
+                    sink.error(
+                        location,
+                        "\(key): found point \"\(name)\", which cannot be read as a number; expected a readable numeric point"
+                    )
                     valid = false
                 }
                 continue
@@ -162,7 +189,10 @@ extension DeviceMapDecoder {
             if refuseComputed(name, at: location, key: key) { continue }
             if ModeParameter.Name(rawValue: name) != nil {
                 let given = parameters.isEmpty ? "no parameters" : parameters.joined(separator: ", ")
-                sink.error(location, "\(key): found parameter \"\(name)\", which this mode does not give; expected \(given), a point or a constant")
+                sink.error(
+                    location,
+                    "\(key): found parameter \"\(name)\", which this mode does not give; expected \(given), a point or a constant"
+                )
                 continue
             }
             let candidates = parameters + variables + points.map(\.name) + constants.keys.sorted()
@@ -176,14 +206,17 @@ extension DeviceMapDecoder {
     /// Where a name first stands as a whole word in an expression's text, so a message points
     /// at it rather than at the start of the value.
     static func offset(of name: String, in text: String) -> Int {
-        let characters = Array(text), target = Array(name)
+        let characters = Array(text)
+        let target = Array(name)
         func isWordCharacter(_ index: Int) -> Bool {
-            index >= 0 && index < characters.count && (characters[index].isLetter || characters[index].isNumber || characters[index] == "_")
+            index >= 0 && index < characters.count
+                && (characters[index].isLetter || characters[index].isNumber || characters[index] == "_")
         }
         guard target.count <= characters.count else { return 0 }
         for start in 0...(characters.count - target.count)
         where Array(characters[start..<(start + target.count)]) == target
-            && !isWordCharacter(start - 1) && !isWordCharacter(start + target.count) {
+            && !isWordCharacter(start - 1) && !isWordCharacter(start + target.count)
+        {
             return start
         }
         return 0

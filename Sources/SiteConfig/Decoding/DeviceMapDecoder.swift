@@ -1,5 +1,5 @@
-import Vocabulary
 import Modbus
+import Vocabulary
 import Yams
 
 /// Decodes and checks one device map, reporting every problem to the sink.
@@ -29,14 +29,21 @@ final class DeviceMapDecoder {
     }
 
     func decode(_ root: Node) -> DeviceMap? {
-        guard let map = MappingReader(root, file: file, sink: sink, context: "the device map", expected: "a mapping with kind, name and points") else {
+        guard
+            let map = MappingReader(
+                root, file: file, sink: sink, context: "the device map",
+                expected: "a mapping with kind, name and points")
+        else {
             return nil
         }
         map.checkKeys(Self.mapKeys)
         kind = map.choice("kind", DeviceKind.self, required: true, what: "a device kind")?.value
         let name = map.string("name", required: true, expected: "the product name, such as \"Alfen NG9xx\"")?.value
         let unit = map.integer("unit", in: 0...255, expected: "a unit id from 0 to 255")?.value ?? 1
-        let maxGap = map.integer("max_gap", in: 0...(ModbusLimits.maxReadRegisters - 2), expected: "a number of registers from 0 to 123")?.value ?? 0
+        let maxGap =
+            map.integer(
+                "max_gap", in: 0...(ModbusLimits.maxReadRegisters - 2), expected: "a number of registers from 0 to 123")?
+            .value ?? 0
 
         constants = decodeConstants(map)
         decodePoints(map)
@@ -62,7 +69,8 @@ final class DeviceMapDecoder {
     // MARK: - Constants and identity
 
     private func decodeConstants(_ map: MappingReader) -> [String: Double] {
-        guard let reader = map.mapping("constants", context: "constants", expected: "a mapping of names to numbers") else { return [:] }
+        guard let reader = map.mapping("constants", context: "constants", expected: "a mapping of names to numbers")
+        else { return [:] }
         var constants: [String: Double] = [:]
         for (key, _) in reader.pairs {
             guard checkName(key, what: "constant") else { continue }
@@ -81,8 +89,12 @@ final class DeviceMapDecoder {
                 sink.error(item.location(in: file), "identity: found \(item.found), expected a point name")
                 continue
             }
-            if pointLocations[scalar.string] == nil, !refuseComputed(scalar.string, at: item.textLocation(in: file), key: "identity") {
-                sink.error(item.textLocation(in: file), "identity: found unknown point \"\(scalar.string)\"\(pointHint(scalar.string))")
+            if pointLocations[scalar.string] == nil,
+                !refuseComputed(scalar.string, at: item.textLocation(in: file), key: "identity")
+            {
+                sink.error(
+                    item.textLocation(in: file),
+                    "identity: found unknown point \"\(scalar.string)\"\(pointHint(scalar.string))")
             }
             names.append(scalar.string)
         }
@@ -94,15 +106,21 @@ final class DeviceMapDecoder {
     /// Point and constant names must work inside expressions and not hide mode parameters.
     func checkName(_ name: Located<String>, what: String) -> Bool {
         let text = name.value
-        let isIdentifier = text.first.map { $0.isLetter || $0 == "_" } == true
+        let isIdentifier =
+            text.first.map { $0.isLetter || $0 == "_" } == true
             && text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
         if !isIdentifier {
-            sink.error(name.location, "found \(what) name \"\(text)\", expected letters, digits and _ starting with a letter")
+            sink.error(
+                name.location, "found \(what) name \"\(text)\", expected letters, digits and _ starting with a letter")
             return false
         }
         if ModeParameter.Name(rawValue: text) != nil || Expression.Function(rawValue: text) != nil
-            || text == Expression.conditionName {
-            sink.error(name.location, "found \(what) name \"\(text)\", which is reserved for a mode parameter or function; expected another name")
+            || text == Expression.conditionName
+        {
+            sink.error(
+                name.location,
+                "found \(what) name \"\(text)\", which is reserved for a mode parameter or function; expected another name"
+            )
             return false
         }
         return true

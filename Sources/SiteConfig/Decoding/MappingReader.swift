@@ -77,7 +77,8 @@ struct MappingReader {
             if required { missing(key, expected) }
             return nil
         }
-        guard case .scalar(let scalar) = node, let value = YAMLNumber.integer(scalar.string), range.contains(value) else {
+        guard case .scalar(let scalar) = node, let value = YAMLNumber.integer(scalar.string), range.contains(value)
+        else {
             wrong(key, node, expected)
             return nil
         }
@@ -95,7 +96,8 @@ struct MappingReader {
 
     func bool(_ key: String) -> Bool? {
         guard let node = node(key) else { return nil }
-        guard case .scalar(let scalar) = node, let value = ["true": true, "false": false][scalar.string.lowercased()] else {
+        guard case .scalar(let scalar) = node, let value = ["true": true, "false": false][scalar.string.lowercased()]
+        else {
             wrong(key, node, "true or false")
             return nil
         }
@@ -142,7 +144,8 @@ struct MappingReader {
     func duration(_ key: String, required: Bool = false) -> Located<Duration>? {
         guard let seconds = quantity(key, .duration, required: required) else { return nil }
         guard seconds.value > 0 else {
-            sink.error(seconds.location, "\(key): found \(Quantity.format(seconds.value)) s, expected a duration above 0 s")
+            sink.error(
+                seconds.location, "\(key): found \(Quantity.format(seconds.value)) s, expected a duration above 0 s")
             return nil
         }
         return Located(value: .milliseconds(Int64((seconds.value * 1000).rounded())), location: seconds.location)

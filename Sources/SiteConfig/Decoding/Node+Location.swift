@@ -42,7 +42,12 @@ enum YAMLNumber {
     static func integer(_ text: String) -> Int? {
         var digits = text.replacingUnderscores()
         var negative = false
-        if digits.hasPrefix("-") { negative = true; digits.removeFirst() } else if digits.hasPrefix("+") { digits.removeFirst() }
+        if digits.hasPrefix("-") {
+            negative = true
+            digits.removeFirst()
+        } else if digits.hasPrefix("+") {
+            digits.removeFirst()
+        }
         let magnitude: Int?
         if digits.lowercased().hasPrefix("0x") {
             magnitude = Int(digits.dropFirst(2), radix: 16)

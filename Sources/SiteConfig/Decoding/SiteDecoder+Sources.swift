@@ -3,19 +3,28 @@ import Yams
 
 extension SiteDecoder {
     func decodeSources(_ reader: MappingReader, devices: [DeviceConfig]) -> [SourceConfig] {
-        guard let items = reader.list("sources", expected: "a list of {id, priority, watchdog, fallback}") else { return [] }
+        guard let items = reader.list("sources", expected: "a list of {id, priority, watchdog, fallback}") else {
+            return []
+        }
         var seen: [String: Int] = [:]
         return items.compactMap { item in
-            guard let source = MappingReader(item, file: file, sink: sink, context: "a source", expected: "{id: ems, priority: 10, watchdog: 60 s, fallback: AUTO}") else {
+            guard
+                let source = MappingReader(
+                    item, file: file, sink: sink, context: "a source",
+                    expected: "{id: ems, priority: 10, watchdog: 60 s, fallback: AUTO}")
+            else {
                 return nil
             }
             source.checkKeys(["id", "priority", "watchdog", "fallback"])
             let id = source.string("id", required: true, expected: "the source's name, such as ems")
-            let priority = source.integer("priority", in: -1000...1000, expected: "a whole number from -1000 to 1000")?.value ?? 0
+            let priority =
+                source.integer("priority", in: -1000...1000, expected: "a whole number from -1000 to 1000")?.value ?? 0
             let watchdog = source.duration("watchdog")?.value ?? .seconds(60)
             if let id {
                 if let line = seen[id.value] {
-                    sink.error(id.location, "id: found source \"\(id.value)\" again, expected unique source ids (first at line \(line))")
+                    sink.error(
+                        id.location,
+                        "id: found source \"\(id.value)\" again, expected unique source ids (first at line \(line))")
                 }
                 seen[id.value] = id.location.line
             }
@@ -39,7 +48,10 @@ extension SiteDecoder {
             let target = entry.value.target
             if let line = firstLine[target] {
                 let source = id.map { " of source \"\($0)\"" } ?? ""
-                sink.error(entry.location, "fallback: found a second fallback for target \(target)\(source), expected one per target (first at line \(line))")
+                sink.error(
+                    entry.location,
+                    "fallback: found a second fallback for target \(target)\(source), expected one per target (first at line \(line))"
+                )
                 continue
             }
             firstLine[target] = entry.location.line
@@ -56,19 +68,28 @@ extension SiteDecoder {
             let location = node.textLocation(in: file)
             guard let mode = ModeKind(rawValue: scalar.string) else {
                 let names = ModeKind.allCases.map(\.name)
-                sink.error(location, "fallback: found \"\(scalar.string)\", expected a mode\(Suggestion.hint(for: scalar.string, in: names))")
+                sink.error(
+                    location,
+                    "fallback: found \"\(scalar.string)\", expected a mode\(Suggestion.hint(for: scalar.string, in: names))"
+                )
                 return nil
             }
             if !mode.parameters.isEmpty {
                 let example = mode.parameters.map { "\($0.name): \($0.unit.example)" }.joined(separator: ", ")
-                sink.error(location, "fallback: found \(mode) without its \(mode.parameters.map(\.name.rawValue).joined(separator: " and ")), expected {mode: \(mode), \(example)}")
+                sink.error(
+                    location,
+                    "fallback: found \(mode) without its \(mode.parameters.map(\.name.rawValue).joined(separator: " and ")), expected {mode: \(mode), \(example)}"
+                )
                 return nil
             }
             return Located(value: SourceFallback(mode), location: location)
         case .mapping:
             return decodeFallbackMapping(node, devices: devices)
         default:
-            sink.error(node.location(in: file), "fallback: found \(node.found), expected a mode such as NO_DISCHARGE, a mapping such as {mode: LIMIT, current: 6 A}, or a list of them")
+            sink.error(
+                node.location(in: file),
+                "fallback: found \(node.found), expected a mode such as NO_DISCHARGE, a mapping such as {mode: LIMIT, current: 6 A}, or a list of them"
+            )
             return nil
         }
     }
@@ -76,9 +97,12 @@ extension SiteDecoder {
     /// `{target: evse1, mode: LIMIT, current: 6 A}`: the parameters are quantities with units,
     /// each inside the range the mode documents.
     private func decodeFallbackMapping(_ node: Node, devices: [DeviceConfig]) -> Located<SourceFallback>? {
-        guard let first = MappingReader(node, file: file, sink: sink, context: "a fallback", expected: "") else { return nil }
+        guard let first = MappingReader(node, file: file, sink: sink, context: "a fallback", expected: "") else {
+            return nil
+        }
         let mode = first.choice("mode", ModeKind.self, required: true, what: "a mode")
-        let entry = MappingReader(node, file: file, sink: sink, context: mode.map { "fallback \($0.value)" } ?? "a fallback", expected: "")!
+        let entry = MappingReader(
+            node, file: file, sink: sink, context: mode.map { "fallback \($0.value)" } ?? "a fallback", expected: "")!
         let specs = mode?.value.parameters ?? []
         let parameterNames = mode == nil ? ModeParameter.Name.allCases.map(\.rawValue) : specs.map(\.name.rawValue)
         entry.checkKeys(["target", "mode"] + parameterNames)
@@ -87,18 +111,25 @@ extension SiteDecoder {
         for spec in specs {
             guard let value = entry.quantity(spec.name.rawValue, spec.unit.dimension, required: true) else { continue }
             guard spec.range.contains(value.value) else {
-                let range = "\(Quantity.format(spec.range.lowerBound)) to \(Quantity.format(spec.range.upperBound)) \(spec.unit.rawValue)"
-                sink.error(value.location, "\(spec.name): found \(Quantity.format(value.value)) \(spec.unit.rawValue), expected \(range)")
+                let range =
+                    "\(Quantity.format(spec.range.lowerBound)) to \(Quantity.format(spec.range.upperBound)) \(spec.unit.rawValue)"
+                sink.error(
+                    value.location,
+                    "\(spec.name): found \(Quantity.format(value.value)) \(spec.unit.rawValue), expected \(range)")
                 continue
             }
             parameters[spec.name] = value.value
         }
         guard let mode, case .decoded(let named) = target, parameters.count == specs.count else { return nil }
-        let fallback = named.map { SourceFallback(target: $0.value, mode: mode.value, parameters: parameters) }
+        let fallback =
+            named.map { SourceFallback(target: $0.value, mode: mode.value, parameters: parameters) }
             ?? SourceFallback(mode.value, parameters: parameters)
         if let kind = kind(of: fallback.target, devices: devices), kind != mode.value.deviceKind {
             let modes = kind.modes.map(\.name).joined(separator: ", ")
-            sink.error(mode.location, "mode: found \(mode.value), a \(mode.value.deviceKind) mode, for \(Self.phrase(fallback.target, kind)); expected a \(kind) mode: \(modes)")
+            sink.error(
+                mode.location,
+                "mode: found \(mode.value), a \(mode.value.deviceKind) mode, for \(Self.phrase(fallback.target, kind)); expected a \(kind) mode: \(modes)"
+            )
             return nil
         }
         return Located(value: fallback, location: mode.location)
@@ -115,7 +146,8 @@ extension SiteDecoder {
     /// chargepoint of this site.
     private func decodeFallbackTarget(_ entry: MappingReader, devices: [DeviceConfig]) -> DecodedTarget {
         let controllable = devices.filter { deviceKind(of: $0)?.isControllable ?? true }.map(\.id)
-        let expected = "ess, chargepoints or the id of a battery or chargepoint (\(controllable.joined(separator: ", ")))"
+        let expected =
+            "ess, chargepoints or the id of a battery or chargepoint (\(controllable.joined(separator: ", ")))"
         guard entry.node("target") != nil else { return .decoded(nil) }
         guard let name = entry.string("target", expected: expected) else { return .invalid }
         let target: SourceFallback.Target
@@ -124,12 +156,17 @@ extension SiteDecoder {
         case "chargepoints", "evcs": target = .chargepointCluster
         default:
             guard let device = devices.first(where: { $0.id == name.value }) else {
-                let hint = Suggestion.closest(to: name.value, in: ["ess", "chargepoints"] + controllable).map { "; did you mean \"\($0)\"?" } ?? ""
+                let hint =
+                    Suggestion.closest(to: name.value, in: ["ess", "chargepoints"] + controllable).map {
+                        "; did you mean \"\($0)\"?"
+                    } ?? ""
                 sink.error(name.location, "target: found \"\(name.value)\", expected \(expected)\(hint)")
                 return .invalid
             }
             if let kind = deviceKind(of: device), !kind.isControllable {
-                sink.error(name.location, "target: found \"\(name.value)\", a \(kind), which takes no modes; expected \(expected)")
+                sink.error(
+                    name.location,
+                    "target: found \"\(name.value)\", a \(kind), which takes no modes; expected \(expected)")
                 return .invalid
             }
             target = .device(device.id)
@@ -152,14 +189,20 @@ extension SiteDecoder {
             }
         }
         if reached.isEmpty, !maps.values.contains(where: { $0 == nil }) {
-            sink.error(entry.location, "fallback: found \(fallback), but this site has no \(kind); expected fallbacks only for targets with devices")
+            sink.error(
+                entry.location,
+                "fallback: found \(fallback), but this site has no \(kind); expected fallbacks only for targets with devices"
+            )
             return
         }
         for device in reached {
             guard let map = maps[device.mapPath] ?? nil else { continue }
             for (mode, need) in Self.recipesNeeded(by: fallback) where map.control.recipes[mode] == nil {
                 let reference = mapReferences[device.mapPath] ?? device.mapPath
-                sink.error(entry.location, "fallback: found \(fallback), which device \"\(device.id)\" cannot carry out: its map \(reference) has no \(mode) recipe\(need.map { ", which \($0)" } ?? "")")
+                sink.error(
+                    entry.location,
+                    "fallback: found \(fallback), which device \"\(device.id)\" cannot carry out: its map \(reference) has no \(mode) recipe\(need.map { ", which \($0)" } ?? "")"
+                )
             }
         }
     }
@@ -172,9 +215,15 @@ extension SiteDecoder {
         case .chargepoint(.surplus):
             return [(fallback.mode, nil), (zero, "SURPLUS needs for 0 A while there is no surplus")]
         case .chargepoint(.limit) where (fallback.parameters[.current] ?? 0) < minimumChargingCurrent:
-            return [(fallback.mode, nil), (zero, "a LIMIT under \(minimum) needs (a chargepoint cannot charge below \(minimum), so it is off)")]
+            return [
+                (fallback.mode, nil),
+                (zero, "a LIMIT under \(minimum) needs (a chargepoint cannot charge below \(minimum), so it is off)"),
+            ]
         case .chargepoint(.limit) where fallback.target == .chargepointCluster:
-            return [(fallback.mode, nil), (zero, "a cluster LIMIT needs for the chargepoints its cap leaves without \(minimum)")]
+            return [
+                (fallback.mode, nil),
+                (zero, "a cluster LIMIT needs for the chargepoints its cap leaves without \(minimum)"),
+            ]
         default:
             return [(fallback.mode, nil)]
         }

@@ -1,6 +1,6 @@
-import Vocabulary
 import Foundation
 import Modbus
+import Vocabulary
 import Yams
 
 /// Decodes and checks a site file and every map it references.
@@ -12,7 +12,10 @@ final class SiteDecoder {
     /// Each map's path as the site file writes it, by resolved path, for messages.
     var mapReferences: [String: String] = [:]
 
-    static let siteKeys = ["site", "upstream", "devices", "allocation", "sources", "poll_interval", "simulation", "surplus", "http", "push"]
+    static let siteKeys = [
+        "site", "upstream", "devices", "allocation", "sources", "poll_interval", "simulation", "surplus", "http",
+        "push",
+    ]
     static let deviceKeys = [
         "id", "map", "uri", "device", "baudrate", "comset", "unit", "device_address", "slave", "capacity", "max_power",
         "max_current", "phases", "priority", "min_soc", "max_soc", "simulate",
@@ -24,14 +27,19 @@ final class SiteDecoder {
     }
 
     func decode(_ root: Node) -> Site? {
-        guard let reader = MappingReader(root, file: file, sink: sink, context: "the site file", expected: "a mapping with site, upstream and devices") else {
+        guard
+            let reader = MappingReader(
+                root, file: file, sink: sink, context: "the site file",
+                expected: "a mapping with site, upstream and devices")
+        else {
             return nil
         }
         reader.checkKeys(Self.siteKeys)
         let name = reader.string("site", required: true, expected: "the site's name")?.value
         let upstreams = decodeUpstreams(reader)
         let devices = decodeDevices(reader)
-        let allocation = reader.choice("allocation", AllocationStrategy.self, what: "an allocation strategy")?.value ?? .equal
+        let allocation =
+            reader.choice("allocation", AllocationStrategy.self, what: "an allocation strategy")?.value ?? .equal
         let sources = decodeSources(reader, devices: devices)
         let pollInterval = reader.duration("poll_interval")?.value ?? .seconds(1)
         let profile = decodeProfile(reader)
@@ -56,11 +64,14 @@ final class SiteDecoder {
             if case .tcp(let host, let port)? = try? Endpoint.parse(listen.value) {
                 (http.host, http.port) = (host, port)
             } else {
-                sink.error(listen.location, "listen: found \"\(listen.value)\", expected HOST:PORT such as \"127.0.0.1:8080\"")
+                sink.error(
+                    listen.location, "listen: found \"\(listen.value)\", expected HOST:PORT such as \"127.0.0.1:8080\"")
             }
         }
         if let token = section.string("token", expected: "the bearer token clients must send") {
-            if token.value.isEmpty { sink.error(token.location, "token: found an empty token, expected one or no token key") }
+            if token.value.isEmpty {
+                sink.error(token.location, "token: found an empty token, expected one or no token key")
+            }
             http.token = token.value
         }
         return http
@@ -68,11 +79,16 @@ final class SiteDecoder {
 
     /// `push: {url: "https://…/KEY", interval: 15 s, timeout: 10 s, targets: [ess, evse1]}`.
     private func decodePush(_ reader: MappingReader, devices: [DeviceConfig]) -> PushConfig? {
-        guard let section = reader.mapping("push", context: "push", expected: "a mapping with url, interval, timeout and targets") else {
+        guard
+            let section = reader.mapping(
+                "push", context: "push", expected: "a mapping with url, interval, timeout and targets")
+        else {
             return nil
         }
         section.checkKeys(["url", "interval", "timeout", "targets"])
-        guard let url = section.string("url", required: true, expected: "the receiver's URL with its API key") else { return nil }
+        guard let url = section.string("url", required: true, expected: "the receiver's URL with its API key") else {
+            return nil
+        }
         if !(url.value.hasPrefix("http://") || url.value.hasPrefix("https://")) {
             sink.error(url.location, "url: found \"\(url.value)\", expected an http:// or https:// URL")
         }
@@ -80,7 +96,9 @@ final class SiteDecoder {
         if let interval = section.duration("interval") {
             // The receiver takes at most 180 requests a minute.
             if interval.value < .milliseconds(334) {
-                sink.error(interval.location, "interval: found \(interval.value), expected at least 334 ms (180 requests per minute)")
+                sink.error(
+                    interval.location,
+                    "interval: found \(interval.value), expected at least 334 ms (180 requests per minute)")
             }
             push.interval = interval.value
         }
@@ -93,7 +111,9 @@ final class SiteDecoder {
                     continue
                 }
                 if !known.contains(name) {
-                    sink.error(item.location(in: file), "targets: found \"\(name)\", expected ess, evcs or a device id of this site")
+                    sink.error(
+                        item.location(in: file),
+                        "targets: found \"\(name)\", expected ess, evcs or a device id of this site")
                 }
                 push.targets.append(name)
             }
@@ -104,7 +124,10 @@ final class SiteDecoder {
     /// `surplus: {start_delay: 60 s, stop_delay: 3 min}`.
     private func decodeSurplus(_ reader: MappingReader) -> SurplusConfig {
         var surplus = SurplusConfig()
-        guard let section = reader.mapping("surplus", context: "surplus", expected: "a mapping with start_delay and stop_delay") else {
+        guard
+            let section = reader.mapping(
+                "surplus", context: "surplus", expected: "a mapping with start_delay and stop_delay")
+        else {
             return surplus
         }
         section.checkKeys(["start_delay", "stop_delay"])
@@ -118,14 +141,19 @@ final class SiteDecoder {
     /// `simulation: {load: 3 kW, load_swing: 1 kW, load_period: 10 min, pv_peak: 8 kW, start: 10 h, day_length: 1 h}`.
     private func decodeProfile(_ reader: MappingReader) -> SiteProfile {
         var profile = SiteProfile()
-        guard let section = reader.mapping("simulation", context: "simulation", expected: "a mapping with load, load_swing, load_period, pv_peak, start and day_length") else {
+        guard
+            let section = reader.mapping(
+                "simulation", context: "simulation",
+                expected: "a mapping with load, load_swing, load_period, pv_peak, start and day_length")
+        else {
             return profile
         }
         section.checkKeys(["load", "load_swing", "load_period", "pv_peak", "start", "day_length"])
         for (key, path) in [("load", \SiteProfile.load), ("load_swing", \.loadSwing), ("pv_peak", \.pvPeak)] {
             guard let power = section.quantity(key, .power) else { continue }
             if power.value < 0 {
-                sink.error(power.location, "\(key): found \(Quantity.format(power.value)) W, expected a power of 0 W or more")
+                sink.error(
+                    power.location, "\(key): found \(Quantity.format(power.value)) W, expected a power of 0 W or more")
             }
             profile[keyPath: path] = power.value
         }
@@ -133,7 +161,9 @@ final class SiteDecoder {
         if let day = section.duration("day_length") { profile.dayLength = day.value }
         if let start = section.quantity("start", .duration) {
             if !(0..<(24 * 3600)).contains(start.value) {
-                sink.error(start.location, "start: found \(Quantity.format(start.value)) s, expected a time of day from 0 h to below 24 h")
+                sink.error(
+                    start.location,
+                    "start: found \(Quantity.format(start.value)) s, expected a time of day from 0 h to below 24 h")
             }
             profile.start = .milliseconds(Int64(start.value * 1000))
         }
@@ -146,23 +176,33 @@ final class SiteDecoder {
         guard let items = reader.list("upstream", expected: "a list of {profile, listen, unit}") else { return [] }
         var seen: [String: Int] = [:]
         return items.compactMap { item in
-            guard let upstream = MappingReader(item, file: file, sink: sink, context: "an upstream", expected: "{profile: native, listen: \"0.0.0.0:502\", unit: 1}") else {
+            guard
+                let upstream = MappingReader(
+                    item, file: file, sink: sink, context: "an upstream",
+                    expected: "{profile: native, listen: \"0.0.0.0:502\", unit: 1}")
+            else {
                 return nil
             }
             upstream.checkKeys(["profile", "listen", "unit"])
             let profile = upstream.choice("profile", UpstreamConfig.Profile.self, required: true, what: "a profile")
             let unit = upstream.integer("unit", in: 0...255, expected: "a unit id from 0 to 255")?.value ?? 1
-            var host = "0.0.0.0", port = 502
+            var host = "0.0.0.0"
+            var port = 502
             if let listen = upstream.string("listen", expected: "HOST:PORT such as \"0.0.0.0:502\"") {
                 switch try? Endpoint.parse(listen.value) {
                 case .tcp(let parsedHost, let parsedPort)?:
                     (host, port) = (parsedHost, parsedPort)
                     if let line = seen["\(host):\(port)"] {
-                        sink.error(listen.location, "listen: found \(listen.value) again, expected each upstream on its own address (first at line \(line))")
+                        sink.error(
+                            listen.location,
+                            "listen: found \(listen.value) again, expected each upstream on its own address (first at line \(line))"
+                        )
                     }
                     seen["\(host):\(port)"] = listen.location.line
                 default:
-                    sink.error(listen.location, "listen: found \"\(listen.value)\", expected HOST:PORT such as \"0.0.0.0:502\"")
+                    sink.error(
+                        listen.location, "listen: found \"\(listen.value)\", expected HOST:PORT such as \"0.0.0.0:502\""
+                    )
                 }
             }
             guard let profile else { return nil }

@@ -5,7 +5,9 @@ import Yams
 enum YAMLFile {
     /// The root node of `path`, or nil after a diagnostic at `reference` (where the file was
     /// named) or at the syntax error.
-    static func read(_ path: String, sink: DiagnosticSink, reference: SourceLocation? = nil, named: String? = nil) -> Node? {
+    static func read(_ path: String, sink: DiagnosticSink, reference: SourceLocation? = nil, named: String? = nil)
+        -> Node?
+    {
         let shown = named ?? path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
@@ -15,8 +17,11 @@ enum YAMLFile {
             )
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            sink.error(reference ?? SourceLocation(file: path, line: 1, column: 1), "found \(path) unreadable, expected a UTF-8 YAML file")
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
+            sink.error(
+                reference ?? SourceLocation(file: path, line: 1, column: 1),
+                "found \(path) unreadable, expected a UTF-8 YAML file")
             return nil
         }
         return parse(text, file: path, sink: sink)
@@ -25,7 +30,8 @@ enum YAMLFile {
     static func parse(_ text: String, file: String, sink: DiagnosticSink) -> Node? {
         do {
             guard let root = try Yams.compose(yaml: text) else {
-                sink.error(SourceLocation(file: file, line: 1, column: 1), "found an empty file, expected a YAML mapping")
+                sink.error(
+                    SourceLocation(file: file, line: 1, column: 1), "found an empty file, expected a YAML mapping")
                 return nil
             }
             return root
@@ -42,8 +48,8 @@ enum YAMLFile {
         func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             let while_ = context.map { " \($0.text)" } ?? ""
             sink.error(at(mark), "found invalid YAML: \(problem)\(while_)")
         case .duplicatedKeysInMapping(let duplicates, let context):

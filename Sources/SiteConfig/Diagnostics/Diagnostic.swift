@@ -26,7 +26,8 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     init(_ location: SourceLocation, _ severity: Severity, _ message: String) {
-        self.init(file: location.file, line: location.line, column: location.column, severity: severity, message: message)
+        self.init(
+            file: location.file, line: location.line, column: location.column, severity: severity, message: message)
     }
 
     public var isError: Bool { severity == .error }

@@ -22,13 +22,19 @@ public enum DeviceMapLoader {
     }
 
     /// `reference` is where a site file names the map, so a missing file is reported there.
-    static func check(path: String, reference: SourceLocation?, named: String? = nil) -> (map: DeviceMap?, diagnostics: [Diagnostic]) {
+    static func check(path: String, reference: SourceLocation?, named: String? = nil) -> (
+        map: DeviceMap?, diagnostics: [Diagnostic]
+    ) {
         let sink = DiagnosticSink()
-        guard let root = YAMLFile.read(path, sink: sink, reference: reference, named: named) else { return (nil, sink.diagnostics) }
+        guard let root = YAMLFile.read(path, sink: sink, reference: reference, named: named) else {
+            return (nil, sink.diagnostics)
+        }
         return decode(root, file: path, sink: sink)
     }
 
-    private static func decode(_ root: Node, file: String, sink: DiagnosticSink) -> (map: DeviceMap?, diagnostics: [Diagnostic]) {
+    private static func decode(_ root: Node, file: String, sink: DiagnosticSink) -> (
+        map: DeviceMap?, diagnostics: [Diagnostic]
+    ) {
         let map = DeviceMapDecoder(file: file, sink: sink).decode(root)
         return (sink.hasErrors ? nil : map, DiagnosticList(sink.diagnostics).diagnostics)
     }

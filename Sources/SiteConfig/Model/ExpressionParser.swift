@@ -22,7 +22,9 @@ struct ExpressionParser {
         let expression = try parseComparison()
         skipSpaces()
         if position < characters.count {
-            throw ExpressionError("found \"\(characters[position])\", expected an operator (+ - * / == != < <= > >=) or the end", at: position)
+            throw ExpressionError(
+                "found \"\(characters[position])\", expected an operator (+ - * / == != < <= > >=) or the end",
+                at: position)
         }
         return expression
     }
@@ -107,7 +109,9 @@ struct ExpressionParser {
             return .number(value)
         }
         if character.isLetter || character == "_" {
-            while position < characters.count, characters[position].isLetter || characters[position].isNumber || characters[position] == "_" {
+            while position < characters.count,
+                characters[position].isLetter || characters[position].isNumber || characters[position] == "_"
+            {
                 position += 1
             }
             let name = String(characters[start..<position])

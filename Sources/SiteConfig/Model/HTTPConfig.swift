@@ -21,7 +21,9 @@ public struct PushConfig: Sendable, Hashable {
     public var timeout: Duration
     public var targets: [String]
 
-    public init(url: String, interval: Duration = .seconds(15), timeout: Duration = .seconds(10), targets: [String] = []) {
+    public init(
+        url: String, interval: Duration = .seconds(15), timeout: Duration = .seconds(10), targets: [String] = []
+    ) {
         self.url = url
         self.interval = interval
         self.timeout = timeout

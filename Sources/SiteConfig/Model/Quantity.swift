@@ -45,7 +45,8 @@ public struct Quantity: Sendable, Hashable, CustomStringConvertible {
     private static let units: [String: (Dimension, Double)] = [
         "w": (.power, 1), "kw": (.power, 1e3), "mw": (.power, 1e6),
         "wh": (.energy, 1), "kwh": (.energy, 1e3), "mwh": (.energy, 1e6),
-        "ms": (.duration, 1e-3), "s": (.duration, 1), "sec": (.duration, 1), "min": (.duration, 60), "h": (.duration, 3600),
+        "ms": (.duration, 1e-3), "s": (.duration, 1), "sec": (.duration, 1), "min": (.duration, 60),
+        "h": (.duration, 3600),
         "ma": (.current, 1e-3), "a": (.current, 1),
         "v": (.voltage, 1), "kv": (.voltage, 1e3),
         "%": (.percent, 1),

@@ -20,7 +20,8 @@ public struct Site: Sendable, Hashable {
     public var push: PushConfig?
 
     public init(
-        name: String, upstreams: [UpstreamConfig] = [], devices: [DeviceConfig], allocation: AllocationStrategy = .equal,
+        name: String, upstreams: [UpstreamConfig] = [], devices: [DeviceConfig],
+        allocation: AllocationStrategy = .equal,
         sources: [SourceConfig] = [], pollInterval: Duration = .seconds(1), profile: SiteProfile = SiteProfile(),
         surplus: SurplusConfig = SurplusConfig(), http: HTTPConfig? = nil, push: PushConfig? = nil
     ) {

@@ -1,4 +1,5 @@
 import Vocabulary
+
 /// The site around the simulated devices (the site file's `simulation:` section): what the
 /// loads draw and what the PV produces, as simple deterministic profiles of time, so that the
 /// simulated grid meter has a balance to report.
@@ -41,16 +42,16 @@ public struct SiteProfile: Sendable, Hashable {
         let day = dayLength.seconds
         guard pvPeak > 0 else { return 0 }
         let startFraction = start.seconds / (24 * 3600)
-        let fraction = day > 0 ? (startFraction + elapsed.seconds / day).truncatingRemainder(dividingBy: 1) : startFraction
+        let fraction =
+            day > 0 ? (startFraction + elapsed.seconds / day).truncatingRemainder(dividingBy: 1) : startFraction
         let light = (fraction - 0.25) / 0.5  // 0 at 6:00, 1 at 18:00
         guard (0...1).contains(light) else { return 0 }
         return pvPeak * sin(Double.pi * light)
     }
 }
 
-
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

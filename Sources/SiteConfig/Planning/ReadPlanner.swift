@@ -32,7 +32,9 @@ public enum ReadPlanner {
             var loose: [Point] = []
             var inBlocks: [ReadBlock: [Point]] = [:]
             for point in points {
-                if let block = blocks.first(where: { $0.range.contains(point.address) && point.range.upperBound <= $0.range.upperBound }) {
+                if let block = blocks.first(where: {
+                    $0.range.contains(point.address) && point.range.upperBound <= $0.range.upperBound
+                }) {
                     inBlocks[block, default: []].append(point)
                 } else {
                     loose.append(point)
@@ -40,7 +42,8 @@ public enum ReadPlanner {
             }
             for block in blocks {
                 guard let covered = inBlocks[block] else { continue }
-                reads.append(PlannedRead(table: table, address: block.address, count: block.count, points: names(covered)))
+                reads.append(
+                    PlannedRead(table: table, address: block.address, count: block.count, points: names(covered)))
             }
             let barriers = map.barriers.filter { $0.table == table }.map(\.address)
             reads += coalesce(loose, table: table, maxGap: map.maxGap, barriers: barriers)
@@ -48,7 +51,8 @@ public enum ReadPlanner {
         return reads.sorted { (order($0.table), $0.address) < (order($1.table), $1.address) }
     }
 
-    private static func coalesce(_ points: [Point], table: RegisterTable, maxGap: Int, barriers: [Int]) -> [PlannedRead] {
+    private static func coalesce(_ points: [Point], table: RegisterTable, maxGap: Int, barriers: [Int]) -> [PlannedRead]
+    {
         let sorted = points.sorted { ($0.address, $0.count) < ($1.address, $1.count) }
         var reads: [PlannedRead] = []
         var current: (start: Int, end: Int, points: [Point])?
@@ -61,12 +65,16 @@ public enum ReadPlanner {
                     current = (open.start, end, open.points + [point])
                     continue
                 }
-                reads.append(PlannedRead(table: table, address: open.start, count: open.end - open.start, points: names(open.points)))
+                reads.append(
+                    PlannedRead(
+                        table: table, address: open.start, count: open.end - open.start, points: names(open.points)))
             }
             current = (point.address, point.range.upperBound, [point])
         }
         if let open = current {
-            reads.append(PlannedRead(table: table, address: open.start, count: open.end - open.start, points: names(open.points)))
+            reads.append(
+                PlannedRead(table: table, address: open.start, count: open.end - open.start, points: names(open.points))
+            )
         }
         return reads
     }

@@ -55,7 +55,9 @@ actor FakeCloud {
     }
 
     /// Runs `body` with the server listening; `body` gets the push URL (with an API key in it).
-    nonisolated func serve<Value: Sendable>(_ body: @Sendable (_ url: String) async throws -> Value) async throws -> Value {
+    nonisolated func serve<Value: Sendable>(_ body: @Sendable (_ url: String) async throws -> Value) async throws
+        -> Value
+    {
         let router = Router()
         router.post("/api/push/:key") { request, context in
             let bytes = try await request.body.collect(upTo: 1 << 20)

@@ -1,9 +1,9 @@
-import Vocabulary
 import Control
 import Foundation
 import Gateway
 import SiteConfig
 import Synchronization
+import Vocabulary
 
 /// A site with two batteries, a chargepoint and a grid meter, run by the real control core on
 /// a manual clock: a `CommandSink` that records every call, and the snapshots a gateway would
@@ -68,7 +68,8 @@ final class SiteDouble: CommandSink, Sendable {
             _ = core.tick(at: now)
             return core.decide(site: Self.site, at: now)
         }
-        return GatewaySnapshot(siteName: "test-site", at: now, devices: Self.devices, decision: decision, gridPower: 1200)
+        return GatewaySnapshot(
+            siteName: "test-site", at: now, devices: Self.devices, decision: decision, gridPower: 1200)
     }
 
     /// The commands the core holds now (after the watchdog).
@@ -98,7 +99,8 @@ final class SiteDouble: CommandSink, Sendable {
             identity: [:], ratings: DeviceRatings(capacity: 10_000, maxPower: 5000)),
         DeviceStatus(
             id: "bat2", kind: .battery, online: true, age: .milliseconds(700),
-            values: ["soc": 60, "active_power": -500], identity: [:], ratings: DeviceRatings(capacity: 30_000, maxPower: 3000)),
+            values: ["soc": 60, "active_power": -500], identity: [:],
+            ratings: DeviceRatings(capacity: 30_000, maxPower: 3000)),
         DeviceStatus(
             id: "cp1", kind: .chargepoint, online: true, age: .seconds(1), values: ["active_power": 4140],
             identity: [:], ratings: DeviceRatings(maxCurrent: 16, phases: 3)),
