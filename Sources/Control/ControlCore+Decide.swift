@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 extension ControlCore {
     /// A command in force, or a target's fallback, in order of precedence.

@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// An identifier that is a name from the site file, written as a string literal in code.
 public protocol StringIdentifier: RawRepresentable, Hashable, Comparable, Sendable, ExpressibleByStringLiteral,

@@ -1,7 +1,7 @@
 import Control
 public import Foundation
 public import Gateway
-public import Hummingbird
+package import Hummingbird
 public import Logging
 import NIOCore
 public import ServiceLifecycle

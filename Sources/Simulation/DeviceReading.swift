@@ -1,4 +1,4 @@
-public import SiteConfig
+package import SiteConfig
 public import Vocabulary
 
 /// What one simulated device is doing, in busbar's units and signs (docs/design.md §2.1): the

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A plain TCP socket for sending hand-made Modbus frames, so tests can reach the server's
 /// framing and validation with bytes no well-behaved client would send.

@@ -1,4 +1,4 @@
-public import Control
+import Control
 import Foundation
 public import Gateway
 import Logging

@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// A command source (a master EMS, a cloud API): its priority when commands conflict, how
 /// long its commands live without a refresh, and what its targets fall back to then.
