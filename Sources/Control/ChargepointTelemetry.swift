@@ -50,7 +50,7 @@ extension ChargepointTelemetry {
     /// 75 steps of 0.1 A are 7.5, not 7.500000000000001).
     private func steps(_ count: Double) -> Amperes {
         let perAmpere = (1 / currentStep).rounded()
-        return abs(1 / currentStep - perAmpere) < 1e-9 ? count / perAmpere : count * currentStep
+        return perAmpere >= 1 && abs(1 / currentStep - perAmpere) < 1e-9 ? count / perAmpere : count * currentStep
     }
 
     /// `current` rounded down to a multiple of the step; unchanged without a step.

@@ -10,8 +10,10 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the gateway for a site: poll the devices, serve the masters, carry out their commands.",
         discussion: """
-            SIGTERM or SIGINT stop it cleanly. SIGHUP reloads the site file: an invalid file is \
-            rejected with its messages and the running configuration continues.
+            SIGTERM or SIGINT stop it cleanly and hand every device back (its map's release \
+            recipe). SIGHUP reloads the site file in place, keeping the commands in force; an \
+            invalid file, or one whose listeners cannot be bound, is rejected and the running \
+            configuration continues.
             """
     )
 

@@ -55,6 +55,16 @@ import Vocabulary
         #expect(decision.order("cp2") == .current(0))
     }
 
+    @Test func stepOfSeveralAmperesOrdersItsMultiples() throws {
+        let site = SiteSnapshot(devices: [Fixture.chargepoint("cp1", maxCurrent: 32, currentStep: 4)])
+        let decision = try decide(
+            [.chargepoint(.limit(current: 15), from: Fixture.ems, on: .device("cp1"), at: Fixture.t0)], site: site)
+        #expect(decision.order("cp1") == .current(12))
+        let minimum = try decide(
+            [.chargepoint(.minimum, from: Fixture.ems, on: .device("cp1"), at: Fixture.t0)], site: site)
+        #expect(minimum.order("cp1") == .current(8), "the 6 A minimum rounded up to a step")
+    }
+
     @Test func stepOfZeroTakesAnyCurrent() throws {
         let site = SiteSnapshot(devices: [
             Fixture.chargepoint("cp1", currentStep: 0), Fixture.chargepoint("cp2", currentStep: 0),
