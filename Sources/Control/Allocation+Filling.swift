@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 extension Allocation {
     /// How strongly a device pulls on the residual in the given direction.

@@ -5,7 +5,7 @@ public struct ChargepointClusterStatus: Hashable, Sendable {
     /// Online chargepoints.
     public var online: Int
     /// The surplus power SURPLUS chargepoints may use, W; `nil` when none is in SURPLUS.
-    public var surplusPower: Watts?
+    package var surplusPower: Watts?
     /// The sum of the ordered currents, A.
     public var current: Amperes
     /// The cap on the sum of the currents from a cluster LIMIT, A.

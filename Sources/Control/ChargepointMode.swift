@@ -16,7 +16,7 @@ public enum ChargepointMode: Hashable, Sendable, CustomStringConvertible {
     case limit(current: Amperes)
 
     /// The smallest current at which a chargepoint charges (IEC 61851).
-    public static let minimumCurrent: Amperes = 6
+    public static let minimumCurrent: Amperes = minimumChargingCurrent
 
     /// The mode without its parameter.
     public var kind: ChargepointModeKind {

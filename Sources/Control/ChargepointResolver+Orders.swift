@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 extension ChargepointResolver {
     /// The orders, cluster status and losses that follow from the applied commands.

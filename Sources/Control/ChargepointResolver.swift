@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// Resolves chargepoint commands, taken in order of precedence, into one aim and caps per
 /// chargepoint, by the rules `EssResolver` follows for power:

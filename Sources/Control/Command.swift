@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// A request from a source to run a mode on a target, as decoded from a register write or an
 /// API call.

@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// What `ControlCore.apply(_:at:)` says about an accepted command.
 public struct CommandReceipt: Hashable, Sendable {

@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// Names a command in the status: who asked for which mode on which target. A source holds at
 /// most one command per target, so this identifies it.

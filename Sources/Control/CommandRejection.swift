@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// Why a command was refused. A refused command changes nothing, not even its source's
 /// watchdog. Upstream profiles answer it with Modbus exception 0x02 or 0x03.

@@ -13,7 +13,7 @@ public struct ControlConfiguration: Hashable, Sendable {
     /// How a cluster power target or limit is split over the batteries.
     public var essStrategy: AllocationStrategy
     /// How a cluster current (a LIMIT, or the surplus) is split over the chargepoints.
-    public var chargepointStrategy: AllocationStrategy
+    package var chargepointStrategy: AllocationStrategy
     /// SURPLUS hysteresis and voltage.
     public var surplus: SurplusSettings
 

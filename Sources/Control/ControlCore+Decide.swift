@@ -97,7 +97,7 @@ extension ControlCore {
 
     /// Decides as if `command` had arrived at `now`, without changing the core: the decision
     /// shows whether it would lose (`Decision.losses(of:on:)`) or be clamped.
-    public func preview(
+    package func preview(
         _ command: Command, site: SiteSnapshot, at now: ControlInstant
     ) -> Result<Decision, CommandRejection> {
         var trial = self

@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// The control core: the active commands, their watchdogs and the SURPLUS hysteresis, as one
 /// value. Pure: every operation takes the instant it happens at, and nothing reads a clock,
@@ -26,7 +26,7 @@ public struct ControlCore: Sendable {
 
     /// The commands held (including any that expired since the last `tick`), by target, then
     /// source.
-    public var commandsHeld: [Command] {
+    package var commandsHeld: [Command] {
         commands.values.sorted { ($0.target, $0.source) < ($1.target, $1.source) }
     }
 

@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// A point in time as the control core sees it: a duration since an arbitrary epoch chosen by
 /// the caller (a monotonic clock in the gateway, plain numbers in tests).
@@ -28,7 +28,7 @@ public struct ControlInstant: Hashable, Comparable, Sendable, CustomStringConver
     }
 
     /// This instant moved by `duration` (which may be negative).
-    public func advanced(by duration: Duration) -> ControlInstant {
+    package func advanced(by duration: Duration) -> ControlInstant {
         ControlInstant(sinceEpoch: sinceEpoch + duration)
     }
 

@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// Everything the control core decided for one snapshot: orders for the drivers and the status
 /// for the upstream profiles. Deterministic: the same core, snapshot and instant give an equal
@@ -53,7 +53,7 @@ public struct Decision: Hashable, Sendable {
     }
 
     /// The losses of the command `source` holds on `target`.
-    public func losses(of source: SourceID, on target: Target) -> [LostCommand] {
+    package func losses(of source: SourceID, on target: Target) -> [LostCommand] {
         lost.filter { $0.command.origin == .source(source) && $0.command.target == target }
     }
 }

@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// The decision for one device: its order, and how its map should carry it out.
 public struct DeviceDecision: Hashable, Sendable {
@@ -13,7 +13,7 @@ public struct DeviceDecision: Hashable, Sendable {
     /// chargepoint.
     public var recipes: [Mode]
     /// The commands that shaped the order, highest precedence first.
-    public var origins: [CommandRef]
+    package var origins: [CommandRef]
     /// Battery: the power interval it was held to (its limits ∩ the accepted constraints).
     public var bounds: PowerInterval?
 

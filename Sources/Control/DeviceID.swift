@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// The identifier of a device as named in the site file (for example `"bat1"`).
 public struct DeviceID: StringIdentifier {

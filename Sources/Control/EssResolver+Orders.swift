@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 extension EssResolver {
     /// The orders and cluster status that follow from the applied commands.

@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// Intersects the constraints of ESS commands, taken in order of precedence, with the
 /// batteries' own limits (docs/design.md §2.4).

@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// A command that ended on its own, as `ControlCore.tick(at:)` reports it.
 public struct Expiration: Hashable, Sendable, CustomStringConvertible {

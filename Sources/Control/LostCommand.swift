@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// A command that is active but has no effect (on all or part of its target), and why.
 public struct LostCommand: Hashable, Sendable, CustomStringConvertible {

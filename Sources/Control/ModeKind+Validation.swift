@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 extension ModeKind {
     /// Checks `values` against the mode's parameters: each one given and inside its documented

@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// A closed interval of power in watts, `[min, max]`, whose ends may be infinite.
 ///
@@ -17,7 +17,7 @@ public struct PowerInterval: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The interval that allows everything.
-    public static let unbounded = PowerInterval()
+    package static let unbounded = PowerInterval()
 
     /// The interval holding exactly `value`.
     public static func point(_ value: Double) -> PowerInterval {

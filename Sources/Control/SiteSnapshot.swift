@@ -37,7 +37,7 @@ public struct SiteSnapshot: Hashable, Sendable {
     }
 
     /// Cluster SoC of the online batteries (``ClusterSoc``); `nil` without online batteries.
-    public var clusterSoc: Percent? {
+    package var clusterSoc: Percent? {
         ClusterSoc.of(online(.battery).compactMap(\.battery).map { ($0.soc, $0.capacity > 0 ? $0.capacity : nil) })
     }
 }

@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// A configured command source: an upstream master, the local API, a schedule.
 public struct Source: Hashable, Sendable {

@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// The identifier of a command source: an upstream master, a local API client, a schedule
 /// (for example `"ems"` or `"operator"`).

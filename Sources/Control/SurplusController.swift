@@ -31,15 +31,15 @@ public enum SurplusController {
     /// One step's result.
     public struct Outcome: Hashable, Sendable {
         /// The surplus power, W.
-        public var surplusPower: Watts
+        package var surplusPower: Watts
         /// The current per chargepoint, A: 0 or at least 6.
         public var currents: [DeviceID: Amperes]
         /// The state to pass to the next step.
-        public var hysteresis: SurplusHysteresis
+        package var hysteresis: SurplusHysteresis
     }
 
     /// The surplus power, W, for the given site powers.
-    public static func surplusPower(gridPower: Watts, essPower: Watts, chargingPower: Watts) -> Watts {
+    package static func surplusPower(gridPower: Watts, essPower: Watts, chargingPower: Watts) -> Watts {
         -gridPower + chargingPower - essPower
     }
 

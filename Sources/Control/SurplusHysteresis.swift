@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// The state SURPLUS charging carries from one decision to the next, per chargepoint. The
 /// caller passes back what the last step returned (`ControlCore` keeps it for you).
@@ -15,7 +15,7 @@ public struct SurplusHysteresis: Hashable, Sendable {
         case stopping(since: ControlInstant)
 
         /// Whether the chargepoint draws current in this stage.
-        public var isCharging: Bool {
+        package var isCharging: Bool {
             switch self {
             case .idle, .starting: false
             case .charging, .stopping: true
@@ -31,7 +31,7 @@ public struct SurplusHysteresis: Hashable, Sendable {
     }
 
     /// The stage of chargepoint `id`.
-    public func stage(of id: DeviceID) -> Stage {
+    package func stage(of id: DeviceID) -> Stage {
         stages[id] ?? .idle
     }
 

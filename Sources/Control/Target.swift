@@ -1,4 +1,4 @@
-public import Vocabulary
+import Vocabulary
 
 /// What a command addresses: a whole cluster or one device.
 public enum Target: Hashable, Comparable, Sendable, CustomStringConvertible {

@@ -10,7 +10,7 @@ public struct TargetModes: Hashable, Sendable {
     /// The command of highest precedence in force on this target (or, for a device, on its
     /// cluster), AUTO and fallbacks aside. A command from a source of lower priority would be
     /// overridden by it where they conflict.
-    public var heldBy: ActiveCommand?
+    package var heldBy: ActiveCommand?
 
     public init(target: Target, modes: [ModeKind], heldBy: ActiveCommand?) {
         self.target = target

@@ -12,9 +12,6 @@ struct ChargepointState {
     var state = ChargeState.unplugged
 }
 
-/// The least current a car charges at (IEC 61851).
-let minimumCurrent = 6.0
-
 extension SimulatedDevice {
     /// Runs the chargepoint for `seconds`: the car draws what the current limit allows on its
     /// phases, nothing below 6 A or while disabled, and stops when it reaches its target.
@@ -35,7 +32,7 @@ extension SimulatedDevice {
         }
         if car.isFull {
             (state.current, state.state, power) = (0, .finished, 0)
-        } else if enabled == 0 || offered < minimumCurrent {
+        } else if enabled == 0 || offered < minimumChargingCurrent {
             (state.current, state.state, power) = (0, .connected, 0)
         } else {
             state.current = min(offered, car.maxCurrent)
