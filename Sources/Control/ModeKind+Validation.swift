@@ -14,14 +14,6 @@ extension ModeKind {
         }
     }
 
-    /// The mode's name with its parameter values and units: `LIMIT_CHARGE(maxChargePower: 2000 W)`.
-    func describe(_ values: [ModeParameter.Name: Double]) -> String {
-        let shown = parameters.compactMap { spec in
-            values[spec.name].map { "\(spec.name): \(ModeParameter.format($0)) \(spec.unit.rawValue)" }
-        }
-        return shown.isEmpty ? name : "\(name)(\(shown.joined(separator: ", ")))"
-    }
-
     /// The values keyed by the mode's parameters, for modes that take at most one.
     func values(_ parameter: Double?) -> [ModeParameter.Name: Double] {
         guard let parameter, let spec = parameters.first else { return [:] }

@@ -73,6 +73,14 @@ public enum ModeKind: Hashable, Comparable, Sendable, CaseIterable, RawRepresent
         }
     }
 
+    /// The mode's name with its parameter values and units: `LIMIT_CHARGE(maxChargePower: 2000 W)`.
+    public func describe(_ values: [ModeParameter.Name: Double]) -> String {
+        let shown = parameters.compactMap { spec in
+            values[spec.name].map { "\(spec.name): \(ModeParameter.format($0)) \(spec.unit.rawValue)" }
+        }
+        return shown.isEmpty ? name : "\(name)(\(shown.joined(separator: ", ")))"
+    }
+
     /// ESS kinds before chargepoint kinds, each by code.
     public static func < (lhs: ModeKind, rhs: ModeKind) -> Bool {
         (lhs.deviceKind == .battery ? 0 : 1, lhs.code) < (rhs.deviceKind == .battery ? 0 : 1, rhs.code)

@@ -61,12 +61,7 @@ public struct SourceFallback: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The mode with its parameters and units: `LIMIT(current: 6 A)`.
-    public var modeDescription: String {
-        let shown = mode.parameters.compactMap { spec in
-            parameters[spec.name].map { "\(spec.name): \(ModeParameter.format($0)) \(spec.unit.rawValue)" }
-        }
-        return shown.isEmpty ? mode.name : "\(mode.name)(\(shown.joined(separator: ", ")))"
-    }
+    public var modeDescription: String { mode.describe(parameters) }
 
     /// `LIMIT(current: 6 A) on chargepoints`.
     public var description: String { "\(modeDescription) on \(target)" }
