@@ -7,8 +7,9 @@ public struct ControlConfiguration: Hashable, Sendable {
     /// The controllable devices and their kinds, so that device targets can be checked when a
     /// command arrives.
     public var devices: [DeviceID: DeviceKind]
-    /// The mode a target returns to when no command is active on it. A target without an
-    /// entry returns to AUTO: no override, the devices run themselves.
+    /// The mode a target returns to when no command is active on it, unless the source whose
+    /// command on it ended last names its own (`Source.fallbacks`). A target without an entry
+    /// returns to AUTO: no override, the devices run themselves.
     public var fallbacks: [Target: Mode]
     /// How a cluster power target or limit is split over the batteries.
     public var essStrategy: AllocationStrategy
@@ -36,6 +37,12 @@ public struct ControlConfiguration: Hashable, Sendable {
     /// The source with `id`; with duplicates, the last one.
     public func source(_ id: SourceID) -> Source? {
         sources.last { $0.id == id }
+    }
+
+    /// The fallback of `target` once a command of `source` on it has ended (`nil`: AUTO).
+    func fallback(of target: Target, after source: SourceID?) -> Mode? {
+        if let source, let own = self.source(source)?.fallbacks[target] { return own == .ess(.auto) ? nil : own }
+        return fallbacks[target]
     }
 
     /// The device kind a mode must have on `target`, or `nil` for an unknown device.

@@ -10,7 +10,8 @@ extension ControlCore {
 
     /// The commands in force at `now` by precedence — source priority (higher first), then a
     /// device's own command before a cluster's, then the newer command, then source id, then
-    /// target — followed by the fallbacks of the targets no command holds, by target.
+    /// target — followed by the fallbacks of the targets no command holds, by target: each the
+    /// fallback of the source whose command on it ended last, else the site's.
     ///
     /// So of the same priority a device command wins on its device whatever its age, and the
     /// cluster command is carried out around it by the other devices (docs/design.md §2.4).
@@ -27,10 +28,13 @@ extension ControlCore {
             Contender(ref: CommandRef(command), command: command, priority: priority(command))
         }
         let held = Set(inForce.map(\.target))
-        let fallbacks = configuration.fallbacks.filter { target, mode in
-            !held.contains(target) && configuration.kind(of: target) == mode.kind.deviceKind
-        }.sorted { $0.key < $1.key }.map { target, mode in
-            Contender(ref: CommandRef(origin: .fallback, target: target, mode: mode), command: nil, priority: nil)
+        let named = Set(configuration.fallbacks.keys).union(configuration.sources.flatMap(\.fallbacks.keys))
+        let fallbacks = named.subtracting(held).sorted().compactMap { target -> Contender? in
+            guard let mode = configuration.fallback(of: target, after: endedBy[target]),
+                configuration.kind(of: target) == mode.kind.deviceKind
+            else { return nil }
+            return Contender(
+                ref: CommandRef(origin: .fallback, target: target, mode: mode), command: nil, priority: nil)
         }
         return commands + fallbacks
     }

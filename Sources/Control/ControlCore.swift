@@ -17,6 +17,9 @@ public struct ControlCore: Sendable {
     public private(set) var configuration: ControlConfiguration
     private var commands: [Key: Command] = [:]
     private var lastHeard: [SourceID: ControlInstant] = [:]
+    /// Per target, the source whose command on it ended last (of several at once, the one of
+    /// highest priority): its own fallback applies while no command holds the target.
+    private(set) var endedBy: [Target: SourceID] = [:]
     /// The SURPLUS state carried from one decision to the next.
     public internal(set) var surplusHysteresis = SurplusHysteresis()
 
@@ -67,6 +70,7 @@ public struct ControlCore: Sendable {
             (source == nil || key.source == source) && (target == nil || key.target == target)
         }
         for key in removed.keys { commands[key] = nil }
+        noteEnded(Array(removed.values))
         return removed.values.sorted { ($0.target, $0.source) < ($1.target, $1.source) }
     }
 
@@ -76,6 +80,7 @@ public struct ControlCore: Sendable {
     public mutating func tick(at now: ControlInstant) -> [Expiration] {
         let expired = commands.filter { deadline(of: $0.value) <= now }
         for key in expired.keys { commands[key] = nil }
+        noteEnded(Array(expired.values))
         return expired.values.map { command in
             Expiration(
                 command: command, reason: command.end == nil ? .watchdog : .durationEnded, at: deadline(of: command))
@@ -88,12 +93,22 @@ public struct ControlCore: Sendable {
     public mutating func reconfigure(_ configuration: ControlConfiguration) -> [Command] {
         self.configuration = configuration
         lastHeard = lastHeard.filter { configuration.source($0.key) != nil }
+        endedBy = endedBy.filter { configuration.source($0.value) != nil }
         let dropped = commands.filter { _, command in
             configuration.source(command.source) == nil
                 || configuration.kind(of: command.target) != command.mode.kind.deviceKind
         }
         for key in dropped.keys { commands[key] = nil }
         return dropped.values.sorted { ($0.target, $0.source) < ($1.target, $1.source) }
+    }
+
+    /// Remembers, per target, which source's command ended: of several, the highest priority's.
+    private mutating func noteEnded(_ ended: [Command]) {
+        let configuration = self.configuration
+        let priority = { (source: SourceID) in configuration.source(source)?.priority ?? .min }
+        for command in ended.sorted(by: { priority($0.source) < priority($1.source) }) {
+            endedBy[command.target] = command.source
+        }
     }
 
     /// The commands in force at `now`: not past their deadline.

@@ -91,4 +91,64 @@ import Vocabulary
             ])
         #expect(decision.order("cp1") == .auto)
     }
+
+    // MARK: Per source
+
+    /// Two sources name different fallbacks for the chargepoints; the site's own (for a target
+    /// no command ever held) is the higher-priority source's.
+    private func twoSourcesWithTheirOwnFallbacks() -> ControlCore {
+        let sources = [
+            Source(id: Fixture.ems, priority: 10, fallbacks: [.chargepointCluster: .chargepoint(.limit(current: 6))]),
+            Source(
+                id: Fixture.local, priority: 20, watchdogTimeout: .seconds(30),
+                fallbacks: [.chargepointCluster: .chargepoint(.zero), .essCluster: .ess(.auto)]),
+        ]
+        return Fixture.core(sources: sources, fallbacks: [.chargepointCluster: .chargepoint(.zero)])
+    }
+
+    @Test func aTargetReturnsToTheFallbackOfTheSourceWhoseCommandEnded() throws {
+        var core = twoSourcesWithTheirOwnFallbacks()
+        #expect(core.decide(site: Fixture.site, at: t0).order("cp1") == .current(0))
+        // The EMS's FORCE ends by its watchdog: the EMS's LIMIT 6 A, not the operator's ZERO.
+        try core.accept(.chargepoint(.force, from: Fixture.ems, at: t0))
+        #expect(core.tick(at: t0 + .seconds(60)).map(\.command.source) == [Fixture.ems])
+        let afterEms = core.decide(site: Fixture.site, at: t0 + .seconds(60))
+        #expect(afterEms.order("cp1") == .current(6))
+        #expect(
+            afterEms.activeCommand(for: .chargepointCluster)?.command
+                == fallback(on: .chargepointCluster, .chargepoint(.limit(current: 6))))
+        // Then the operator's FORCE ends: the operator's ZERO.
+        try core.accept(.chargepoint(.force, from: Fixture.local, at: t0 + .seconds(61)))
+        _ = core.tick(at: t0 + .seconds(91))
+        let afterLocal = core.decide(site: Fixture.site, at: t0 + .seconds(91))
+        #expect(afterLocal.order("cp1") == .current(0))
+        #expect(afterLocal.order("cp2") == .current(0))
+    }
+
+    @Test func aReleasedCommandLeavesItsSourcesFallbackToo() throws {
+        var core = twoSourcesWithTheirOwnFallbacks()
+        try core.accept(.chargepoint(.force, from: Fixture.ems, at: t0))
+        #expect(core.release(source: Fixture.ems).count == 1)
+        #expect(core.decide(site: Fixture.site, at: t0 + .seconds(1)).order("cp1") == .current(6))
+    }
+
+    @Test func ofTwoCommandsEndingTogetherTheHigherPrioritySourcesFallbackApplies() throws {
+        var core = twoSourcesWithTheirOwnFallbacks()
+        try core.accept(.chargepoint(.force, from: Fixture.ems, at: t0))
+        try core.accept(.chargepoint(.force, from: Fixture.local, at: t0))
+        _ = core.tick(at: t0 + .seconds(60))
+        #expect(core.decide(site: Fixture.site, at: t0 + .seconds(60)).order("cp1") == .current(0))
+    }
+
+    @Test func aSourcesAutoEntryOverridesTheSitesFallbackOfItsTarget() throws {
+        let sources = [
+            Source(id: Fixture.ems, priority: 10, fallbacks: [.essCluster: .ess(.auto)]),
+            Source(id: Fixture.local, priority: 20, fallbacks: [.essCluster: .ess(.noDischarge)]),
+        ]
+        var core = Fixture.core(sources: sources, fallbacks: [.essCluster: .ess(.noDischarge)])
+        #expect(core.decide(site: Fixture.batteries(), at: t0).order("bat1") == .limits(min: nil, max: 0))
+        try core.accept(.ess(.forceDischarge(power: 2_000), from: Fixture.ems, at: t0))
+        _ = core.tick(at: t0 + .seconds(60))
+        #expect(core.decide(site: Fixture.batteries(), at: t0 + .seconds(60)).order("bat1") == .auto)
+    }
 }

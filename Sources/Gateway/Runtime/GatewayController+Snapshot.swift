@@ -48,12 +48,21 @@ extension GatewayController {
 
     /// The control core's configuration from the site file. Each upstream profile and API is a
     /// command source of its own; one the site does not list gets a default priority (Modbus
-    /// masters 10, the local API and the cloud 5), the 60 s watchdog and no fallback. Each
-    /// target's fallback is the one of the highest-priority source that names the target (ties:
-    /// the source listed first), whichever source's command ended.
+    /// masters 10, the local API and the cloud 5), the 60 s watchdog and no fallback. A target
+    /// returns to the fallback of the source whose command on it ended; when that source names
+    /// none for it (or before any command ended), to the one of the highest-priority source that
+    /// names the target (ties: the source listed first).
     static func configuration(for site: Site, maps: [String: DeviceMap]) -> ControlConfiguration {
-        var sources = site.sources.map {
-            Source(id: SourceID($0.id), priority: $0.priority, watchdogTimeout: $0.watchdog)
+        var sources = site.sources.map { source in
+            Source(
+                id: SourceID(source.id), priority: source.priority, watchdogTimeout: source.watchdog,
+                fallbacks: Dictionary(
+                    source.fallbacks.compactMap { fallback in
+                        (try? Mode(kind: fallback.mode, parameters: fallback.parameters)).map {
+                            (Target(fallback.target), $0)
+                        }
+                    }
+                ) { first, _ in first })
         }
         for (id, priority) in GatewaySources.defaults where !sources.contains(where: { $0.id.rawValue == id }) {
             sources.append(Source(id: SourceID(id), priority: priority))
