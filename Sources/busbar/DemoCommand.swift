@@ -63,19 +63,24 @@ struct DemoCommand: ParsableCommand {
         simulation.startClock()
         defer { simulation.stop() }
         let gateway = Gateway(site: simulation.site(pointingAt: loaded), logger: logger)
+        // Listeners first, then the devices (as `busbar run`).
+        let http: HTTPServices?
         do {
-            try gateway.start(
+            try gateway.listen(
                 upstreams: gateway.upstreamHandlers(listen: [
                     .native: ("127.0.0.1", port), .openems: ("127.0.0.1", openemsPort),
                 ]))
+            let settings = HTTPServices.Settings(
+                http: httpPort > 0 ? HTTPConfig(host: "127.0.0.1", port: httpPort) : nil,
+                push: pushURL.map { PushConfig(url: $0, interval: pushInterval) }, sources: loaded.site.sources)
+            http = try HTTPServices(settings, controller: gateway.controller, logger: logger)
         } catch {
+            gateway.stopListening()
             CommandFailure.printError("\(error)")
             throw ExitCode.failure
         }
+        gateway.startDevices()
         defer { gateway.stop() }
-        let http = HTTPServices(
-            http: httpPort > 0 ? HTTPConfig(host: "127.0.0.1", port: httpPort) : nil,
-            push: pushURL.map { PushConfig(url: $0, interval: pushInterval) }, gateway: gateway, logger: logger)
         defer { http?.stop() }
         let text = devices(simulation, site: loaded) + "\n\n" + tryThis(NativeRegisterMap(site: loaded), site: site)
         FileHandle.standardOutput.write(Data((text + "\n").utf8))

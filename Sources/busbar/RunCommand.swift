@@ -11,8 +11,9 @@ struct RunCommand: ParsableCommand {
         abstract: "Run the gateway for a site: poll the devices, serve the masters, carry out their commands.",
         discussion: """
             SIGTERM or SIGINT stop it cleanly and hand every device back (its map's release \
-            recipe). SIGHUP reloads the site file in place, keeping the commands in force; an \
-            invalid file, or one whose listeners cannot be bound, is rejected and the running \
+            recipe). SIGHUP reloads the site file in place, keeping the commands in force and the \
+            connections of unchanged device endpoints and listeners; an invalid file, or one \
+            whose listeners or local API address cannot be bound, is rejected and the running \
             configuration continues.
             """
     )
@@ -28,15 +29,19 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let signals = SignalWaiter([SIGTERM, SIGINT, SIGHUP])
         let logger = logging.bootstrap()
-        let override = try listen.map(ListenAddress.parse)
+        let overrides = try listen.map(ListenAddress.parse).map { [UpstreamConfig.Profile.native: $0] } ?? [:]
         var loaded = try SiteFile.load(site)
-        var gateway = Gateway(site: loaded, logger: logger)
-        let listen = { (gateway: Gateway) throws in
-            try gateway.listen(upstreams: gateway.upstreamHandlers(listen: override.map { [.native: $0] } ?? [:]))
-        }
+        let gateway = Gateway(site: loaded, logger: logger)
         // Every listener first: a gateway that cannot serve its masters never touches a device.
-        try listen(gateway)
-        var http = HTTPServices(http: loaded.site.http, push: loaded.site.push, gateway: gateway, logger: logger)
+        try gateway.listen(upstreams: gateway.upstreamHandlers(listen: overrides))
+        var http: HTTPServices?
+        do {
+            http = try HTTPServices(.init(site: loaded.site), controller: gateway.controller, logger: logger)
+        } catch {
+            gateway.stopListening()
+            CommandFailure.printError("\(error)")
+            throw ExitCode.failure
+        }
         gateway.startDevices()
         logger.notice(
             "gateway running", metadata: ["site": "\(loaded.site.name)", "devices": "\(loaded.site.devices.count)"])
@@ -48,49 +53,63 @@ struct RunCommand: ParsableCommand {
                     FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
                 }
             case .success(let reloaded):
-                // The new site takes over the commands in force; the old one keeps its devices
-                // until the new one listens, and serves again if it cannot.
-                gateway.stopListening()
-                http?.stop()
-                let next = Gateway(site: reloaded, logger: logger, continuing: gateway)
+                let settings = HTTPServices.Settings(site: reloaded.site)
+                var nextHTTP = http
                 do {
-                    try listen(next)
+                    let report = try gateway.reload(to: reloaded, listen: overrides) {
+                        nextHTTP = try Self.services(
+                            for: settings, replacing: &http, controller: gateway.controller, logger: logger)
+                    }
+                    if nextHTTP !== http { http?.stop() }
+                    http = nextHTTP
+                    loaded = reloaded
+                    logger.notice(
+                        "site reloaded",
+                        metadata: [
+                            "site": "\(loaded.site.name)", "devices.handedBack": "\(report.handedBack)",
+                            "endpoints.kept": "\(report.keptEndpoints)",
+                            "endpoints.opened": "\(report.openedEndpoints)",
+                            "listeners.kept": "\(report.keptListeners)",
+                            "listeners.opened": "\(report.openedListeners)",
+                        ])
                 } catch {
+                    // Nothing of the new site is left running: the reload binds before it applies.
                     logger.error(
                         "reload rejected: the new site cannot listen; the running configuration continues",
                         metadata: ["error": "\(error)"])
-                    do {
-                        try listen(gateway)
-                    } catch {
-                        logger.critical("cannot serve the running site again", metadata: ["error": "\(error)"])
-                        gateway.stop()
-                        throw ExitCode.failure
-                    }
-                    http = HTTPServices(
-                        http: loaded.site.http, push: loaded.site.push, gateway: gateway, logger: logger)
-                    continue
                 }
-                // Devices that are gone, or now reached elsewhere or through another map, are
-                // handed back where they were; the others keep what they owe (`continuing:`).
-                let kept = Set(
-                    reloaded.site.devices.filter { device in
-                        loaded.site.devices.contains {
-                            $0 == device && loaded.map(for: $0) == reloaded.map(for: device)
-                        }
-                    }.map(\.id))
-                let removed = Set(loaded.site.devices.map(\.id)).subtracting(kept)
-                gateway.stop(handingBack: removed)
-                next.startDevices()
-                http = HTTPServices(http: reloaded.site.http, push: reloaded.site.push, gateway: next, logger: logger)
-                gateway = next
-                loaded = reloaded
-                logger.notice(
-                    "site reloaded",
-                    metadata: ["site": "\(loaded.site.name)", "devices.removed": "\(removed.sorted())"])
             }
         }
         http?.stop()
         gateway.stop()
         logger.notice("gateway stopped")
+    }
+
+    /// The local API and push client for a reloaded site: the running ones when their settings
+    /// are unchanged, else new ones, bound before the running ones stop, unless they take the
+    /// same address: then the running ones stop first and, should the new ones fail to bind,
+    /// serve again (`running` is what serves after a failure).
+    private static func services(
+        for settings: HTTPServices.Settings, replacing running: inout HTTPServices?, controller: GatewayController,
+        logger: Logger
+    ) throws -> HTTPServices? {
+        let before = running?.settings ?? HTTPServices.Settings(http: nil, push: nil, sources: [])
+        guard before != settings else { return running }
+        let address = { (settings: HTTPServices.Settings) in settings.http.map { "\($0.host):\($0.port)" } }
+        let sameAddress = address(before) != nil && address(before) == address(settings)
+        if sameAddress { running?.stop() }
+        do {
+            return try HTTPServices(settings, controller: controller, logger: logger)
+        } catch {
+            if sameAddress {
+                do {
+                    running = try HTTPServices(before, controller: controller, logger: logger)
+                } catch {
+                    running = nil
+                    logger.critical("cannot serve the local API again", metadata: ["error": "\(error)"])
+                }
+            }
+            throw error
+        }
     }
 }

@@ -18,8 +18,11 @@ struct ReloadTests {
         let simulation: SiteSimulation
         let devicePorts: (Int, Int)
         let gateway: Peer
+        let httpPort: Int?
 
-        init(port: Int) throws {
+        /// - Parameter httpPort: where the local JSON API listens; none when nil.
+        init(port: Int, httpPort: Int? = nil) throws {
+            self.httpPort = httpPort
             folder = try temporaryFolder("reload")
             path = folder.appendingPathComponent("site.yaml").path
             let probe = try Self.text(port: port, devicePorts: (1, 2), poll: "250 ms")
@@ -31,28 +34,45 @@ struct ReloadTests {
                 case .tcp(_, let phoenix)? = simulation.endpoint(of: "evse2")
             else { throw FixtureFailure("no device port") }
             devicePorts = (alfen, phoenix)
-            try Self.text(port: port, devicePorts: devicePorts, poll: "250 ms").write(
+            try Self.text(port: port, devicePorts: devicePorts, poll: "250 ms", httpPort: httpPort).write(
                 toFile: path, atomically: true, encoding: .utf8)
             gateway = try Peer(Paths.busbar, ["run", path, "--log-level", "info"])
         }
 
-        static func text(port: Int, devicePorts: (Int, Int), poll: String) throws -> String {
-            """
-            site: Reload
-            poll_interval: \(poll)
-            upstream:
-              - {profile: native, listen: "127.0.0.1:\(port)", unit: 1}
-            devices:
-              - {id: evse1, map: \(shippedMap("alfen-ng9xx.yaml")), uri: "127.0.0.1:\(devicePorts.0)", unit: 1, max_current: 16 A, phases: 3, simulate: true}
-              - {id: evse2, map: \(shippedMap("phoenix-ev-charge-control.yaml")), uri: "127.0.0.1:\(devicePorts.1)", unit: 1, max_current: 32 A, phases: 3, simulate: true}
-            sources:
-              - {id: modbus, priority: 10, watchdog: 2 s}
-            """
+        static func text(port: Int, devicePorts: (Int, Int), poll: String, httpPort: Int? = nil) throws -> String {
+            (httpPort.map { "http: {listen: \"127.0.0.1:\($0)\"}\n" } ?? "")
+                + """
+                site: Reload
+                poll_interval: \(poll)
+                upstream:
+                  - {profile: native, listen: "127.0.0.1:\(port)", unit: 1}
+                devices:
+                  - {id: evse1, map: \(shippedMap("alfen-ng9xx.yaml")), uri: "127.0.0.1:\(devicePorts.0)", unit: 1, max_current: 16 A, phases: 3, simulate: true}
+                  - {id: evse2, map: \(shippedMap("phoenix-ev-charge-control.yaml")), uri: "127.0.0.1:\(devicePorts.1)", unit: 1, max_current: 32 A, phases: 3, simulate: true}
+                sources:
+                  - {id: modbus, priority: 10, watchdog: 2 s}
+                """
         }
 
-        func write(port: Int, poll: String) throws {
-            try Self.text(port: port, devicePorts: devicePorts, poll: poll).write(
+        func write(port: Int, poll: String, httpPort: Int? = nil) throws {
+            try Self.text(port: port, devicePorts: devicePorts, poll: poll, httpPort: httpPort ?? self.httpPort).write(
                 toFile: path, atomically: true, encoding: .utf8)
+        }
+
+        /// The client ports of busbar's connections to the two simulated chargers.
+        var deviceConnections: Set<Int> {
+            TCPConnections.clientPorts(toPort: devicePorts.0).union(TCPConnections.clientPorts(toPort: devicePorts.1))
+        }
+
+        /// Whether the local JSON API answers `GET /api/status` on `port`.
+        func apiAnswers(on port: Int) -> Bool {
+            let answer = try? runCommand(
+                "/usr/bin/curl",
+                [
+                    "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "3",
+                    "http://127.0.0.1:\(port)/api/status",
+                ])
+            return answer?.output == "200"
         }
 
         /// Both chargers hold what busbar hands back: the Alfen its safe current, the Phoenix
@@ -138,5 +158,90 @@ struct ReloadTests {
         #expect(master.value("evse1.activeMode") == 4)
         #expect(site.simulation.value(of: "current_limit", in: "evse1") == 8)
         #expect(site.gateway.isRunning)
+    }
+
+    @Test func aReloadKeepsTheMastersAndTheDevicesConnectionsOpen() throws {
+        let port = freePort()
+        let site = try Running(port: port)
+        defer { site.stop() }
+        let loaded = try SiteLoader.load(path: site.path).get()
+        let master = try NativeMaster(site: loaded, port: port)
+        #expect(eventually { master.value("evse1.online") == 1 && master.value("evse2.online") == 1 })
+        #expect(try master.setMode("evse1", "LIMIT", parameter: 9, duration: 300) == nil)
+        #expect(eventually { site.simulation.value(of: "current_limit", in: "evse1") == 9 })
+        let masterConnections = TCPConnections.clientPorts(toPort: port)
+        let deviceConnections = site.deviceConnections
+        #expect(masterConnections.count == 1)
+        #expect(deviceConnections.count == 2)
+
+        try site.write(port: port, poll: "500 ms")
+        site.gateway.signal(SIGHUP)
+        #expect(site.gateway.waitForOutput("site reloaded"))
+        #expect(site.gateway.errorOutput.contains("endpoints.kept=2"))
+        // The master's connection was never closed: its first read after the reload answers on
+        // it, and so do the devices' (busbar's client ports are the same).
+        #expect(master.value("evse1.online") == 1)
+        #expect(master.value("evse1.activeMode") == 4)
+        #expect(TCPConnections.clientPorts(toPort: port) == masterConnections)
+        #expect(site.deviceConnections == deviceConnections)
+        #expect(site.simulation.value(of: "current_limit", in: "evse1") == 9)
+    }
+
+    @Test func aSecondGatewayWhoseLocalAPICannotListenTouchesNoDevice() throws {
+        let port = freePort()
+        let busy = ModbusTCPServer(host: "127.0.0.1", port: 0, handler: RegisterBank(ranges: [.holding: [0..<10]]))
+        try busy.start()
+        defer { busy.stop() }
+        let site = try Running(port: port)
+        defer { site.stop() }
+        let loaded = try SiteLoader.load(path: site.path).get()
+        #expect(eventually { (try? NativeMaster(site: loaded, port: port).value("evse2.online")) == 1 })
+        #expect(try NativeMaster(site: loaded, port: port).setMode("site.evcs", "FORCE", duration: 300) == nil)
+        #expect(eventually { site.forced })
+        let connections = site.deviceConnections
+
+        // A second instance of the site on another Modbus port, whose local API address is taken.
+        let second = site.folder.appendingPathComponent("second.yaml").path
+        try Running.text(port: freePort(), devicePorts: site.devicePorts, poll: "250 ms", httpPort: busy.port)
+            .write(toFile: second, atomically: true, encoding: .utf8)
+        let run = try runCommand(Paths.busbar, ["run", second])
+        #expect(run.status == 1)
+        #expect(run.errorOutput.contains("cannot serve the local API on 127.0.0.1:\(busy.port)"))
+        // It never connected to a charger, so the first gateway's FORCE stands.
+        #expect(site.deviceConnections == connections)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(site.forced)
+    }
+
+    @Test func aReloadWhoseLocalAPICannotListenIsRejectedAndTheRunningAPIServesOn() throws {
+        let port = freePort()
+        let http = freePort()
+        let site = try Running(port: port, httpPort: http)
+        defer { site.stop() }
+        let loaded = try SiteLoader.load(path: site.path).get()
+        #expect(eventually { site.apiAnswers(on: http) })
+        #expect(eventually { (try? NativeMaster(site: loaded, port: port).value("evse1.online")) == 1 })
+        #expect(
+            try NativeMaster(site: loaded, port: port).setMode("evse1", "LIMIT", parameter: 7, duration: 300) == nil)
+        #expect(eventually { site.simulation.value(of: "current_limit", in: "evse1") == 7 })
+
+        let busy = ModbusTCPServer(host: "127.0.0.1", port: 0, handler: RegisterBank(ranges: [.holding: [0..<10]]))
+        try busy.start()
+        defer { busy.stop() }
+        try site.write(port: port, poll: "250 ms", httpPort: busy.port)
+        site.gateway.signal(SIGHUP)
+        #expect(site.gateway.waitForOutput("reload rejected"))
+        #expect(site.gateway.errorOutput.contains("cannot serve the local API on 127.0.0.1:\(busy.port)"))
+        #expect(site.apiAnswers(on: http))
+        #expect(try NativeMaster(site: loaded, port: port).value("evse1.activeMode") == 4)
+        #expect(site.simulation.value(of: "current_limit", in: "evse1") == 7)
+
+        // A reload to a free address moves the API there.
+        let moved = freePort()
+        try site.write(port: port, poll: "250 ms", httpPort: moved)
+        site.gateway.signal(SIGHUP)
+        #expect(site.gateway.waitForOutput("site reloaded"))
+        #expect(eventually { site.apiAnswers(on: moved) })
+        #expect(!site.apiAnswers(on: http))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Modbus
 import SiteConfig
 import Testing
@@ -28,6 +29,22 @@ struct ShippedSiteTests {
                 SourceConfig(
                     id: "cloud", priority: 5, watchdog: .seconds(300), fallbacks: [SourceFallback(.ess(.auto))]),
             ])
+    }
+
+    /// A reload keeps a device whose map is unchanged: every map must equal itself loaded again
+    /// (a NaN sentinel once made the float maps unequal, so a reload handed their devices back).
+    @Test func theDemoSiteLoadedTwiceIsEqual() throws {
+        let first = try Self.loadDemo()
+        let second = try Self.loadDemo()
+        #expect(first.site == second.site)
+        for device in first.site.devices {
+            #expect(first.map(for: device) == second.map(for: device), "\(device.id)")
+        }
+        let folder = FixturePaths.site("devices")
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".yaml") {
+            let path = "\(folder)/\(name)"
+            #expect(try DeviceMapLoader.load(path: path).get() == DeviceMapLoader.load(path: path).get(), "\(name)")
+        }
     }
 
     @Test func theDemoHasTwoBatteriesTwoChargepointsAndAMeterOfDifferentVendors() throws {

@@ -105,11 +105,13 @@ final class DeviceRuntime: Sendable {
         return points.map { abs($0.scale) }.max() ?? ChargepointTelemetry.defaultCurrentStep
     }
 
-    /// Takes over what the same device owed under the gateway this one replaces (a reload): a
-    /// release still owed is written by this one.
+    /// Takes over everything the same device (same configuration, same map) knew under the site
+    /// this one replaces on a reload, over the same connection: its telemetry and online state,
+    /// the order written and the registers it holds, failures and back-off, and a release still
+    /// owed. Nothing is written again for the reload itself.
     func inherit(from previous: DeviceRuntime) {
-        let owes = previous.owesRelease
-        state.withLock { $0.owesRelease = owes }
+        let known = previous.state.withLock { $0 }
+        state.withLock { $0 = known }
     }
 
     /// Replaces the order; returns whether it differs from what the device has now.

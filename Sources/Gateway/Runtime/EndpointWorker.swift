@@ -5,29 +5,47 @@ import Synchronization
 
 /// The one thread that owns the connection to one endpoint, shared by every unit id behind it:
 /// it polls its devices at the poll interval and writes their orders as soon as they change, one
-/// request at a time. A slow or dead endpoint only ever holds its own thread.
+/// request at a time. A slow or dead endpoint only ever holds its own thread. A reload hands it
+/// the reloaded site's devices (`adopt`) without closing the connection.
 final class EndpointWorker: Sendable {
     let endpoint: Endpoint
-    let devices: [DeviceRuntime]
-    private let pollInterval: Duration
-    private let timeouts: ModbusClient.Timeouts
+    let timeouts: ModbusClient.Timeouts
     private let logger: Logger
     private let thread: WorkerThread
+    private let roster: Mutex<Roster>
     private let handBackOnStop = Mutex<Set<String>?>(nil)
+
+    /// The devices the worker serves and how often it polls them; replaced whole by `adopt`.
+    private struct Roster {
+        var devices: [DeviceRuntime]
+        var pollInterval: Duration
+        /// A reload's devices, taken up by the thread between two requests.
+        var adoption: Adoption?
+        /// Whether the thread runs its loop (and so takes up an adoption itself).
+        var looping = false
+    }
+
+    private struct Adoption {
+        var devices: [DeviceRuntime]
+        var pollInterval: Duration
+        var handingBack: Set<String>
+        let done = DispatchSemaphore(value: 0)
+    }
 
     init(
         endpoint: Endpoint, devices: [DeviceRuntime], pollInterval: Duration, timeouts: ModbusClient.Timeouts,
         logger: Logger
     ) {
         self.endpoint = endpoint
-        self.devices = devices
-        self.pollInterval = pollInterval
         self.timeouts = timeouts
+        roster = Mutex(Roster(devices: devices, pollInterval: pollInterval))
         var logger = logger
         logger[metadataKey: "modbus.endpoint"] = "\(endpoint)"
         self.logger = logger
         thread = WorkerThread(name: "busbar-endpoint \(endpoint)")
     }
+
+    var devices: [DeviceRuntime] { roster.withLock { $0.devices } }
 
     func start() {
         thread.start { [self] thread in run(on: thread) }
@@ -36,11 +54,38 @@ final class EndpointWorker: Sendable {
     /// Asks the worker to look for writes now rather than at its next poll.
     func wake() { thread.wake() }
 
+    /// Serves `devices` from now on, over the same connection: the devices it served before that
+    /// are named in `handingBack` are handed back first (their release recipes), and a device
+    /// kept unchanged takes over its predecessor's telemetry, orders and what it owes. Returns
+    /// once the worker has done so (after the request in flight).
+    func adopt(_ devices: [DeviceRuntime], pollInterval: Duration, handingBack: Set<String>) {
+        let adoption = Adoption(devices: devices, pollInterval: pollInterval, handingBack: handingBack)
+        let byThread = roster.withLock { roster -> Bool in
+            if roster.looping { roster.adoption = adoption }
+            return roster.looping
+        }
+        guard byThread else {
+            // Not connected (never started, or its endpoint could not be opened): nothing to
+            // write, only what was known to carry over.
+            take(adoption, handingBackWith: nil)
+            return
+        }
+        thread.wake()
+        adoption.done.wait()
+    }
+
     /// Stops after the request in flight, hands its devices back (their release recipes; only
     /// those named when `handingBack` is given), closes the connection, and waits for the thread.
     func stop(handingBack: Set<String>? = nil) {
         handBackOnStop.withLock { $0 = handingBack }
         thread.stop()
+        // An adoption asked for while the thread ended is taken up here, so no caller waits forever.
+        if let adoption = roster.withLock({ roster in
+            defer { roster.adoption = nil }
+            return roster.adoption
+        }) {
+            take(adoption, handingBackWith: nil)
+        }
     }
 
     private func run(on thread: WorkerThread) {
@@ -52,24 +97,54 @@ final class EndpointWorker: Sendable {
             return
         }
         defer { client.close() }
+        roster.withLock { $0.looping = true }
         var nextPoll = ContinuousClock.now
         while true {
             let now = ContinuousClock.now
-            writeDue(with: client, at: now)
+            if let adoption = roster.withLock({ roster in
+                defer { roster.adoption = nil }
+                return roster.adoption
+            }) {
+                take(adoption, handingBackWith: client)
+            }
+            let (devices, pollInterval) = roster.withLock { ($0.devices, $0.pollInterval) }
+            writeDue(devices, with: client, at: now, pollInterval: pollInterval)
             if now >= nextPoll {
-                poll(with: client, at: now)
+                poll(devices, with: client, at: now, pollInterval: pollInterval)
                 nextPoll = now + pollInterval
             }
             // Refreshes and heartbeats fall due between polls: look again within 200 ms.
             guard thread.wait(upTo: min(nextPoll - ContinuousClock.now, .milliseconds(200))) else { break }
         }
+        roster.withLock { $0.looping = false }
         let handingBack = handBackOnStop.withLock { $0 }
         for device in devices where handingBack?.contains(device.id) ?? true {
             device.handBack(with: client, at: ContinuousClock.now)
         }
     }
 
-    private func writeDue(with client: ModbusClient, at now: ContinuousClock.Instant) {
+    private func take(_ adoption: Adoption, handingBackWith client: ModbusClient?) {
+        let previous = roster.withLock { $0.devices }
+        if let client {
+            for device in previous where adoption.handingBack.contains(device.id) {
+                device.handBack(with: client, at: ContinuousClock.now)
+            }
+        }
+        for device in adoption.devices {
+            if let before = previous.first(where: { $0.id == device.id }), !adoption.handingBack.contains(device.id) {
+                device.inherit(from: before)
+            }
+        }
+        roster.withLock {
+            $0.devices = adoption.devices
+            $0.pollInterval = adoption.pollInterval
+        }
+        adoption.done.signal()
+    }
+
+    private func writeDue(
+        _ devices: [DeviceRuntime], with client: ModbusClient, at now: ContinuousClock.Instant, pollInterval: Duration
+    ) {
         for device in devices where device.pollDue(at: now) {
             do {
                 if let work = device.writeWork(at: now) {
@@ -91,7 +166,9 @@ final class EndpointWorker: Sendable {
         }
     }
 
-    private func poll(with client: ModbusClient, at now: ContinuousClock.Instant) {
+    private func poll(
+        _ devices: [DeviceRuntime], with client: ModbusClient, at now: ContinuousClock.Instant, pollInterval: Duration
+    ) {
         for device in devices where device.pollDue(at: now) {
             do {
                 try device.poll(with: client, at: now)

@@ -4,11 +4,18 @@ public import Modbus
 public import SiteConfig
 
 extension Gateway {
-    /// The handler for each upstream of the site file, by profile, each listening where the site
-    /// file says unless `listen` names another address for its profile. A profile busbar does
-    /// not serve yet is left out and logged.
+    /// The handler for each upstream of the site file in force, by profile, each listening where
+    /// the site file says unless `listen` names another address for its profile. A profile
+    /// busbar does not serve yet is left out and logged.
     public func upstreamHandlers(
         listen overrides: [UpstreamConfig.Profile: (host: String, port: Int)] = [:]
+    ) -> [(UpstreamConfig, any ModbusRequestHandler)] {
+        upstreamHandlers(for: site, listen: overrides)
+    }
+
+    /// The handlers `site`'s upstreams get (a reload's, before it is in force).
+    func upstreamHandlers(
+        for site: LoadedSite, listen overrides: [UpstreamConfig.Profile: (host: String, port: Int)]
     ) -> [(UpstreamConfig, any ModbusRequestHandler)] {
         var result: [(UpstreamConfig, any ModbusRequestHandler)] = []
         for var upstream in site.site.upstreams {
@@ -16,7 +23,7 @@ extension Gateway {
                 upstream.host = address.host
                 upstream.port = address.port
             }
-            guard let handler = makeHandler(for: upstream) else {
+            guard let handler = makeHandler(for: upstream, of: site) else {
                 logger.warning(
                     "upstream profile not served", metadata: ["upstream.profile": "\(upstream.profile.rawValue)"])
                 continue
@@ -26,7 +33,7 @@ extension Gateway {
         return result
     }
 
-    private func makeHandler(for upstream: UpstreamConfig) -> (any ModbusRequestHandler)? {
+    private func makeHandler(for upstream: UpstreamConfig, of site: LoadedSite) -> (any ModbusRequestHandler)? {
         let controller = self.controller
         let unit = UInt8(clamping: upstream.unit)
         switch upstream.profile {

@@ -3,56 +3,51 @@ public import Modbus
 public import SiteConfig
 import Synchronization
 
-/// The running gateway for one site: a worker thread per device endpoint, the controller, and
-/// the upstream servers the masters talk to.
+/// The running gateway of a site: a worker thread per device endpoint, the controller, and the
+/// upstream listeners the masters talk to. It lives as long as the process; a reload applies a
+/// new site file to it in place.
 public final class Gateway: Sendable {
     public let controller: GatewayController
-    public let site: LoadedSite
-    private let workers: [EndpointWorker]
-    private let servers = Mutex<[ModbusTCPServer]>([])
     let logger: Logger
+    private let endpoints: [String: Endpoint]
+    private let timeouts: ModbusClient.Timeouts
+    private let state: Mutex<State>
+
+    private struct State {
+        var site: LoadedSite
+        var workers: [EndpointWorker]
+        var listeners: [UpstreamListener] = []
+        var devicesStarted = false
+    }
 
     /// - Parameters:
     ///   - site: a site that passed `busbar check`.
     ///   - endpoints: where to reach devices instead of their site-file endpoint, by device id
-    ///     (simulated devices on ports chosen at run time).
+    ///     (simulated devices on ports chosen at run time); they hold for reloads too.
     ///   - timeouts: per request toward the devices.
-    ///   - previous: the gateway this one replaces on a reload: its commands carry over.
     public init(
         site: LoadedSite, logger: Logger, endpoints: [String: Endpoint] = [:],
-        timeouts: ModbusClient.Timeouts = .init(response: .milliseconds(500), byte: .milliseconds(200)),
-        continuing previous: Gateway? = nil
+        timeouts: ModbusClient.Timeouts = .init(response: .milliseconds(500), byte: .milliseconds(200))
     ) {
-        self.site = site
         self.logger = logger
-        let poll = site.site.pollInterval
-        var runtimes: [DeviceRuntime] = []
-        var byEndpoint: [(Endpoint, [DeviceRuntime])] = []
-        for var config in site.site.devices {
-            guard let map = site.map(for: config) else { continue }
-            if let endpoint = endpoints[config.id] { config.endpoint = endpoint }
-            let runtime = DeviceRuntime(config: config, map: map, pollInterval: poll, logger: logger)
-            if let before = previous?.controller.device(config.id), before.config == config, before.map == map {
-                runtime.inherit(from: before)
-            }
-            runtimes.append(runtime)
-            if let index = byEndpoint.firstIndex(where: { $0.0 == config.endpoint }) {
-                byEndpoint[index].1.append(runtime)
-            } else {
-                byEndpoint.append((config.endpoint, [runtime]))
-            }
+        self.endpoints = endpoints
+        self.timeouts = timeouts
+        let wiring = SiteWiring(site: site, endpoints: endpoints, logger: logger)
+        let workers = wiring.groups.map { endpoint, devices in
+            EndpointWorker(
+                endpoint: endpoint, devices: devices, pollInterval: site.site.pollInterval, timeouts: timeouts,
+                logger: logger)
         }
+        state = Mutex(State(site: site, workers: workers))
         // New telemetry is taken up by the control loop's next step (within 250 ms); only commands
         // wake it at once, so 25 endpoints polling do not cause 25 decisions a second.
-        let workers = byEndpoint.map { endpoint, devices in
-            EndpointWorker(endpoint: endpoint, devices: devices, pollInterval: poll, timeouts: timeouts, logger: logger)
-        }
-        self.workers = workers
         controller = GatewayController(
             site: site.site, configuration: GatewayController.configuration(for: site.site, maps: site.maps),
-            devices: runtimes, workers: Dictionary(workers.map { ($0.endpoint.description, $0) }) { first, _ in first },
-            logger: logger, continuing: previous?.controller)
+            devices: wiring.devices, workers: Self.byEndpoint(workers), logger: logger)
     }
+
+    /// The site in force.
+    public var site: LoadedSite { state.withLock { $0.site } }
 
     /// Serves each upstream with the handler made for it, then starts polling and control: a
     /// gateway that cannot listen never talks to a device (a second instance of a running site
@@ -66,11 +61,51 @@ public final class Gateway: Sendable {
     /// Binds and serves every upstream; on the first that cannot be bound, stops those already
     /// started and throws.
     public func listen(upstreams: [(UpstreamConfig, any ModbusRequestHandler)]) throws(ModbusError) {
-        var started: [ModbusTCPServer] = []
+        let started = try open(upstreams)
+        state.withLock { $0.listeners += started }
+    }
+
+    /// Starts polling the devices and the control loop.
+    public func startDevices() {
+        let workers = state.withLock { state in
+            state.devicesStarted = true
+            return state.workers
+        }
+        for worker in workers { worker.start() }
+        controller.start()
+    }
+
+    /// The ports the upstream listeners listen on, in the order they were given to `start`.
+    package var upstreamPorts: [Int] { state.withLock { $0.listeners.map(\.port) } }
+
+    /// Stops serving masters first, then control, then hands the devices back (their release
+    /// recipes) and stops polling; harmless when already stopped.
+    /// - Parameter handingBack: the devices to hand back, by id; all when `nil`.
+    public func stop(handingBack: Set<String>? = nil) {
+        stopListening()
+        controller.stop()
+        for worker in state.withLock({ $0.workers }) {
+            worker.stop(handingBack: handingBack.map { ids in Set(worker.devices.map(\.id)).intersection(ids) })
+        }
+    }
+
+    /// Closes every upstream listener and its connections.
+    public func stopListening() {
+        for listener in state.withLock({ state in
+            defer { state.listeners = [] }
+            return state.listeners
+        }) { listener.stop() }
+    }
+
+    /// Binds every upstream in order; on the first that cannot be bound, stops those it started.
+    private func open(_ upstreams: [(UpstreamConfig, any ModbusRequestHandler)]) throws(ModbusError)
+        -> [UpstreamListener]
+    {
+        var started: [UpstreamListener] = []
         for (upstream, handler) in upstreams {
-            let server = ModbusTCPServer(host: upstream.host, port: upstream.port, handler: handler)
+            let listener = UpstreamListener(upstream, handler: handler)
             do {
-                try server.start()
+                try listener.start()
             } catch {
                 for running in started { running.stop() }
                 throw error
@@ -79,38 +114,104 @@ public final class Gateway: Sendable {
                 "serving upstream",
                 metadata: [
                     "upstream.profile": "\(upstream.profile.rawValue)",
-                    "upstream.listen": "\(upstream.host):\(server.port)",
+                    "upstream.listen": "\(upstream.host):\(listener.port)",
                 ])
-            started.append(server)
+            started.append(listener)
         }
-        servers.withLock { $0 += started }
+        return started
     }
 
-    /// Starts polling the devices and the control loop.
-    public func startDevices() {
-        for worker in workers { worker.start() }
-        controller.start()
+    static func byEndpoint(_ workers: [EndpointWorker]) -> [String: EndpointWorker] {
+        Dictionary(workers.map { ($0.endpoint.description, $0) }) { first, _ in first }
+    }
+}
+
+extension Gateway {
+    /// What a reload changed.
+    public struct ReloadReport: Sendable {
+        /// The devices handed back: gone from the site file, or now reached at another endpoint,
+        /// with another unit id, configuration or map.
+        public var handedBack: [String]
+        /// Device endpoints whose connection stayed open, and those opened anew.
+        public var keptEndpoints: Int
+        public var openedEndpoints: Int
+        /// Upstream listeners that kept listening (and their masters' connections), and those
+        /// opened anew.
+        public var keptListeners: Int
+        public var openedListeners: Int
     }
 
-    /// The ports the upstream servers listen on, in the order they were given to `start`.
-    package var upstreamPorts: [Int] { servers.withLock { $0.map(\.port) } }
-
-    /// Stops serving masters first, then control, then hands the devices back (their release
-    /// recipes) and stops polling; harmless when already stopped.
-    /// - Parameter handingBack: the devices to hand back, by id; all when `nil`.
-    public func stop(handingBack: Set<String>? = nil) {
-        stopListening()
-        controller.stop()
-        for worker in workers {
-            worker.stop(handingBack: handingBack.map { ids in Set(worker.devices.map(\.id)).intersection(ids) })
+    /// Applies a reloaded site in place: the commands in force stay (`ControlCore.reconfigure`
+    /// drops and logs what the new site cannot hold), connections to unchanged endpoints and
+    /// listeners of unchanged addresses stay open, and devices that are gone or changed are
+    /// handed back. Nothing changes until every new listen address is bound and `prepare` (the
+    /// services beside the gateway) succeeds; otherwise the running site continues untouched.
+    /// - Parameters:
+    ///   - listen: other addresses for profiles than the site file's (as `upstreamHandlers`).
+    ///   - prepare: runs once the new listeners are bound and before anything is applied; a
+    ///     throw rejects the reload.
+    /// - Throws: `ModbusError` when a new listen address cannot be bound, or what `prepare` threw.
+    public func reload(
+        to site: LoadedSite, listen overrides: [UpstreamConfig.Profile: (host: String, port: Int)] = [:],
+        prepare: () throws -> Void = {}
+    ) throws -> ReloadReport {
+        let before = state.withLock { $0 }
+        // Bind what is new first: the only steps that can fail come before anything changes.
+        var reused: [(UpstreamListener, UpstreamConfig, any ModbusRequestHandler)] = []
+        var fresh: [(UpstreamConfig, any ModbusRequestHandler)] = []
+        for (upstream, handler) in upstreamHandlers(for: site, listen: overrides) {
+            if let listener = before.listeners.first(where: { $0.listens(like: upstream) }) {
+                reused.append((listener, upstream, handler))
+            } else {
+                fresh.append((upstream, handler))
+            }
         }
-    }
+        let opened = try open(fresh)
+        do { try prepare() } catch {
+            for listener in opened { listener.stop() }
+            throw error
+        }
 
-    /// Closes every upstream listener and its connections.
-    public func stopListening() {
-        for server in servers.withLock({ servers in
-            defer { servers = [] }
-            return servers
-        }) { server.stop() }
+        for (listener, upstream, handler) in reused { listener.serve(upstream, with: handler) }
+        for listener in before.listeners where !reused.contains(where: { $0.0 === listener }) { listener.stop() }
+
+        let wiring = SiteWiring(site: site, endpoints: endpoints, logger: logger)
+        let previous = before.workers.flatMap(\.devices)
+        let kept = Set(
+            wiring.devices.filter { device in
+                previous.contains { $0.id == device.id && $0.config == device.config && $0.map == device.map }
+            }.map(\.id))
+        let handedBack = Set(previous.map(\.id)).subtracting(kept)
+        // Endpoints no longer used hand their devices back and close; the others take the new
+        // devices over their open connection.
+        var workers: [EndpointWorker] = []
+        var started: [EndpointWorker] = []
+        for worker in before.workers where !wiring.groups.contains(where: { $0.0 == worker.endpoint }) {
+            worker.stop(handingBack: handedBack)
+        }
+        for (endpoint, devices) in wiring.groups {
+            if let worker = before.workers.first(where: { $0.endpoint == endpoint }) {
+                worker.adopt(devices, pollInterval: site.site.pollInterval, handingBack: handedBack)
+                workers.append(worker)
+            } else {
+                let worker = EndpointWorker(
+                    endpoint: endpoint, devices: devices, pollInterval: site.site.pollInterval, timeouts: timeouts,
+                    logger: logger)
+                workers.append(worker)
+                started.append(worker)
+            }
+        }
+        controller.reconfigure(
+            site: site.site, configuration: GatewayController.configuration(for: site.site, maps: site.maps),
+            devices: wiring.devices, workers: Self.byEndpoint(workers))
+        if before.devicesStarted { for worker in started { worker.start() } }
+        state.withLock { state in
+            state.site = site
+            state.workers = workers
+            state.listeners = reused.map(\.0) + opened
+        }
+        return ReloadReport(
+            handedBack: handedBack.sorted(), keptEndpoints: workers.count - started.count,
+            openedEndpoints: started.count, keptListeners: reused.count, openedListeners: opened.count)
     }
 }

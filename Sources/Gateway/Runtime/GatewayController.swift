@@ -10,48 +10,54 @@ import Vocabulary
 /// telemetry, or the watchdog's tick. After each decision it hands every device its order and
 /// publishes a fresh snapshot for the upstream profiles. It is the gateway's `CommandSink`.
 public final class GatewayController: CommandSink, @unchecked Sendable {
-    // @unchecked Sendable: the core, the last decision and the snapshot are behind `core` and
-    // `published` (Mutex); the rest is immutable or thread-safe.
+    // @unchecked Sendable: the core, the wiring, the last decision and the snapshot are behind
+    // Mutexes; the rest is immutable or thread-safe.
     private let core: Mutex<ControlCore>
     private let published: Mutex<GatewaySnapshot>
-    private let devices: [DeviceRuntime]
-    private let workers: [String: EndpointWorker]
-    private let siteName: String
-    private let epoch: ContinuousClock.Instant
+    private let wiring: Mutex<Wiring>
+    private let epoch = ContinuousClock.now
     private let logger: Logger
     private let thread = WorkerThread(name: "busbar-control")
     private let activeModes = Mutex<[Target: String]>([:])
 
+    /// What the controller steers: the devices of the site in force and the workers that reach them.
+    private struct Wiring {
+        var siteName: String
+        var devices: [DeviceRuntime]
+        var workers: [String: EndpointWorker]
+    }
+
     init(
         site: Site, configuration: ControlConfiguration, devices: [DeviceRuntime], workers: [String: EndpointWorker],
-        logger: Logger, continuing previous: GatewayController? = nil
+        logger: Logger
     ) {
-        var core = ControlCore(configuration: configuration)
-        epoch = previous?.epoch ?? ContinuousClock.now
-        if let previous {
-            // A reload: the commands, schedules and watchdogs in force carry over, on the same
-            // clock; what the new site cannot hold is dropped, with why.
-            core = previous.core.withLock { $0 }
-            for command in core.reconfigure(configuration) {
-                let reason =
-                    configuration.source(command.source) == nil
-                    ? "its source is no longer in the site file"
-                    : "its target is no longer in the site file or is another kind of device"
-                logger.notice(
-                    "command dropped by the reload", metadata: ["command": "\(command)", "reason": "\(reason)"])
-            }
-        }
-        self.core = Mutex(core)
-        self.devices = devices
-        self.workers = workers
-        self.siteName = site.name
+        self.core = Mutex(ControlCore(configuration: configuration))
+        self.wiring = Mutex(Wiring(siteName: site.name, devices: devices, workers: workers))
         self.logger = logger
         self.published = Mutex(
             GatewaySnapshot(siteName: site.name, at: .seconds(0), devices: [], decision: nil, gridPower: nil))
     }
 
+    /// Takes over a reloaded site: the commands, schedules and watchdogs in force carry over on
+    /// the same clock, what the new site cannot hold is dropped and logged with why, and the
+    /// next decision steers the new site's devices.
+    func reconfigure(
+        site: Site, configuration: ControlConfiguration, devices: [DeviceRuntime], workers: [String: EndpointWorker]
+    ) {
+        let dropped = core.withLock { $0.reconfigure(configuration) }
+        for command in dropped {
+            let reason =
+                configuration.source(command.source) == nil
+                ? "its source is no longer in the site file"
+                : "its target is no longer in the site file or is another kind of device"
+            logger.notice("command dropped by the reload", metadata: ["command": "\(command)", "reason": "\(reason)"])
+        }
+        wiring.withLock { $0 = Wiring(siteName: site.name, devices: devices, workers: workers) }
+        requestDecision()
+    }
+
     /// The device with `id`, if the site has it.
-    func device(_ id: String) -> DeviceRuntime? { devices.first { $0.id == id } }
+    func device(_ id: String) -> DeviceRuntime? { wiring.withLock { $0.devices.first { $0.id == id } } }
 
     /// The latest snapshot; upstream profiles read registers from it.
     public var snapshot: GatewaySnapshot { published.withLock { $0 } }
@@ -101,6 +107,7 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
 
     /// One control step: expire, decide, hand out orders, publish.
     func decide() {
+        let (siteName, devices, workers) = wiring.withLock { ($0.siteName, $0.devices, $0.workers) }
         let clock = ContinuousClock.now
         let at = ControlInstant(sinceEpoch: clock - epoch)
         let statuses = devices.map { $0.status(at: clock) }

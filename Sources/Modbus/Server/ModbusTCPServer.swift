@@ -76,6 +76,14 @@ public final class ModbusTCPServer: Sendable {
         threads.wait()
     }
 
+    /// Closes every open connection and keeps listening: the masters connect again (when what
+    /// they talk to behind this address changed).
+    public func dropConnections() {
+        state.withLock { state in
+            for connection in state.connections { shutdown(connection, Int32(SHUT_RDWR)) }
+        }
+    }
+
     private func acceptLoop(listener: Int32) {
         defer { close(listener) }
         while true {

@@ -41,3 +41,38 @@ public enum RegisterValue: Sendable, Hashable, CustomStringConvertible {
         return value.description
     }
 }
+
+extension RegisterValue {
+    /// Values are equal when they read the same: every NaN equals every NaN (a float "not
+    /// available" sentinel is NaN, and a map must equal itself for a reload to keep its device).
+    public static func == (lhs: RegisterValue, rhs: RegisterValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.int(let left), .int(let right)): left == right
+        case (.uint(let left), .uint(let right)): left == right
+        case (.float(let left), .float(let right)): left == right || (left.isNaN && right.isNaN)
+        case (.string(let left), .string(let right)): left == right
+        case (.bool(let left), .bool(let right)): left == right
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .int(let value):
+            hasher.combine(0)
+            hasher.combine(value)
+        case .uint(let value):
+            hasher.combine(1)
+            hasher.combine(value)
+        case .float(let value):
+            hasher.combine(2)
+            hasher.combine(value.isNaN ? .nan : value)
+        case .string(let value):
+            hasher.combine(3)
+            hasher.combine(value)
+        case .bool(let value):
+            hasher.combine(4)
+            hasher.combine(value)
+        }
+    }
+}

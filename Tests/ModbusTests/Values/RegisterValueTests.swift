@@ -33,4 +33,11 @@ struct RegisterValueTests {
         #expect(RegisterValue.bool(true).doubleValue == 1)
         #expect(RegisterValue.string("1").doubleValue == nil)
     }
+
+    @Test func aNaNEqualsANaNSoThatAMapWithAFloatSentinelEqualsItself() {
+        #expect(RegisterValue.float(.nan) == .float(-.nan))
+        #expect(Set([RegisterValue.float(.nan), .float(.nan)]).count == 1)
+        #expect(RegisterValue.float(.nan) != .float(0))
+        #expect(RegisterValue.float(1) != .int(1))
+    }
 }

@@ -1,0 +1,63 @@
+import Modbus
+import SiteConfig
+import Synchronization
+
+/// One upstream the masters talk to: a Modbus/TCP server and the profile handler it passes
+/// requests to. A reload hands it the reloaded site's handler without closing the listener; the
+/// masters' connections stay open unless the profile or unit id they talk to changed.
+final class UpstreamListener: Sendable {
+    private let server: ModbusTCPServer
+    private let slot: HandlerSlot
+    private let served: Mutex<UpstreamConfig>
+
+    init(_ upstream: UpstreamConfig, handler: any ModbusRequestHandler) {
+        slot = HandlerSlot(handler)
+        served = Mutex(upstream)
+        server = ModbusTCPServer(host: upstream.host, port: upstream.port, handler: slot)
+    }
+
+    /// What it serves: the profile, its unit id, and the address asked for in the site file.
+    var upstream: UpstreamConfig { served.withLock { $0 } }
+
+    /// The port it listens on (the one the system chose when the site file asked for 0).
+    var port: Int { server.port }
+
+    /// Whether this listener is the one a site file's upstream asks for (same address).
+    func listens(like upstream: UpstreamConfig) -> Bool {
+        let current = self.upstream
+        return current.host == upstream.host && current.port == upstream.port
+    }
+
+    /// - Throws: `ModbusError` when the address cannot be bound.
+    func start() throws(ModbusError) { try server.start() }
+
+    /// Serves `upstream` with `handler` from the next request on; closes the open connections
+    /// when their masters would otherwise find another profile or unit id on them.
+    func serve(_ upstream: UpstreamConfig, with handler: any ModbusRequestHandler) {
+        let before = served.withLock { served in
+            defer { served = upstream }
+            return served
+        }
+        slot.handler = handler
+        if before.profile != upstream.profile || before.unit != upstream.unit { server.dropConnections() }
+    }
+
+    func stop() { server.stop() }
+}
+
+/// The handler a server holds for the whole life of its listener; it passes each request to the
+/// handler of the site in force.
+private final class HandlerSlot: ModbusRequestHandler {
+    private let current: Mutex<any ModbusRequestHandler>
+
+    init(_ handler: any ModbusRequestHandler) { current = Mutex(handler) }
+
+    var handler: any ModbusRequestHandler {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
+    }
+
+    func handle(_ request: ModbusRequest, unit: UInt8) -> ModbusResponse { handler.handle(request, unit: unit) }
+
+    var maxReadRegisters: Int { handler.maxReadRegisters }
+}
