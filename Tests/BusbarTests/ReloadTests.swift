@@ -4,6 +4,7 @@ import Simulation
 import SiteConfig
 import TestSupport
 import Testing
+import Vocabulary
 
 /// `busbar run` answers for its devices: SIGHUP applies a new site file in place (the commands
 /// in force stay, and a reload that cannot be applied leaves the running configuration serving),
@@ -11,12 +12,13 @@ import Testing
 @Suite(.serialized)
 struct ReloadTests {
     /// A site of a simulated Alfen and a simulated Phoenix Contact charger behind `busbar run`,
-    /// whose native masters' commands end after a 2 s watchdog.
+    /// whose native masters' commands end after a 2 s watchdog, and a simulated SMA battery.
     struct Running {
         let folder: URL
         let path: String
         let simulation: SiteSimulation
         let devicePorts: (Int, Int)
+        let batteryPort: Int
         let gateway: Peer
         let httpPort: Int?
 
@@ -25,21 +27,27 @@ struct ReloadTests {
             self.httpPort = httpPort
             folder = try temporaryFolder("reload")
             path = folder.appendingPathComponent("site.yaml").path
-            let probe = try Self.text(port: port, devicePorts: (1, 2), poll: "250 ms")
+            let probe = try Self.text(port: port, devicePorts: (1, 2), batteryPort: 3, poll: "250 ms")
             try probe.write(toFile: path, atomically: true, encoding: .utf8)
             simulation = try SiteSimulation(site: SiteLoader.load(path: path).get(), options: .init(ports: .ephemeral))
             try simulation.start()
             simulation.startClock(tick: .milliseconds(50))
             guard case .tcp(_, let alfen)? = simulation.endpoint(of: "evse1"),
-                case .tcp(_, let phoenix)? = simulation.endpoint(of: "evse2")
+                case .tcp(_, let phoenix)? = simulation.endpoint(of: "evse2"),
+                case .tcp(_, let sma)? = simulation.endpoint(of: "ess1")
             else { throw FixtureFailure("no device port") }
             devicePorts = (alfen, phoenix)
-            try Self.text(port: port, devicePorts: devicePorts, poll: "250 ms", httpPort: httpPort).write(
+            batteryPort = sma
+            try Self.text(
+                port: port, devicePorts: devicePorts, batteryPort: batteryPort, poll: "250 ms", httpPort: httpPort
+            ).write(
                 toFile: path, atomically: true, encoding: .utf8)
             gateway = try Peer(Paths.busbar, ["run", path, "--log-level", "info"])
         }
 
-        static func text(port: Int, devicePorts: (Int, Int), poll: String, httpPort: Int? = nil) throws -> String {
+        static func text(
+            port: Int, devicePorts: (Int, Int), batteryPort: Int, poll: String, httpPort: Int? = nil
+        ) throws -> String {
             (httpPort.map { "http: {listen: \"127.0.0.1:\($0)\"}\n" } ?? "")
                 + """
                 site: Reload
@@ -49,19 +57,23 @@ struct ReloadTests {
                 devices:
                   - {id: evse1, map: \(shippedMap("alfen-ng9xx.yaml")), uri: "127.0.0.1:\(devicePorts.0)", unit: 1, max_current: 16 A, phases: 3, simulate: true}
                   - {id: evse2, map: \(shippedMap("phoenix-ev-charge-control.yaml")), uri: "127.0.0.1:\(devicePorts.1)", unit: 1, max_current: 32 A, phases: 3, simulate: true}
+                  - {id: ess1, map: \(shippedMap("sma-sunny-boy-storage.yaml")), uri: "127.0.0.1:\(batteryPort)", unit: 3, capacity: 9.8 kWh, max_power: 6 kW, simulate: true}
                 sources:
                   - {id: modbus, priority: 10, watchdog: 2 s}
                 """
         }
 
         func write(port: Int, poll: String, httpPort: Int? = nil) throws {
-            try Self.text(port: port, devicePorts: devicePorts, poll: poll, httpPort: httpPort ?? self.httpPort).write(
-                toFile: path, atomically: true, encoding: .utf8)
+            try Self.text(
+                port: port, devicePorts: devicePorts, batteryPort: batteryPort, poll: poll,
+                httpPort: httpPort ?? self.httpPort
+            ).write(toFile: path, atomically: true, encoding: .utf8)
         }
 
         /// The client ports of busbar's connections to the two simulated chargers.
         var deviceConnections: Set<Int> {
             TCPConnections.clientPorts(toPort: devicePorts.0).union(TCPConnections.clientPorts(toPort: devicePorts.1))
+                .union(TCPConnections.clientPorts(toPort: batteryPort))
         }
 
         /// Whether the local JSON API answers `GET /api/status` on `port`.
@@ -102,7 +114,9 @@ struct ReloadTests {
         #expect(eventually { (try? NativeMaster(site: loaded, port: port).value("evse1.online")) == 1 })
         let master = try NativeMaster(site: loaded, port: port)
         #expect(try master.setMode("evse1", "LIMIT", parameter: 10, duration: 300) == nil)
+        #expect(try master.setMode("ess1", "LIMIT_CHARGE", parameter: 1500, duration: 300) == nil)
         #expect(eventually { site.simulation.value(of: "current_limit", in: "evse1") == 10 })
+        #expect(eventually { site.simulation.value(of: "max_charge_power", in: "ess1") == 1500 })
 
         try site.write(port: port, poll: "500 ms")
         site.gateway.signal(SIGHUP)
@@ -113,6 +127,10 @@ struct ReloadTests {
         #expect(after.value("evse1.activeMode") == 4)
         #expect((after.value("evse1.remaining") ?? 0) > 250)
         #expect(site.simulation.value(of: "current_limit", in: "evse1") == 10)
+        // And LIMIT_CHARGE 1.5 kW on the battery, with its SMA still capped at 1.5 kW.
+        #expect(after.value("ess1.activeMode") == Double(EssModeKind.limitCharge.code))
+        #expect((after.value("ess1.remaining") ?? 0) > 250)
+        #expect(site.simulation.value(of: "max_charge_power", in: "ess1") == 1500)
         #expect(!site.gateway.errorOutput.contains("command dropped"))
     }
 
@@ -172,12 +190,12 @@ struct ReloadTests {
         let masterConnections = TCPConnections.clientPorts(toPort: port)
         let deviceConnections = site.deviceConnections
         #expect(masterConnections.count == 1)
-        #expect(deviceConnections.count == 2)
+        #expect(deviceConnections.count == 3)
 
         try site.write(port: port, poll: "500 ms")
         site.gateway.signal(SIGHUP)
         #expect(site.gateway.waitForOutput("site reloaded"))
-        #expect(site.gateway.errorOutput.contains("endpoints.kept=2"))
+        #expect(site.gateway.errorOutput.contains("endpoints.kept=3"))
         // The master's connection was never closed: its first read after the reload answers on
         // it, and so do the devices' (busbar's client ports are the same).
         #expect(master.value("evse1.online") == 1)
@@ -202,7 +220,10 @@ struct ReloadTests {
 
         // A second instance of the site on another Modbus port, whose local API address is taken.
         let second = site.folder.appendingPathComponent("second.yaml").path
-        try Running.text(port: freePort(), devicePorts: site.devicePorts, poll: "250 ms", httpPort: busy.port)
+        try Running.text(
+            port: freePort(), devicePorts: site.devicePorts, batteryPort: site.batteryPort, poll: "250 ms",
+            httpPort: busy.port
+        )
             .write(toFile: second, atomically: true, encoding: .utf8)
         let run = try runCommand(Paths.busbar, ["run", second])
         #expect(run.status == 1)
