@@ -107,6 +107,14 @@ public final class ControlSession: Sendable {
     /// The slots not yet started, by start.
     public var schedule: [ScheduleSlot] { state.withLock { $0.schedule } }
 
+    /// Takes over the slots a session of the same source had not started yet (a reload that
+    /// replaced the API or the push client).
+    package func takeOver(_ schedule: [ScheduleSlot]) {
+        guard !schedule.isEmpty else { return }
+        state.withLock { $0.schedule = schedule }
+        logger.info("schedule kept by the reload", metadata: ["source": "\(source)", "slots": "\(schedule.count)"])
+    }
+
     /// When the next slot starts.
     public var nextSlotStart: Date? { state.withLock { $0.schedule.first?.start } }
 

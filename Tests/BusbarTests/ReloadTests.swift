@@ -224,7 +224,7 @@ struct ReloadTests {
             port: freePort(), devicePorts: site.devicePorts, batteryPort: site.batteryPort, poll: "250 ms",
             httpPort: busy.port
         )
-            .write(toFile: second, atomically: true, encoding: .utf8)
+        .write(toFile: second, atomically: true, encoding: .utf8)
         let run = try runCommand(Paths.busbar, ["run", second])
         #expect(run.status == 1)
         #expect(run.errorOutput.contains("cannot serve the local API on 127.0.0.1:\(busy.port)"))
@@ -264,5 +264,39 @@ struct ReloadTests {
         #expect(site.gateway.waitForOutput("site reloaded"))
         #expect(eventually { site.apiAnswers(on: moved) })
         #expect(!site.apiAnswers(on: http))
+    }
+
+    @Test func aReloadThatReplacesTheLocalAPIKeepsItsSchedule() throws {
+        let port = freePort()
+        let http = freePort()
+        let site = try Running(port: port, httpPort: http)
+        defer { site.stop() }
+        #expect(eventually { site.apiAnswers(on: http) })
+        let start = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3_600))
+        let body = """
+            {"schedule": [{"start": "\(start)", "duration": 900, "activateControlModes": {"evse1": {"mode": "ZERO"}}}]}
+            """
+        let posted = try runCommand(
+            "/usr/bin/curl",
+            [
+                "-s", "--max-time", "5", "-H", "Content-Type: application/json", "-d", body,
+                "http://127.0.0.1:\(http)/api/control-modes",
+            ])
+        #expect(posted.output.contains("\"scheduledSlots\":1"))
+
+        // Another API address: the API is made anew, and takes the slot over.
+        let moved = freePort()
+        try site.write(port: port, poll: "250 ms", httpPort: moved)
+        site.gateway.signal(SIGHUP)
+        #expect(site.gateway.waitForOutput("site reloaded"))
+        #expect(site.gateway.errorOutput.contains("schedule kept by the reload"))
+        #expect(eventually { site.apiAnswers(on: moved) })
+        let again = try runCommand(
+            "/usr/bin/curl",
+            [
+                "-s", "--max-time", "5", "-H", "Content-Type: application/json", "-d", "{\"activateControlModes\": {}}",
+                "http://127.0.0.1:\(moved)/api/control-modes",
+            ])
+        #expect(again.output.contains("\"scheduledSlots\":1"))
     }
 }
