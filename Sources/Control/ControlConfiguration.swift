@@ -17,6 +17,8 @@ public struct ControlConfiguration: Hashable, Sendable {
     package var chargepointStrategy: AllocationStrategy
     /// SURPLUS hysteresis and voltage.
     public var surplus: SurplusSettings
+    /// How the grid modes follow the meter.
+    public var gridControl: GridControlSettings
 
     public init(
         sources: [Source],
@@ -24,8 +26,10 @@ public struct ControlConfiguration: Hashable, Sendable {
         fallbacks: [Target: Mode] = [:],
         essStrategy: AllocationStrategy = .proportional,
         chargepointStrategy: AllocationStrategy = .equal,
-        surplus: SurplusSettings = SurplusSettings()
+        surplus: SurplusSettings = SurplusSettings(),
+        gridControl: GridControlSettings = GridControlSettings()
     ) {
+        self.gridControl = gridControl
         self.sources = sources
         self.devices = devices
         self.fallbacks = fallbacks

@@ -8,7 +8,7 @@ extension ControlCore {
         guard let kind = devices.first?.kind else { return [] }
         let candidates = kind == .battery ? ModeKind.allEss : ModeKind.allChargepoint
         return candidates.filter { mode in
-            mode == .ess(.auto) || devices.allSatisfy { $0.supportedModes.contains(mode) }
+            mode == .ess(.auto) || devices.allSatisfy { $0.supportedModes.contains(mode.recipe) }
         }
     }
 

@@ -47,6 +47,7 @@ extension ControlCore {
         var ess = EssResolver(batteries: site.online(.battery))
         var evcs = ChargepointResolver(chargepoints: site.online(.chargepoint))
         var unplaced: [(rank: Int, loss: LostCommand)] = []
+        var stepped: [ControllerKey: GridController] = [:]
         for (rank, contender) in contenders.enumerated() where contender.ref.mode != .ess(.auto) {
             let ref = contender.ref
             let reached = site.onlineDevices(of: ref.target).filter { $0.kind == ref.mode.kind.deviceKind }
@@ -59,12 +60,32 @@ extension ControlCore {
                 continue
             }
             switch ref.mode {
+            case .ess(let mode) where mode.kind.followsGrid:
+                let key = ControllerKey(origin: ref.origin, target: ref.target)
+                var controller = gridControllers[key] ?? GridController()
+                let essPower = site.onlineDevices(of: ref.target).filter { $0.kind == .battery }.reduce(0) {
+                    $0 + $1.activePower
+                }
+                let output = controller.step(
+                    mode, grid: site.grid, essPower: essPower, feasible: ess.feasible(for: ref.target),
+                    settings: configuration.gridControl, at: now)
+                stepped[key] = controller
+                switch output {
+                case .power(let power):
+                    ess.apply(ref, rank: rank, constraint: PowerConstraint(target: power, keepsDirection: false))
+                case .idle:
+                    ess.apply(ref, rank: rank, constraint: .none)
+                case .inputMissing:
+                    let loss = LostCommand(command: ref, scope: ref.target, reason: .inputMissing("grid meter offline"))
+                    unplaced.append((rank, loss))
+                }
             case .ess(let mode): ess.apply(ref, rank: rank, constraint: mode.constraint)
             case .chargepoint(let mode): evcs.apply(ref, rank: rank, constraint: mode.constraint)
             }
         }
+        gridControllers = stepped
         let evcsOutcome = evcs.outcome(
-            gridPower: site.gridPower, essPower: site.essActivePower, hysteresis: surplusHysteresis,
+            gridPower: site.gridPower ?? .nan, essPower: site.essActivePower, hysteresis: surplusHysteresis,
             settings: configuration.surplus, strategy: configuration.chargepointStrategy, at: now)
         surplusHysteresis = evcsOutcome.hysteresis
         let losses = (unplaced + ess.losses + evcs.losses + evcsOutcome.losses).sorted {

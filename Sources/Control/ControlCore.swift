@@ -22,6 +22,15 @@ public struct ControlCore: Sendable {
     private(set) var endedBy: [Target: SourceID] = [:]
     /// The SURPLUS state carried from one decision to the next.
     public internal(set) var surplusHysteresis = SurplusHysteresis()
+    /// Each grid mode's controller, by the command (or fallback) it steps for; a command that
+    /// ends takes its controller with it.
+    var gridControllers: [ControllerKey: GridController] = [:]
+
+    /// Names the command a controller belongs to: a source holds one command per target.
+    struct ControllerKey: Hashable, Sendable {
+        var origin: CommandRef.Origin
+        var target: Target
+    }
 
     public init(configuration: ControlConfiguration) {
         self.configuration = configuration

@@ -45,5 +45,9 @@ public struct ControlInstant: Hashable, Comparable, Sendable, CustomStringConver
         lhs.advanced(by: rhs)
     }
 
+    public static func - (lhs: ControlInstant, rhs: Duration) -> ControlInstant {
+        lhs.advanced(by: .zero - rhs)
+    }
+
     public var description: String { "t+\(sinceEpoch)" }
 }

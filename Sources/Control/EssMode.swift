@@ -19,6 +19,10 @@ public enum EssMode: Hashable, Sendable, CustomStringConvertible {
     case forceDischarge(power: Watts)
     /// Exactly this power: positive = discharge, negative = charge.
     case setPower(Watts)
+    /// The grid held at `gridPower` W (+ import) by the batteries (`GridController`).
+    case gridSetpoint(gridPower: Watts)
+    /// The grid kept inside −`maxExport`…`maxImport` W by the batteries (`GridController`).
+    case gridLimit(maxImport: Watts, maxExport: Watts)
 
     /// The mode without its parameter.
     public var kind: EssModeKind {
@@ -31,27 +35,35 @@ public enum EssMode: Hashable, Sendable, CustomStringConvertible {
         case .forceCharge: .forceCharge
         case .forceDischarge: .forceDischarge
         case .setPower: .setPower
+        case .gridSetpoint: .gridSetpoint
+        case .gridLimit: .gridLimit
         }
     }
 
-    /// The value of the mode's parameter, if it takes one.
+    /// The value of the mode's first parameter, if it takes one.
     public var parameterValue: Watts? {
         switch self {
         case .auto, .noDischarge, .noCharge: nil
         case .limitCharge(let value), .limitDischarge(let value), .forceCharge(let value),
-            .forceDischarge(let value), .setPower(let value):
+            .forceDischarge(let value), .setPower(let value), .gridSetpoint(let value), .gridLimit(let value, _):
             value
         }
     }
 
     /// The parameter values by name.
-    public var parameterValues: [ModeParameter.Name: Double] { ModeKind.ess(kind).values(parameterValue) }
+    public var parameterValues: [ModeParameter.Name: Double] {
+        if case .gridLimit(let maxImport, let maxExport) = self {
+            return [.maxImport: maxImport, .maxExport: maxExport]
+        }
+        return ModeKind.ess(kind).values(parameterValue)
+    }
 
     /// The mode of `kind` with `parameters`, as decoded from a register block or a JSON body.
     /// Throws when a required parameter is missing or outside the documented range; a
     /// parameter the mode does not take is ignored.
     public init(kind: EssModeKind, parameters: [ModeParameter.Name: Double]) throws(CommandRejection) {
         try ModeKind.ess(kind).validate(parameters)
+        let parameters = ModeKind.ess(kind).completed(parameters)
         let value = kind.parameters.first.flatMap { parameters[$0.name] } ?? 0
         switch kind {
         case .auto: self = .auto
@@ -62,6 +74,9 @@ public enum EssMode: Hashable, Sendable, CustomStringConvertible {
         case .forceCharge: self = .forceCharge(power: value)
         case .forceDischarge: self = .forceDischarge(power: value)
         case .setPower: self = .setPower(value)
+        case .gridSetpoint: self = .gridSetpoint(gridPower: value)
+        case .gridLimit:
+            self = .gridLimit(maxImport: value, maxExport: parameters[.maxExport] ?? ModeParameter.powerLimit)
         }
     }
 

@@ -92,7 +92,8 @@ extension EssResolver {
     private func slots(_ bounds: (DeviceID) -> PowerInterval) -> [AllocationSlot] {
         batteries.map { battery in
             AllocationSlot(
-                id: battery.id, bounds: bounds(battery.id), soc: battery.battery?.soc ?? 50, priority: battery.priority)
+                id: battery.id, bounds: bounds(battery.id), soc: battery.battery?.soc ?? .nan,
+                priority: battery.priority)
         }
     }
 

@@ -92,8 +92,18 @@ struct EssResolver {
             guard constrain(ref, rank: rank, to: bounds) else { return }
         }
         if includeTargets, let target = constraint.target {
-            pin(ref, rank: rank, at: target)
+            pin(ref, rank: rank, at: target, keepsDirection: constraint.keepsDirection)
         }
+    }
+
+    /// What a pin on `target` could still take: the cluster's feasible power, or a battery's
+    /// bounds within what the cluster leaves it.
+    func feasible(for target: Target) -> PowerInterval {
+        guard case .device(let id) = target else { return feasible }
+        guard let bound = devices[id] else { return .point(0) }
+        let others = sum(of: devices, excluding: id)
+        let reachable = PowerInterval(min: cluster.lower.value - others.max, max: cluster.upper.value - others.min)
+        return bound.interval.intersection(reachable) ?? bound.interval
     }
 
     private mutating func constrain(_ ref: CommandRef, rank: Int, to bounds: PowerInterval) -> Bool {
@@ -128,23 +138,24 @@ struct EssResolver {
         return true
     }
 
-    private mutating func pin(_ ref: CommandRef, rank: Int, at target: Watts) {
+    private mutating func pin(_ ref: CommandRef, rank: Int, at target: Watts, keepsDirection: Bool) {
         switch ref.target {
         case .device(let id):
-            guard let bound = devices[id] else { return }
+            guard devices[id] != nil else { return }
             if let holder = devicePins[id] {
                 return lose(ref, rank: rank, to: holder)
             }
-            let others = sum(of: devices, excluding: id)
-            let reachable = PowerInterval(min: cluster.lower.value - others.max, max: cluster.upper.value - others.min)
-            let range = bound.interval.intersection(reachable) ?? bound.interval
-            devices[id] = Bound(.point(pinnedValue(ref, rank: rank, target: target, within: range)), origin: rank)
+            let value = pinnedValue(
+                ref, rank: rank, target: target, within: feasible(for: ref.target), keepsDirection: keepsDirection)
+            devices[id] = Bound(.point(value), origin: rank)
             devicePins[id] = rank
         default:
             if let holder = clusterPin {
                 return lose(ref, rank: rank, to: holder)
             }
-            cluster = Bound(.point(pinnedValue(ref, rank: rank, target: target, within: feasible)), origin: rank)
+            cluster = Bound(
+                .point(pinnedValue(ref, rank: rank, target: target, within: feasible, keepsDirection: keepsDirection)),
+                origin: rank)
             clusterPin = rank
         }
     }
@@ -152,11 +163,11 @@ struct EssResolver {
     /// The value a pin at `target` takes within `range`: the target clamped, or, when that is 0
     /// or against the target's direction, the value of `range` nearest 0, and the command lost.
     private mutating func pinnedValue(
-        _ ref: CommandRef, rank: Int, target: Watts, within range: PowerInterval
+        _ ref: CommandRef, rank: Int, target: Watts, within range: PowerInterval, keepsDirection: Bool
     ) -> Watts {
         let value = range.clamp(target)
         guard value != target else { return value }
-        guard target == 0 || value * (target > 0 ? 1 : -1) > Self.tolerance else {
+        guard !keepsDirection || target == 0 || value * (target > 0 ? 1 : -1) > Self.tolerance else {
             let reason: LostCommand.Reason =
                 range.contains(0) ? .clampedAway(bounds: range) : .reversed(bounds: range)
             losses.append((rank, LostCommand(command: ref, scope: ref.target, reason: reason)))

@@ -22,6 +22,9 @@ public struct LostCommand: Hashable, Sendable, CustomStringConvertible {
         /// or the reverse): it is not carried out, and its scope runs at the end of `bounds`
         /// nearest 0, as the commands before it force.
         case reversed(bounds: PowerInterval)
+        /// A reading the mode needs is missing or stale (the grid meter for the grid modes):
+        /// the mode released its target to AUTO until the reading is back.
+        case inputMissing(String)
 
         public var description: String {
             switch self {
@@ -32,6 +35,7 @@ public struct LostCommand: Hashable, Sendable, CustomStringConvertible {
             case .modeUnavailable: "mode not available on the online devices"
             case .clampedAway(let bounds): "clamped to 0 by the bounds \(bounds)"
             case .reversed(let bounds): "would run reversed within the bounds \(bounds)"
+            case .inputMissing(let input): "inputMissing: \(input)"
             }
         }
     }

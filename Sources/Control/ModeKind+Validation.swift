@@ -5,7 +5,7 @@ extension ModeKind {
     /// range. Values for parameters the mode does not take are ignored.
     func validate(_ values: [ModeParameter.Name: Double]) throws(CommandRejection) {
         for spec in parameters {
-            guard let value = values[spec.name] else {
+            guard let value = values[spec.name] ?? spec.defaultValue else {
                 throw .parameterMissing(mode: name, parameter: spec.name.rawValue)
             }
             guard spec.range.contains(value) else {
@@ -14,9 +14,19 @@ extension ModeKind {
         }
     }
 
-    /// The values keyed by the mode's parameters, for modes that take at most one.
+    /// The values keyed by the mode's parameters: `parameter` for the first, the defaults for
+    /// the others.
     func values(_ parameter: Double?) -> [ModeParameter.Name: Double] {
         guard let parameter, let spec = parameters.first else { return [:] }
-        return [spec.name: parameter]
+        var values = [spec.name: parameter]
+        for other in parameters.dropFirst() { values[other.name] = other.defaultValue }
+        return values
+    }
+
+    /// `values` with every parameter left out at its default.
+    func completed(_ values: [ModeParameter.Name: Double]) -> [ModeParameter.Name: Double] {
+        var result = values
+        for spec in parameters where result[spec.name] == nil { result[spec.name] = spec.defaultValue }
+        return result
     }
 }

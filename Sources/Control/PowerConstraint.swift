@@ -9,10 +9,15 @@ public struct PowerConstraint: Hashable, Sendable {
     public var bounds: PowerInterval?
     /// The exact power the mode asks for, `nil` when the devices may choose.
     public var target: Watts?
+    /// Whether the target is a direction the command must not be carried out against (FORCE,
+    /// SET_POWER: clamped past 0 it is lost); a grid controller's power is not: clamped, it is
+    /// carried out as far as the bounds allow.
+    public var keepsDirection: Bool
 
-    public init(bounds: PowerInterval? = nil, target: Watts? = nil) {
+    public init(bounds: PowerInterval? = nil, target: Watts? = nil, keepsDirection: Bool = true) {
         self.bounds = bounds
         self.target = target
+        self.keepsDirection = keepsDirection
     }
 
     /// No bounds and no target: the device's own behaviour.
@@ -33,6 +38,8 @@ extension EssMode {
         case .forceCharge(let power): PowerConstraint(target: -power)
         case .forceDischarge(let power): PowerConstraint(target: power)
         case .setPower(let power): PowerConstraint(target: power)
+        // Their power comes from the grid controller at each decision (ControlCore.decide).
+        case .gridSetpoint, .gridLimit: .none
         }
     }
 }

@@ -4,13 +4,22 @@ public import Vocabulary
 public struct SiteSnapshot: Hashable, Sendable {
     /// Every controllable device, online or not, in site-file order.
     public var devices: [DeviceSnapshot]
-    /// Grid power at the meter, W: positive = import, negative = export.
-    public var gridPower: Watts
+    /// Grid power at the meter, W (positive = import, negative = export), with when it was
+    /// read; `nil` without an online grid meter (never 0 W for "unknown").
+    public var grid: Reading?
 
-    public init(devices: [DeviceSnapshot], gridPower: Watts = 0) {
+    public init(devices: [DeviceSnapshot], grid: Reading?) {
         self.devices = devices
-        self.gridPower = gridPower
+        self.grid = grid
     }
+
+    /// A site whose grid power is known without its time (it counts as fresh).
+    public init(devices: [DeviceSnapshot], gridPower: Watts? = 0) {
+        self.init(devices: devices, grid: gridPower.map { Reading($0, at: nil) })
+    }
+
+    /// Grid power at the meter, W; `nil` when unknown.
+    public var gridPower: Watts? { grid?.value }
 
     /// The device with `id`, if the site has it.
     public func device(_ id: DeviceID) -> DeviceSnapshot? {
@@ -38,6 +47,9 @@ public struct SiteSnapshot: Hashable, Sendable {
 
     /// Cluster SoC of the online batteries (``ClusterSoc``); `nil` without online batteries.
     package var clusterSoc: Percent? {
-        ClusterSoc.of(online(.battery).compactMap(\.battery).map { ($0.soc, $0.capacity > 0 ? $0.capacity : nil) })
+        ClusterSoc.of(
+            online(.battery).compactMap(\.battery).compactMap { battery in
+                battery.soc.map { ($0, battery.capacity > 0 ? battery.capacity : nil) }
+            })
     }
 }

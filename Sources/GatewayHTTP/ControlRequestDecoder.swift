@@ -187,6 +187,8 @@ private struct Checker {
         for spec in modeKind.parameters {
             known.insert(spec.name.rawValue)
             switch fields[spec.name.rawValue] {
+            case nil where spec.defaultValue != nil, .null? where spec.defaultValue != nil:
+                break
             case nil, .null?:
                 problem(
                     path, target: key, "mode \(name) needs '\(spec.name)' (\(spec.unit.rawValue), \(Self.range(spec)))")

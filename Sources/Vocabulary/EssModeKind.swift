@@ -17,6 +17,12 @@ public enum EssModeKind: UInt16, CodedModeKind {
     case forceDischarge = 6
     /// Full override: exactly `power` W, positive = discharge.
     case setPower = 7
+    /// Logical integration: the batteries hold the grid connection point at `gridPower` W
+    /// (+ import, − export; 0 = self-consumption), corrected at every meter reading.
+    case gridSetpoint = 8
+    /// Peak shaving: the batteries act only while the grid exceeds `maxImport` W of import or
+    /// `maxExport` W of export, and hold it at that limit.
+    case gridLimit = 9
 
     /// The stable name, e.g. `"NO_DISCHARGE"`.
     public var name: String {
@@ -29,6 +35,8 @@ public enum EssModeKind: UInt16, CodedModeKind {
         case .forceCharge: "FORCE_CHARGE"
         case .forceDischarge: "FORCE_DISCHARGE"
         case .setPower: "SET_POWER"
+        case .gridSetpoint: "GRID_SETPOINT"
+        case .gridLimit: "GRID_LIMIT"
         }
     }
 
@@ -40,6 +48,15 @@ public enum EssModeKind: UInt16, CodedModeKind {
         case .limitDischarge: [.power(.maxDischargePower)]
         case .forceCharge, .forceDischarge: [.power(.power)]
         case .setPower: [.power(.power, signed: true)]
+        case .gridSetpoint: [.power(.gridPower, signed: true)]
+        case .gridLimit: [.power(.maxImport), .power(.maxExport, default: ModeParameter.powerLimit)]
         }
     }
+
+    /// Whether the mode follows the grid meter: a controller turns it into a cluster power at
+    /// every decision, carried out by the batteries' SET_POWER recipes.
+    public var followsGrid: Bool { self == .gridSetpoint || self == .gridLimit }
+
+    /// The recipe a device carries the mode out with: SET_POWER for the grid modes, else its own.
+    public var recipe: EssModeKind { followsGrid ? .setPower : self }
 }

@@ -29,6 +29,14 @@ public enum ModeKind: Hashable, Comparable, Sendable, CaseIterable, RawRepresent
     /// The stable name, e.g. `"LIMIT_CHARGE"`.
     public var rawValue: String { name }
 
+    /// The recipe a device carries the mode out with: its own, or SET_POWER for the grid modes.
+    public var recipe: ModeKind {
+        switch self {
+        case .ess(let kind): .ess(kind.recipe)
+        case .chargepoint: self
+        }
+    }
+
     /// The kind of device the mode is for.
     public var deviceKind: DeviceKind {
         switch self {

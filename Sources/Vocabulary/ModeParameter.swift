@@ -10,6 +10,12 @@ public struct ModeParameter: Hashable, Sendable {
         case maxDischargePower
         /// A current in A per phase.
         case current
+        /// The grid power to hold, W: + import, − export.
+        case gridPower
+        /// The most import from the grid, W (≥ 0).
+        case maxImport
+        /// The most export to the grid, W (≥ 0).
+        case maxExport
 
         public static func < (lhs: Name, rhs: Name) -> Bool {
             allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -32,11 +38,14 @@ public struct ModeParameter: Hashable, Sendable {
     public var unit: Unit
     /// The values a command may carry.
     public var range: ClosedRange<Double>
+    /// The value a command that leaves the parameter out gets; `nil`: it is required.
+    public var defaultValue: Double?
 
-    public init(name: Name, unit: Unit, range: ClosedRange<Double>) {
+    public init(name: Name, unit: Unit, range: ClosedRange<Double>, defaultValue: Double? = nil) {
         self.name = name
         self.unit = unit
         self.range = range
+        self.defaultValue = defaultValue
     }
 
     /// The largest power a mode parameter may name: 1 GW, beyond any behind-the-meter site and
@@ -47,9 +56,9 @@ public struct ModeParameter: Hashable, Sendable {
     /// car park and inside a 16-bit register.
     public static let currentLimit: Amperes = 10_000
 
-    /// A power parameter: 0…1 GW, or ±1 GW when `signed`.
-    public static func power(_ name: Name, signed: Bool = false) -> ModeParameter {
-        ModeParameter(name: name, unit: .watt, range: (signed ? -powerLimit : 0)...powerLimit)
+    /// A power parameter: 0…1 GW, or ±1 GW when `signed`; optional when it has a `default`.
+    public static func power(_ name: Name, signed: Bool = false, default value: Double? = nil) -> ModeParameter {
+        ModeParameter(name: name, unit: .watt, range: (signed ? -powerLimit : 0)...powerLimit, defaultValue: value)
     }
 
     /// A current parameter: 0…10 kA.

@@ -8,8 +8,9 @@ import Vocabulary
     @Test func clusterOffersWhatEveryOnlineBatteryCanCarryOut() {
         let site = Fixture.batteries(Fixture.battery("bat1", supportedModes: basic), Fixture.battery("bat2"))
         let modes = ControlCore.modes(for: .essCluster, in: site)
-        #expect(modes == [.ess(.auto), .ess(.noDischarge), .ess(.setPower)])
-        #expect(modes.bitmask == 0b1000_0011)
+        // SET_POWER carries the grid modes out, so they come with it.
+        #expect(modes == [.ess(.auto), .ess(.noDischarge), .ess(.setPower), .ess(.gridSetpoint), .ess(.gridLimit)])
+        #expect(modes.bitmask == 0b11_1000_0011)
         #expect(ControlCore.modes(for: .device("bat2"), in: site) == ModeKind.allEss)
     }
 

@@ -8,7 +8,7 @@ import Vocabulary
         #expect(
             catalog == [
                 "0 AUTO", "1 NO_DISCHARGE", "2 LIMIT_CHARGE", "3 NO_CHARGE", "4 LIMIT_DISCHARGE", "5 FORCE_CHARGE",
-                "6 FORCE_DISCHARGE", "7 SET_POWER",
+                "6 FORCE_DISCHARGE", "7 SET_POWER", "8 GRID_SETPOINT", "9 GRID_LIMIT",
             ])
     }
 
@@ -27,7 +27,7 @@ import Vocabulary
             #expect(ChargepointModeKind(code: kind.code) == kind)
         }
         #expect(EssModeKind(name: "HOLD") == nil)
-        #expect(EssModeKind(code: 8) == nil)
+        #expect(EssModeKind(code: 10) == nil)
     }
 
     @Test func parametersAreNamedWithUnitsAndRanges() {

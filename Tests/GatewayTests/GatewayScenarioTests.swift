@@ -57,6 +57,22 @@ struct GatewayScenarioTests {
         #expect(try site.read("site.ess.activeModePower") as? Int == -5000)
     }
 
+    /// GRID_SETPOINT through the native profile: the gateway steers the simulated batteries until
+    /// the simulated grid meter reads the target, and holds it.
+    @Test func gridSetpointBringsTheSimulatedGridMeterToItsTarget() throws {
+        let site = try ScenarioFixture()
+        defer { site.stop() }
+        let grid = { site.power("grid") }
+        #expect(try site.setMode("site.ess", code(.gridSetpoint), parameter: -1500) == nil)
+        #expect(eventually { abs(grid() + 1500) <= 150 })
+        #expect(holds { abs(grid() + 1500) <= 150 })
+        #expect(try site.read("site.ess.activeMode") as? Int == code(.gridSetpoint))
+        #expect(try site.read("site.ess.activeModePower") as? Int == -1500)
+        // Back to self-consumption: 0 W at the meter.
+        #expect(try site.setMode("site.ess", code(.gridSetpoint), parameter: 0) == nil)
+        #expect(eventually { abs(grid()) <= 150 })
+    }
+
     @Test func killedBatteryShareMovesToTheOtherAndItRejoins() throws {
         let site = try ScenarioFixture()
         defer { site.stop() }

@@ -109,7 +109,7 @@ struct ShippedSiteTests {
         for id in ["ess1", "ess2"] {
             let device = try #require(loaded.site.device(id: id))
             let map = try #require(loaded.map(for: device))
-            #expect(map.control.modes == DeviceKind.battery.modes, "\(map.name)")
+            #expect(map.control.modes == DeviceKind.battery.recipeModes, "\(map.name)")
             #expect(map.simulation?.active != nil, "\(map.name)")
         }
     }

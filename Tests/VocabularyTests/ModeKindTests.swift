@@ -17,8 +17,10 @@ import Vocabulary
             DeviceKind.battery.modes.map(\.name) == [
                 "AUTO", "NO_DISCHARGE", "LIMIT_CHARGE", "NO_CHARGE", "LIMIT_DISCHARGE", "FORCE_CHARGE",
                 "FORCE_DISCHARGE",
-                "SET_POWER",
+                "SET_POWER", "GRID_SETPOINT", "GRID_LIMIT",
             ])
+        // A map names no recipe for the grid modes: SET_POWER carries them out.
+        #expect(DeviceKind.battery.recipeModes.map(\.name).last == "SET_POWER")
         #expect(DeviceKind.chargepoint.modes.map(\.name) == ["ZERO", "MINIMUM", "SURPLUS", "FORCE", "LIMIT"])
         #expect(DeviceKind.meter.modes.isEmpty && !DeviceKind.meter.isControllable)
         #expect(DeviceKind.pv.modes.isEmpty && !DeviceKind.pv.isControllable)

@@ -53,6 +53,8 @@ final class DeviceRuntime: Sendable {
     let map: DeviceMap
     let plan: [PlannedRead]
     let staleAfter: Duration
+    /// How often the device is polled: its own `poll_interval`, else the site's.
+    let pollInterval: Duration
     /// The control core's names of the modes the map can carry out, computed once.
     let supportedModes: Set<ModeKind>
     /// The granularity of the current a chargepoint's map writes, A: the scale of the integer
@@ -62,14 +64,16 @@ final class DeviceRuntime: Sendable {
     let state = Mutex(State())
     let logger: Logger
 
+    /// - Parameter pollInterval: the site's; the device's own `poll_interval` takes precedence.
     init(config: DeviceConfig, map: DeviceMap, pollInterval: Duration, logger: Logger) {
         self.config = config
         self.map = map
         self.plan = ReadPlanner.plan(map: map)
         self.supportedModes = Set(map.control.recipes.keys)
         self.currentStep = Self.currentStep(of: map)
+        self.pollInterval = config.pollInterval ?? pollInterval
         // Three missed polls make a device stale (at least three seconds).
-        self.staleAfter = max(pollInterval * 3, .seconds(3))
+        self.staleAfter = max(self.pollInterval * 3, .seconds(3))
         var logger = logger
         logger[metadataKey: "device.id"] = "\(config.id)"
         logger[metadataKey: "modbus.unit"] = "\(config.unit)"

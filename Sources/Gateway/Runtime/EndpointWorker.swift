@@ -1,7 +1,9 @@
 import Foundation
 import Logging
 import Modbus
+import SiteConfig
 import Synchronization
+import Vocabulary
 
 /// The one thread that owns the connection to one endpoint, shared by every unit id behind it:
 /// it polls its devices at the poll interval and writes their orders as soon as they change, one
@@ -14,6 +16,7 @@ final class EndpointWorker: Sendable {
     private let thread: WorkerThread
     private let roster: Mutex<Roster>
     private let handBackOnStop = Mutex<Set<String>?>(nil)
+    private let meterRead = Mutex<(@Sendable () -> Void)?>(nil)
 
     /// The devices the worker serves and how often it polls them; replaced whole by `adopt`.
     private struct Roster {
@@ -53,6 +56,9 @@ final class EndpointWorker: Sendable {
 
     /// Asks the worker to look for writes now rather than at its next poll.
     func wake() { thread.wake() }
+
+    /// Calls `wake` after every good poll of a meter: the grid modes react to each reading.
+    func onMeterReading(_ wake: @escaping @Sendable () -> Void) { meterRead.withLock { $0 = wake } }
 
     /// Serves `devices` from now on, over the same connection: the devices it served before that
     /// are named in `handingBack` are handed back first (their release recipes), and a device
@@ -98,7 +104,8 @@ final class EndpointWorker: Sendable {
         }
         defer { client.close() }
         roster.withLock { $0.looping = true }
-        var nextPoll = ContinuousClock.now
+        // Each device at its own interval (a grid meter may be polled faster than the rest).
+        var nextPoll: [ObjectIdentifier: ContinuousClock.Instant] = [:]
         while true {
             let now = ContinuousClock.now
             if let adoption = roster.withLock({ roster in
@@ -109,12 +116,14 @@ final class EndpointWorker: Sendable {
             }
             let (devices, pollInterval) = roster.withLock { ($0.devices, $0.pollInterval) }
             writeDue(devices, with: client, at: now, pollInterval: pollInterval)
-            if now >= nextPoll {
-                poll(devices, with: client, at: now, pollInterval: pollInterval)
-                nextPoll = now + pollInterval
+            let due = devices.filter { now >= nextPoll[ObjectIdentifier($0)] ?? now }
+            if !due.isEmpty {
+                poll(due, with: client, at: now)
+                for device in due { nextPoll[ObjectIdentifier(device)] = now + device.pollInterval }
             }
+            let next = devices.compactMap { nextPoll[ObjectIdentifier($0)] }.min() ?? now + pollInterval
             // Refreshes and heartbeats fall due between polls: look again within 200 ms.
-            guard thread.wait(upTo: min(nextPoll - ContinuousClock.now, .milliseconds(200))) else { break }
+            guard thread.wait(upTo: min(next - ContinuousClock.now, .milliseconds(200))) else { break }
         }
         roster.withLock { $0.looping = false }
         let handingBack = handBackOnStop.withLock { $0 }
@@ -166,15 +175,16 @@ final class EndpointWorker: Sendable {
         }
     }
 
-    private func poll(
-        _ devices: [DeviceRuntime], with client: ModbusClient, at now: ContinuousClock.Instant, pollInterval: Duration
-    ) {
+    private func poll(_ devices: [DeviceRuntime], with client: ModbusClient, at now: ContinuousClock.Instant) {
+        var meterAnswered = false
         for device in devices where device.pollDue(at: now) {
             do {
                 try device.poll(with: client, at: now)
+                if device.map.kind == .meter { meterAnswered = true }
             } catch {
-                device.pollFailed(error, at: now, interval: pollInterval)
+                device.pollFailed(error, at: now, interval: device.pollInterval)
             }
         }
+        if meterAnswered, let wake = meterRead.withLock({ $0 }) { wake() }
     }
 }

@@ -44,6 +44,8 @@ public final class Gateway: Sendable {
         controller = GatewayController(
             site: site.site, configuration: GatewayController.configuration(for: site.site, maps: site.maps),
             devices: wiring.devices, workers: Self.byEndpoint(workers), logger: logger)
+        let controller = self.controller
+        for worker in workers { worker.onMeterReading { controller.requestDecision() } }
     }
 
     /// The site in force.
@@ -197,6 +199,8 @@ extension Gateway {
                 let worker = EndpointWorker(
                     endpoint: endpoint, devices: devices, pollInterval: site.site.pollInterval, timeouts: timeouts,
                     logger: logger)
+                let controller = self.controller
+                worker.onMeterReading { controller.requestDecision() }
                 workers.append(worker)
                 started.append(worker)
             }

@@ -3,10 +3,12 @@ import SiteConfig
 import Vocabulary
 
 extension GatewayController {
-    /// The control core's view of the site: online state, power, limits and what each map can do.
-    static func siteSnapshot(devices: [DeviceRuntime], statuses: [DeviceStatus]) -> SiteSnapshot {
+    /// The control core's view of the site at `now`: online state, power, limits and what each
+    /// map can do; the grid meter's power with when it was read, none while no meter answers.
+    static func siteSnapshot(devices: [DeviceRuntime], statuses: [DeviceStatus], at now: ControlInstant) -> SiteSnapshot
+    {
         var snapshots: [DeviceSnapshot] = []
-        var grid = 0.0
+        var grid: Reading?
         for (device, status) in zip(devices, statuses) {
             let id = DeviceID(device.id)
             let power = status.value(.activePower) ?? 0
@@ -20,7 +22,7 @@ extension GatewayController {
                 let discharge =
                     status.value(.allowedDischargePower).map(abs) ?? status.value(.maxDischargePower) ?? rated
                 let telemetry = BatteryTelemetry(
-                    soc: status.value(.soc) ?? 50, capacity: status.capacity ?? 0, allowedChargePower: charge,
+                    soc: status.value(.soc), capacity: status.capacity ?? 0, allowedChargePower: charge,
                     allowedDischargePower: discharge, ratedPower: rated, minSoc: ratings.minSoc ?? 0,
                     maxSoc: ratings.maxSoc ?? 100)
                 snapshots.append(
@@ -38,12 +40,15 @@ extension GatewayController {
                         id, telemetry, online: status.online, activePower: power, supportedModes: supported,
                         priority: device.config.priority))
             case .meter:
-                if status.online, grid == 0 { grid = power }
+                // The first online meter of the site file is the grid meter.
+                if grid == nil, status.online, let power = status.value(.activePower) {
+                    grid = Reading(power, at: status.age.map { now - $0 })
+                }
             case .pv:
                 break
             }
         }
-        return SiteSnapshot(devices: snapshots, gridPower: grid)
+        return SiteSnapshot(devices: snapshots, grid: grid)
     }
 
     /// The control core's configuration from the site file. Each upstream profile and API is a
@@ -81,7 +86,10 @@ extension GatewayController {
         }
         let surplus = SurplusSettings(startDelay: site.surplus.startDelay, stopDelay: site.surplus.stopDelay)
         return ControlConfiguration(
-            sources: sources, devices: kinds, fallbacks: fallbacks, essStrategy: site.allocation, surplus: surplus)
+            sources: sources, devices: kinds, fallbacks: fallbacks, essStrategy: site.allocation, surplus: surplus,
+            gridControl: GridControlSettings(
+                proportional: site.gridControl.proportional, integral: site.gridControl.integral,
+                maxAge: site.gridControl.maxAge, hold: site.gridControl.hold))
     }
 }
 

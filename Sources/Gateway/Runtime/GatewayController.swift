@@ -111,7 +111,7 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
         let clock = ContinuousClock.now
         let at = ControlInstant(sinceEpoch: clock - epoch)
         let statuses = devices.map { $0.status(at: clock) }
-        let site = Self.siteSnapshot(devices: devices, statuses: statuses)
+        let site = Self.siteSnapshot(devices: devices, statuses: statuses, at: at)
         let (expirations, decision) = core.withLock { core in
             let expired = core.tick(at: at)
             return (expired, core.decide(site: site, at: at))

@@ -56,16 +56,23 @@ extension DeviceMapDecoder {
 
     private func decodeModeName(_ name: Located<String>) -> ModeKind? {
         guard let mode = ModeKind(rawValue: name.value) else {
-            let candidates = (kind?.modes ?? ModeKind.allCases).map(\.rawValue)
+            let candidates = (kind?.recipeModes ?? ModeKind.allCases.filter { $0.recipe == $0 }).map(\.rawValue)
             sink.error(
                 name.location, "found unknown mode \"\(name.value)\"\(Suggestion.hint(for: name.value, in: candidates))"
             )
             return nil
         }
         if let kind, mode.deviceKind != kind {
-            let allowed = kind.modes.map(\.rawValue).joined(separator: ", ")
+            let allowed = kind.recipeModes.map(\.rawValue).joined(separator: ", ")
             sink.error(
                 name.location, "found \(mode.deviceKind) mode \(mode) in a \(kind) map, expected one of \(allowed)")
+            return nil
+        }
+        guard mode.recipe == mode else {
+            sink.error(
+                name.location,
+                "found a recipe for \(mode), which the gateway carries out with the \(mode.recipe) recipe; expected no \(mode) recipe"
+            )
             return nil
         }
         return mode

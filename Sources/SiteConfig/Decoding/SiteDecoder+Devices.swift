@@ -81,10 +81,18 @@ extension SiteDecoder {
         let priority =
             device.integer("priority", in: -1000...1000, expected: "a whole number from -1000 to 1000")?.value ?? 0
         let simulate = device.bool("simulate") ?? false
+        var pollInterval: Duration?
+        if let interval = device.duration("poll_interval") {
+            if interval.value >= .milliseconds(50) {
+                pollInterval = interval.value
+            } else {
+                sink.error(interval.location, "poll_interval: found \(interval.value), expected at least 50 ms")
+            }
+        }
         guard let id, let mapPath, let endpoint else { return nil }
         let config = DeviceConfig(
             id: id.value, mapPath: mapPath, endpoint: endpoint.value, unit: unit?.value.value ?? map?.unit ?? 1,
-            ratings: ratings, priority: priority, simulate: simulate
+            ratings: ratings, priority: priority, simulate: simulate, pollInterval: pollInterval
         )
         return DecodedDevice(
             config: config, idLocation: id.location, endpointLocation: endpoint.location,

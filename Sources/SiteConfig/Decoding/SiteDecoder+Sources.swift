@@ -224,6 +224,8 @@ extension SiteDecoder {
                 (fallback.mode, nil),
                 (zero, "a cluster LIMIT needs for the chargepoints its cap leaves without \(minimum)"),
             ]
+        case .ess(let kind) where kind.followsGrid:
+            return [(fallback.mode.recipe, "\(fallback.mode) is carried out with")]
         default:
             return [(fallback.mode, nil)]
         }

@@ -13,12 +13,13 @@ final class SiteDecoder {
     var mapReferences: [String: String] = [:]
 
     static let siteKeys = [
-        "site", "upstream", "devices", "allocation", "sources", "poll_interval", "simulation", "surplus", "http",
+        "site", "upstream", "devices", "allocation", "sources", "poll_interval", "simulation", "surplus",
+        "grid_control", "http",
         "push",
     ]
     static let deviceKeys = [
         "id", "map", "uri", "device", "baudrate", "comset", "unit", "device_address", "slave", "capacity", "max_power",
-        "max_current", "phases", "priority", "min_soc", "max_soc", "simulate",
+        "max_current", "phases", "priority", "min_soc", "max_soc", "simulate", "poll_interval",
     ]
 
     init(file: String, sink: DiagnosticSink) {
@@ -44,13 +45,14 @@ final class SiteDecoder {
         let pollInterval = reader.duration("poll_interval")?.value ?? .seconds(1)
         let profile = decodeProfile(reader)
         let surplus = decodeSurplus(reader)
+        let gridControl = decodeGridControl(reader)
         let http = decodeHTTP(reader)
         let push = decodePush(reader, devices: devices)
         guard let name, !sink.hasErrors else { return nil }
         return Site(
             name: name, upstreams: upstreams, devices: devices, allocation: allocation, sources: sources,
-            pollInterval: pollInterval, profile: profile, surplus: surplus, http: http, push: push
-        )
+            pollInterval: pollInterval, profile: profile, surplus: surplus, gridControl: gridControl, http: http,
+            push: push)
     }
 
     /// `http: {listen: "127.0.0.1:8080", token: "…"}`.
@@ -134,6 +136,29 @@ final class SiteDecoder {
         if let start = section.duration("start_delay") { surplus.startDelay = start.value }
         if let stop = section.duration("stop_delay") { surplus.stopDelay = stop.value }
         return surplus
+    }
+
+    /// `grid_control: {p: 0.6, i: 1.0, max_age: 5 s, hold: 5 s}`.
+    private func decodeGridControl(_ reader: MappingReader) -> GridControlConfig {
+        var config = GridControlConfig()
+        guard
+            let section = reader.mapping(
+                "grid_control", context: "grid_control", expected: "a mapping with p, i, max_age and hold")
+        else {
+            return config
+        }
+        section.checkKeys(["p", "i", "max_age", "hold"])
+        for (key, keyPath) in [("p", \GridControlConfig.proportional), ("i", \GridControlConfig.integral)] {
+            guard let gain = section.number(key, expected: "a gain from 0 to 10") else { continue }
+            if (0...10).contains(gain.value) {
+                config[keyPath: keyPath] = gain.value
+            } else {
+                sink.error(gain.location, "\(key): found \(gain.value), expected a gain from 0 to 10")
+            }
+        }
+        if let age = section.duration("max_age") { config.maxAge = age.value }
+        if let hold = section.duration("hold") { config.hold = hold.value }
+        return config
     }
 
     // MARK: - Simulation

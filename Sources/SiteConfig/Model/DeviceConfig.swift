@@ -12,11 +12,15 @@ public struct DeviceConfig: Sendable, Hashable {
     public var priority: Int
     /// Served by `busbar simulate` rather than a real device.
     public var simulate: Bool
+    /// How often this device is polled, when not at the site's `poll_interval` (a grid meter
+    /// polled faster for the grid modes).
+    public var pollInterval: Duration?
 
     public init(
         id: String, mapPath: String, endpoint: Endpoint, unit: Int, ratings: DeviceRatings = DeviceRatings(),
-        priority: Int = 0, simulate: Bool = false
+        priority: Int = 0, simulate: Bool = false, pollInterval: Duration? = nil
     ) {
+        self.pollInterval = pollInterval
         self.id = id
         self.mapPath = mapPath
         self.endpoint = endpoint

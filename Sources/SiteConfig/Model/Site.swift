@@ -14,6 +14,8 @@ public struct Site: Sendable, Hashable {
     public var profile: SiteProfile
     /// SURPLUS charging's start and stop delays.
     public var surplus: SurplusConfig
+    /// How the grid modes follow the meter.
+    public var gridControl: GridControlConfig
     /// The local JSON API, when the site file has an `http:` section.
     public var http: HTTPConfig?
     /// The cloud EMS push, when the site file has a `push:` section.
@@ -23,9 +25,11 @@ public struct Site: Sendable, Hashable {
         name: String, upstreams: [UpstreamConfig] = [], devices: [DeviceConfig],
         allocation: AllocationStrategy = .equal,
         sources: [SourceConfig] = [], pollInterval: Duration = .seconds(1), profile: SiteProfile = SiteProfile(),
-        surplus: SurplusConfig = SurplusConfig(), http: HTTPConfig? = nil, push: PushConfig? = nil
+        surplus: SurplusConfig = SurplusConfig(), gridControl: GridControlConfig = GridControlConfig(),
+        http: HTTPConfig? = nil, push: PushConfig? = nil
     ) {
         self.surplus = surplus
+        self.gridControl = gridControl
         self.http = http
         self.push = push
         self.name = name
