@@ -43,7 +43,7 @@ import Vocabulary
         #expect(number("site.devices.online") == 4)
         #expect(number("site.ess.activeMode") == 7)
         #expect(number("site.ess.remaining") == 42)
-        #expect(number("site.ess.availableModes") == 255)
+        #expect(number("site.ess.availableModes") == 0x3FF)
         #expect(values["site.ess.sourceName"] as? String == "cloud")
         #expect(number("ess1.online") == 1)
         #expect(number("ess1.soc") == 60)

@@ -126,7 +126,7 @@ import Vocabulary
     }
 
     @Test func unknownModeIsRefusedWithIllegalValue() throws {
-        try expectRefused(.illegalDataValue, address: Self.at("site.ess.mode"), [8, 0, 0, 0, 0])
+        try expectRefused(.illegalDataValue, address: Self.at("site.ess.mode"), [10, 0, 0, 0, 0])
         try expectRefused(.illegalDataValue, address: Self.at("site.evcs.mode"), [5], single: true)
     }
 

@@ -119,8 +119,9 @@ enum NativeLayout {
         case .battery:
             block.add(
                 "\(prefix).power", .int32, .readWrite, "W",
-                "The mode's power: SET_POWER signed (positive = discharge), the others a magnitude ≥ 0. "
-                    + "Staged until the next mode write.",
+                "The mode's power: SET_POWER signed (positive = discharge); GRID_SETPOINT the grid power "
+                    + "to hold (+ import, − export); GRID_LIMIT the most import (its export is not limited "
+                    + "here); the others a magnitude ≥ 0. Staged until the next mode write.",
                 range: powerRange, point: .control(group, .parameter))
         case .chargepoint:
             block.add(
