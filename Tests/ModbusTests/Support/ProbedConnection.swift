@@ -49,7 +49,7 @@ final class ProbedConnection {
                 observation.replies.append(reply.bytes)
                 continue
             }
-            guard let bytes = connection.receive(timeout: timeout) else {
+            guard let bytes = connection.receive(timeout: timeout, expecting: missing) else {
                 observation.closed = true
                 observation.replies += pending.isEmpty ? [] : [pending]
                 pending = []
@@ -66,6 +66,25 @@ final class ProbedConnection {
         pending = []
     }
 
+    /// Sends bytes as they are.
+    func send(_ bytes: [UInt8]) {
+        connection.send(bytes)
+    }
+
+    /// The next whole reply (an ADU), or nil when the connection closed or stayed silent.
+    func nextReply() -> [UInt8]? {
+        while true {
+            if let reply = nextFrame() { return reply.bytes }
+            guard let bytes = connection.receive(expecting: missing), !bytes.isEmpty else { return nil }
+            pending += bytes
+        }
+    }
+
+    /// Whether the server closes the connection (rather than answering) within the timeout.
+    func isClosed(timeout: Duration = .seconds(2)) -> Bool {
+        connection.receive(timeout: timeout) == nil
+    }
+
     /// Sends a plain read and returns its reply's PDU, without a probe.
     func read(_ pdu: [UInt8]) -> [UInt8]? {
         transaction &+= 1
@@ -73,9 +92,16 @@ final class ProbedConnection {
         connection.send(ModbusSpec.adu(transaction: sent, pdu: pdu))
         while true {
             if let reply = nextFrame() { return reply.transaction == sent ? Array(reply.bytes[7...]) : nil }
-            guard let bytes = connection.receive(), !bytes.isEmpty else { return nil }
+            guard let bytes = connection.receive(expecting: missing), !bytes.isEmpty else { return nil }
             pending += bytes
         }
+    }
+
+    /// How many bytes the first frame in `pending` still lacks (its header first): what to wait
+    /// for, since a read that starts inside a frame cannot tell where the next one ends.
+    private var missing: Int {
+        guard pending.count >= 6 else { return 7 - pending.count }
+        return max(1, 6 + (Int(pending[4]) << 8 | Int(pending[5])) - pending.count)
     }
 
     /// The first whole ADU in `pending`, by its MBAP length.
