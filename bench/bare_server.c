@@ -3,7 +3,8 @@
  * A libmodbus Modbus/TCP server built like busbar's own server: one accept thread per
  * listener, one thread per connection with its own libmodbus context, modbus_receive then
  * modbus_reply from a static mapping (65536 holding and input registers, answering every unit
- * id). What busbar adds on top of this loop (checking, decoding, the handler, rendering the
+ * id). busbar's server has the same threads but frames, checks and answers requests in Swift;
+ * what it costs beyond this loop (framing, checking, decoding, the handler, rendering the
  * register image) is what the upstream read benchmark shows.
  *
  * As a device stand-in (--stamps FILE --watch ADDR), every write (FC6, FC16) that covers the

@@ -60,22 +60,45 @@ struct RawFrameTests {
         }
     }
 
-    @Test func lengthLongerThanTheFrameClosesTheConnection() throws {
+    /// The MBAP length frames the PDU: one longer or shorter than its function implies gets
+    /// 0x03 ("the implied length is incorrect", §7), and the stream stays in step.
+    @Test func pduLongerThanItsFunctionImpliesGetsIllegalDataValue() throws {
         try withConnection { connection, _ in
-            var frame = RawConnection.frame(pdu: [0x03, 0, 0, 0, 1])
-            frame[5] = 9  // claims three more bytes than FC3 carries
-            connection.send(frame + [0x03, 0x00, 0x00])
-            #expect(connection.receive() == nil)
+            #expect(exchange(connection, [0x03, 0, 0, 0, 1, 0x03, 0x00, 0x00]) == [0x83, 0x03])
+            #expect(exchange(connection, [0x03, 0, 0, 0, 1], transaction: 8) == [0x03, 2, 0, 0])
         }
     }
 
-    @Test func lengthShorterThanTheFrameClosesTheConnection() throws {
+    @Test func pduShorterThanItsFunctionImpliesGetsIllegalDataValueAndWritesNothing() throws {
         try withConnection { connection, _ in
-            var frame = RawConnection.frame(pdu: [0x06, 0, 1, 0, 5])
-            frame[5] = 2
+            #expect(exchange(connection, [0x06, 0, 1]) == [0x86, 0x03])
+            #expect(exchange(connection, [0x10, 0, 1, 0, 2, 4, 0, 5], transaction: 8) == [0x90, 0x03])
+            #expect(exchange(connection, [0x03, 0, 0, 0, 1], transaction: 9) == [0x03, 2, 0, 0])
+        }
+        #expect(bank.writeCount == 0)
+    }
+
+    /// Codes from 0x80 are exception responses (§4.1): not answered, and the connection serves
+    /// the next request.
+    @Test func frameWithAnExceptionResponseCodeGetsNoReply() throws {
+        try withConnection { connection, _ in
+            connection.send(RawConnection.frame(transaction: 7, pdu: [0x83, 0x02]))
+            connection.send(RawConnection.frame(transaction: 8, pdu: [0x03, 0, 0, 0, 1]))
+            let reply = try #require(connection.receive())
+            #expect(reply == [0, 8, 0, 0, 0, 5, 1, 0x03, 2, 0, 0])
+        }
+    }
+
+    @Test(arguments: [0, 1, 255, 0xFFFF])
+    func lengthThatCannotFrameARequestClosesTheConnection(length: Int) throws {
+        try withConnection { connection, server in
+            var frame = RawConnection.frame(pdu: [0x03, 0, 0, 0, 1])
+            frame[4] = UInt8(length >> 8)
+            frame[5] = UInt8(length & 0xFF)
             connection.send(frame)
             #expect(connection.receive() == nil)
-            #expect(bank.writeCount == 0)
+            let next = try RawConnection(port: server.port)
+            #expect(exchange(next, [0x03, 0, 0, 0, 1]) == [0x03, 2, 0, 0])
         }
     }
 

@@ -20,10 +20,24 @@ struct RequestDecodingTests {
         #expect(ModbusRequest.decode(pdu: [0x03, 0xFF, 0xFF, 0, 0]) == .failure(.exception(.illegalDataValue)))
     }
 
-    @Test func truncatedPduIsMalformed() {
-        #expect(ModbusRequest.decode(pdu: [0x03, 0, 0, 0]) == .failure(.malformed))
-        #expect(ModbusRequest.decode(pdu: [0x10, 0, 0, 0, 1, 2, 0]) == .failure(.malformed))
-        #expect(ModbusRequest.decode(pdu: [UInt8]()) == .failure(.malformed))
+    @Test func pduOfAnotherLengthThanItsFunctionImpliesIsAnIllegalDataValue() {
+        #expect(ModbusRequest.decode(pdu: [0x03, 0, 0, 0]) == .failure(.exception(.illegalDataValue)))
+        #expect(ModbusRequest.decode(pdu: [0x03, 0, 0, 0, 1, 0]) == .failure(.exception(.illegalDataValue)))
+        #expect(ModbusRequest.decode(pdu: [0x10, 0, 0, 0, 1, 2, 0]) == .failure(.exception(.illegalDataValue)))
+        #expect(ModbusRequest.decode(pdu: [0x10]) == .failure(.exception(.illegalDataValue)))
+    }
+
+    @Test func functionIsCheckedBeforeLength() {
+        // FC23 is not served: 0x01 even cut short.
+        #expect(ModbusRequest.decode(pdu: [0x17, 0, 0]) == .failure(.exception(.illegalFunction)))
+        #expect(ModbusRequest.decode(pdu: [0x42]) == .failure(.exception(.illegalFunction)))
+    }
+
+    @Test func exceptionResponsesAndEmptyPdusAreNotRequests() {
+        #expect(ModbusRequest.decode(pdu: [0x83, 0x02]) == .failure(.notARequest))
+        #expect(ModbusRequest.decode(pdu: [0x80]) == .failure(.notARequest))
+        #expect(ModbusRequest.decode(pdu: [0xFF, 0, 0, 0, 1]) == .failure(.notARequest))
+        #expect(ModbusRequest.decode(pdu: [UInt8]()) == .failure(.notARequest))
     }
 
     /// The seed of the generated frames; set BUSBAR_TEST_SEED to try others. Every failure
@@ -54,7 +68,7 @@ struct RequestDecodingTests {
         }
         #expect(rejected.values.reduce(0, +) == 5000, "seed \(Self.seed)")
         let faults: [ModbusRequest.DecodingFailure] = [
-            .malformed, .exception(.illegalFunction), .exception(.illegalDataValue), .exception(.illegalDataAddress),
+            .notARequest, .exception(.illegalFunction), .exception(.illegalDataValue), .exception(.illegalDataAddress),
         ]
         for fault in faults { #expect(rejected[fault, default: 0] > 100, "seed \(Self.seed): \(fault) barely tried") }
     }
@@ -140,7 +154,7 @@ extension SplitMix64 {
     }
 
     /// A frame with one fault, and how the decoder must refuse it (the spec's order: function
-    /// code, length, quantity, address).
+    /// code; length, quantity, value and byte count; address).
     mutating func invalidFrame() -> (pdu: [UInt8], fault: ModbusRequest.DecodingFailure) {
         let request = request()
         var pdu = request.pdu
@@ -148,16 +162,19 @@ extension SplitMix64 {
         let isMultiple = [.writeMultipleCoils, .writeMultipleRegisters].contains(request.functionCode)
         switch Int.random(in: 0..<6, using: &self) {
         case 0:
-            // A function code busbar does not serve (FC23 included: it has no handler).
+            // A function code busbar does not serve (FC23 included: it has no handler), or one
+            // of an exception response.
             let served = FunctionCode.allCases.filter { $0 != .readWriteMultipleRegisters }.map(\.rawValue)
             pdu[0] = (0...UInt8.max).filter { !served.contains($0) }.randomElement(using: &self)!
-            return (pdu, .exception(.illegalFunction))
+            return (pdu, pdu[0] >= 0x80 ? .notARequest : .exception(.illegalFunction))
         case 1:
+            // Cut short (before the byte count, or inside the data it announces): not the length
+            // the function implies.
             pdu.removeLast(Int.random(in: 1..<pdu.count, using: &self))
-            return (pdu, .malformed)
+            return (pdu, .exception(.illegalDataValue))
         case 2:
             pdu += (0..<Int.random(in: 1...4, using: &self)).map { _ in UInt8.random(in: 0...255, using: &self) }
-            return (pdu, .malformed)
+            return (pdu, .exception(.illegalDataValue))
         case 3 where request.functionCode == .writeSingleCoil:
             pdu.replaceWord(at: 3, with: [0x0001, 0x00FF, 0xFFFF, 0x1234].randomElement(using: &self)!)
             return (pdu, .exception(.illegalDataValue))
@@ -181,7 +198,7 @@ extension SplitMix64 {
             return (pdu, .exception(.illegalDataAddress))
         default:
             pdu.removeAll()
-            return (pdu, .malformed)
+            return (pdu, .notARequest)
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Yams
 
-/// Reads a YAML file into a node tree, turning I/O and syntax errors into diagnostics.
+/// Reads a YAML file into a node tree, turning I/O and syntax errors into diagnostics, and
+/// refusing files over the bounds of ``YAMLBounds`` before they are composed.
 enum YAMLFile {
     /// The root node of `path`, or nil after a diagnostic at `reference` (where the file was
     /// named) or at the syntax error.
@@ -17,8 +18,12 @@ enum YAMLFile {
             )
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-        else {
+        let data = contents(of: path, upTo: YAMLBounds.maxFileBytes + 1)
+        if let data, data.count > YAMLBounds.maxFileBytes {
+            sink.error(SourceLocation(file: path, line: 1, column: 1), YAMLBounds.fileTooLarge)
+            return nil
+        }
+        guard let data, let text = String(data: data, encoding: .utf8) else {
             sink.error(
                 reference ?? SourceLocation(file: path, line: 1, column: 1),
                 "found \(path) unreadable, expected a UTF-8 YAML file")
@@ -27,8 +32,24 @@ enum YAMLFile {
         return parse(text, file: path, sink: sink)
     }
 
+    /// At most `count` bytes of the file: one past the bound tells a file that is too large,
+    /// whatever it is (a device or a pipe included), without reading all of it.
+    private static func contents(of path: String, upTo count: Int) -> Data? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return try? handle.read(upToCount: count) ?? Data()
+    }
+
     static func parse(_ text: String, file: String, sink: DiagnosticSink) -> Node? {
+        guard text.utf8.count <= YAMLBounds.maxFileBytes else {
+            sink.error(SourceLocation(file: file, line: 1, column: 1), YAMLBounds.fileTooLarge)
+            return nil
+        }
         do {
+            if let (location, message) = try YAMLBounds.aliasOverflow(in: text, file: file) {
+                sink.error(location, message)
+                return nil
+            }
             guard let root = try Yams.compose(yaml: text) else {
                 sink.error(
                     SourceLocation(file: file, line: 1, column: 1), "found an empty file, expected a YAML mapping")
