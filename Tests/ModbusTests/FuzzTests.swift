@@ -2,12 +2,12 @@ import Foundation
 import Modbus
 import Testing
 
-/// A bounded network fuzz of the server (the research notes' test plan, item 2, at a size the
-/// suite can afford): structured mutations of the frames that crashed other Modbus stacks,
-/// pipelined over one connection in batches that end with a probe read, and now and then a
-/// header that must close the connection. Every frame is answered as `ModbusSpec` says, the
-/// server still serves plain reads afterwards, and it gives back every thread and descriptor it
-/// took. `scripts/fuzz` runs the long version against the executable.
+/// A bounded network fuzz of the server, at a size the suite can afford: structured mutations
+/// of the frames that crashed other Modbus stacks, pipelined over one connection in batches that
+/// end with a probe read, and now and then a header that must close the connection. Every
+/// frame is answered as `ModbusSpec` says, the server still serves plain reads afterwards, and
+/// it gives back every thread and descriptor it took. `scripts/fuzz` runs the long version
+/// against the executable.
 @Suite(.serialized)
 struct FuzzTests {
     static let seed = ProcessInfo.processInfo.environment["BUSBAR_TEST_SEED"].flatMap { UInt64($0) } ?? 20_260_601

@@ -1,5 +1,5 @@
 /// Structured mutations of Modbus request PDUs, seeded with the frame shapes of the known
-/// crashes of Modbus stacks (the research notes' list of CVEs and issues): each mutation keeps a
+/// crashes of Modbus stacks (CVEs and issues of libmodbus and others): each mutation keeps a
 /// PDU that a header can frame (1–253 bytes) and changes the fields where parsers go wrong.
 struct FrameMutator {
     /// The seeds: frames that crashed, overflowed or hung a Modbus stack, and their neighbours.
