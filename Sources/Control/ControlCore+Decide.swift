@@ -80,6 +80,10 @@ extension ControlCore {
                     unplaced.append((rank, loss))
                 }
             case .ess(let mode): ess.apply(ref, rank: rank, constraint: mode.constraint)
+            case .chargepoint(.surplus) where !site.hasFreshGrid(at: now, maxAge: configuration.gridControl.maxAge):
+                // No surplus is known without the meter: the chargepoints stop charging from it.
+                let loss = LostCommand(command: ref, scope: ref.target, reason: .inputMissing("grid meter offline"))
+                unplaced.append((rank, loss))
             case .chargepoint(let mode): evcs.apply(ref, rank: rank, constraint: mode.constraint)
             }
         }

@@ -21,6 +21,12 @@ public struct SiteSnapshot: Hashable, Sendable {
     /// Grid power at the meter, W; `nil` when unknown.
     public var gridPower: Watts? { grid?.value }
 
+    /// Whether the grid meter's reading is there and at most `maxAge` old at `now`.
+    func hasFreshGrid(at now: ControlInstant, maxAge: Duration) -> Bool {
+        guard let grid, !grid.value.isNaN else { return false }
+        return grid.age(at: now) <= maxAge
+    }
+
     /// The device with `id`, if the site has it.
     public func device(_ id: DeviceID) -> DeviceSnapshot? {
         devices.first { $0.id == id }

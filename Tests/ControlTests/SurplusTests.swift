@@ -147,6 +147,21 @@ import Vocabulary
         #expect(started.order("cp2") == .current(0), "what is left does not cover a second minimum")
     }
 
+    @Test func withoutAGridReadingSurplusStopsChargingAndIsReportedAsMissingItsInput() throws {
+        var core = Fixture.core()
+        try core.accept(.chargepoint(.surplus, from: Fixture.ems, at: t0, end: .after(.seconds(3_600))))
+        let charging = SiteSnapshot(devices: Fixture.site.devices, grid: Reading(-5_000, at: t0))
+        _ = core.decide(site: charging, at: t0)
+        #expect(core.decide(site: charging, at: t0 + .seconds(1)).lost.isEmpty)
+        // The meter's last reading is now 10 s old: no surplus is known.
+        let stale = core.decide(site: charging, at: t0 + .seconds(10))
+        #expect(stale.lost.map(\.reason) == [.inputMissing("grid meter offline")])
+        // Nothing holds the chargepoints: they are handed back (the gateway writes their release).
+        #expect(stale.order("cp1") == .auto)
+        let none = core.decide(site: SiteSnapshot(devices: Fixture.site.devices, grid: nil), at: t0 + .seconds(11))
+        #expect(none.lost.map(\.reason) == [.inputMissing("grid meter offline")])
+    }
+
     @Test func essChargingCountsAsSurplus() throws {
         let settings = SurplusSettings(startDelay: .zero, stopDelay: .zero)
         var core = ControlCore(configuration: Fixture.configuration(surplus: settings))

@@ -87,9 +87,7 @@ extension GatewayController {
         let surplus = SurplusSettings(startDelay: site.surplus.startDelay, stopDelay: site.surplus.stopDelay)
         return ControlConfiguration(
             sources: sources, devices: kinds, fallbacks: fallbacks, essStrategy: site.allocation, surplus: surplus,
-            gridControl: GridControlSettings(
-                proportional: site.gridControl.proportional, integral: site.gridControl.integral,
-                maxAge: site.gridControl.maxAge, hold: site.gridControl.hold))
+            gridControl: site.gridControl)
     }
 }
 

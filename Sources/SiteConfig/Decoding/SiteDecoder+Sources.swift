@@ -74,7 +74,7 @@ extension SiteDecoder {
                 )
                 return nil
             }
-            if !mode.parameters.isEmpty {
+            if mode.parameters.contains(where: { $0.defaultValue == nil }) {
                 let example = mode.parameters.map { "\($0.name): \($0.unit.example)" }.joined(separator: ", ")
                 sink.error(
                     location,
@@ -108,8 +108,13 @@ extension SiteDecoder {
         entry.checkKeys(["target", "mode"] + parameterNames)
         let target = decodeFallbackTarget(entry, devices: devices)
         var parameters: [ModeParameter.Name: Double] = [:]
+        var optional = 0
         for spec in specs {
-            guard let value = entry.quantity(spec.name.rawValue, spec.unit.dimension, required: true) else { continue }
+            let required = spec.defaultValue == nil
+            guard let value = entry.quantity(spec.name.rawValue, spec.unit.dimension, required: required) else {
+                if !required { optional += 1 }
+                continue
+            }
             guard spec.range.contains(value.value) else {
                 let range =
                     "\(Quantity.format(spec.range.lowerBound)) to \(Quantity.format(spec.range.upperBound)) \(spec.unit.rawValue)"
@@ -120,7 +125,9 @@ extension SiteDecoder {
             }
             parameters[spec.name] = value.value
         }
-        guard let mode, case .decoded(let named) = target, parameters.count == specs.count else { return nil }
+        guard let mode, case .decoded(let named) = target, parameters.count + optional == specs.count else {
+            return nil
+        }
         let fallback =
             named.map { SourceFallback(target: $0.value, mode: mode.value, parameters: parameters) }
             ?? SourceFallback(mode.value, parameters: parameters)

@@ -139,8 +139,8 @@ final class SiteDecoder {
     }
 
     /// `grid_control: {p: 0.6, i: 1.0, max_age: 5 s, hold: 5 s}`.
-    private func decodeGridControl(_ reader: MappingReader) -> GridControlConfig {
-        var config = GridControlConfig()
+    private func decodeGridControl(_ reader: MappingReader) -> GridControlSettings {
+        var config = GridControlSettings()
         guard
             let section = reader.mapping(
                 "grid_control", context: "grid_control", expected: "a mapping with p, i, max_age and hold")
@@ -148,7 +148,7 @@ final class SiteDecoder {
             return config
         }
         section.checkKeys(["p", "i", "max_age", "hold"])
-        for (key, keyPath) in [("p", \GridControlConfig.proportional), ("i", \GridControlConfig.integral)] {
+        for (key, keyPath) in [("p", \GridControlSettings.proportional), ("i", \GridControlSettings.integral)] {
             guard let gain = section.number(key, expected: "a gain from 0 to 10") else { continue }
             if (0...10).contains(gain.value) {
                 config[keyPath: keyPath] = gain.value

@@ -15,7 +15,7 @@ public struct Site: Sendable, Hashable {
     /// SURPLUS charging's start and stop delays.
     public var surplus: SurplusConfig
     /// How the grid modes follow the meter.
-    public var gridControl: GridControlConfig
+    public var gridControl: GridControlSettings
     /// The local JSON API, when the site file has an `http:` section.
     public var http: HTTPConfig?
     /// The cloud EMS push, when the site file has a `push:` section.
@@ -25,7 +25,7 @@ public struct Site: Sendable, Hashable {
         name: String, upstreams: [UpstreamConfig] = [], devices: [DeviceConfig],
         allocation: AllocationStrategy = .equal,
         sources: [SourceConfig] = [], pollInterval: Duration = .seconds(1), profile: SiteProfile = SiteProfile(),
-        surplus: SurplusConfig = SurplusConfig(), gridControl: GridControlConfig = GridControlConfig(),
+        surplus: SurplusConfig = SurplusConfig(), gridControl: GridControlSettings = GridControlSettings(),
         http: HTTPConfig? = nil, push: PushConfig? = nil
     ) {
         self.surplus = surplus

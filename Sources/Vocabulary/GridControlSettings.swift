@@ -1,5 +1,6 @@
 /// How the grid modes (GRID_SETPOINT, GRID_LIMIT) follow the meter: the PI controller's gains
-/// and what a missing meter reading does (site file `grid_control:`, docs/design.md §2.7).
+/// and what a missing meter reading does (the site file's `grid_control: {p, i, max_age, hold}`,
+/// docs/design.md §2.8a), as the site file gives them and the control core uses them.
 public struct GridControlSettings: Hashable, Sendable {
     /// The proportional gain: the share of a change in the grid error taken at once.
     public var proportional: Double
