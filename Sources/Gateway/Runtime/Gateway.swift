@@ -105,7 +105,7 @@ public final class Gateway: Sendable {
     {
         var started: [UpstreamListener] = []
         for (upstream, handler) in upstreams {
-            let listener = UpstreamListener(upstream, handler: handler)
+            let listener = UpstreamListener(upstream, handler: handler, logger: logger)
             do {
                 try listener.start()
             } catch {

@@ -1,3 +1,4 @@
+import Logging
 import Modbus
 import SiteConfig
 import Synchronization
@@ -10,11 +11,19 @@ final class UpstreamListener: Sendable {
     private let slot: HandlerSlot
     private let served: Mutex<UpstreamConfig>
 
-    init(_ upstream: UpstreamConfig, handler: any ModbusRequestHandler) {
+    /// - Parameter logger: where refused connections and writes are logged, once per client and
+    ///   minute with the client's address.
+    init(_ upstream: UpstreamConfig, handler: any ModbusRequestHandler, logger: Logger) {
         slot = HandlerSlot(handler)
         served = Mutex(upstream)
-        server = ModbusTCPServer(host: upstream.host, port: upstream.port, handler: slot)
+        let limiter = RefusalLog(logger: logger, profile: upstream.profile.rawValue)
+        server = ModbusTCPServer(
+            host: upstream.host, port: upstream.port, handler: slot, configuration: upstream.serverConfiguration,
+            onRefusal: { limiter.note($0) })
     }
+
+    /// What the listener refused or shed.
+    var statistics: ModbusTCPServer.Statistics { server.statistics }
 
     /// What it serves: the profile, its unit id, and the address asked for in the site file.
     var upstream: UpstreamConfig { served.withLock { $0 } }
@@ -39,7 +48,12 @@ final class UpstreamListener: Sendable {
             return served
         }
         slot.handler = handler
-        if before.profile != upstream.profile || before.unit != upstream.unit { server.dropConnections() }
+        server.update(upstream.serverConfiguration)
+        // Masters that would find another profile, unit id or access rule behind the address
+        // connect again.
+        if before.profile != upstream.profile || before.unit != upstream.unit || before.access != upstream.access {
+            server.dropConnections()
+        }
     }
 
     func stop() { server.stop() }
@@ -60,4 +74,31 @@ private final class HandlerSlot: ModbusRequestHandler {
     func handle(_ request: ModbusRequest, unit: UInt8) -> ModbusResponse { handler.handle(request, unit: unit) }
 
     var maxReadRegisters: Int { handler.maxReadRegisters }
+}
+
+/// Logs refusals once per client, kind and minute, so a scanning client cannot flood the log.
+private final class RefusalLog: Sendable {
+    private let logger: Logger
+    private let profile: String
+    private let lastLogged = Mutex<[ModbusTCPServer.Refusal: ContinuousClock.Instant]>([:])
+
+    init(logger: Logger, profile: String) {
+        self.logger = logger
+        self.profile = profile
+    }
+
+    func note(_ refusal: ModbusTCPServer.Refusal) {
+        let now = ContinuousClock.now
+        let due = lastLogged.withLock { logged -> Bool in
+            if let last = logged[refusal], now - last < .seconds(60) { return false }
+            if logged.count > 1_000 { logged = logged.filter { now - $0.value < .seconds(60) } }
+            logged[refusal] = now
+            return true
+        }
+        guard due else { return }
+        let message: Logger.Message =
+            refusal.kind == .connection
+            ? "connection refused: not an allowed network" : "write refused: read-only client"
+        logger.warning(message, metadata: ["upstream.profile": "\(profile)", "client": "\(refusal.client)"])
+    }
 }

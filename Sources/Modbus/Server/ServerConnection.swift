@@ -18,24 +18,37 @@ final class ServerConnection {
 
     private let socket: Int32
     private let handler: any ModbusRequestHandler
+    private let role: AccessPolicy.Role
     private let idleTimeout: Duration
     private let byteTimeout: Duration
+    private let frameTimeout: Duration
     private let maxReadRegisters: Int
+    private let onFrame: () -> Void
+    private let onRefusedWrite: () -> Void
     /// Bytes received; those from `start` on are not framed yet (masters may pipeline requests).
     private var input: [UInt8] = []
     private var start = 0
     private var receiveBuffer = [UInt8](repeating: 0, count: 4096)
 
     /// Takes ownership of `socket`; the socket is closed when the connection is freed.
-    init?(
-        socket: Int32, handler: any ModbusRequestHandler, idleTimeout: Duration, byteTimeout: Duration,
-        maxReadRegisters: Int
+    /// - Parameters:
+    ///   - role: what the client may do: a reader's writes are answered 0x01, unhandled.
+    ///   - onFrame: called after every frame answered (the connection's activity).
+    ///   - onRefusedWrite: called for every write refused for the role.
+    init(
+        socket: Int32, handler: any ModbusRequestHandler, role: AccessPolicy.Role = .write, idleTimeout: Duration,
+        byteTimeout: Duration, frameTimeout: Duration = .seconds(2), maxReadRegisters: Int,
+        onFrame: @escaping () -> Void = {}, onRefusedWrite: @escaping () -> Void = {}
     ) {
         self.socket = socket
         self.handler = handler
+        self.role = role
         self.idleTimeout = idleTimeout
         self.byteTimeout = byteTimeout
+        self.frameTimeout = frameTimeout
         self.maxReadRegisters = maxReadRegisters
+        self.onFrame = onFrame
+        self.onRefusedWrite = onRefusedWrite
         var one: Int32 = 1
         setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
@@ -45,21 +58,23 @@ final class ServerConnection {
     }
 
     /// Serves requests until the peer closes, stays idle too long, leaves a frame unfinished for
-    /// longer than the byte timeout, or sends a header that cannot frame a request.
+    /// longer than the byte timeout or takes longer than the frame timeout over one, or sends a
+    /// header that cannot frame a request.
     func serve() {
         while start < input.count || wait(for: idleTimeout) {
-            guard let frame = nextFrame(), answer(frame) else { return }
+            guard let frame = nextFrame(by: ContinuousClock.now + frameTimeout), answer(frame) else { return }
+            onFrame()
         }
     }
 
     /// The next whole frame, or nil when the header cannot frame a request (protocol id other
     /// than 0, no function code, an ADU over 260 bytes) or the frame does not arrive.
-    private func nextFrame() -> ArraySlice<UInt8>? {
-        guard fill(Self.headerLength) else { return nil }
+    private func nextFrame(by deadline: ContinuousClock.Instant) -> ArraySlice<UInt8>? {
+        guard fill(Self.headerLength, by: deadline) else { return nil }
         let protocolID = Int(input[start + 2]) << 8 | Int(input[start + 3])
         let length = Int(input[start + 4]) << 8 | Int(input[start + 5])
         guard protocolID == 0, length >= 2, 6 + length <= Self.maxADULength else { return nil }
-        guard fill(6 + length) else { return nil }
+        guard fill(6 + length, by: deadline) else { return nil }
         let frame = input[start..<start + 6 + length]
         start += 6 + length
         return frame
@@ -76,6 +91,9 @@ final class ServerConnection {
             return true
         case .failure(.exception(let code)):
             reply = code.pdu(answering: pdu[pdu.startIndex])
+        case .success(let request) where request.isWrite && role == .read:
+            onRefusedWrite()
+            reply = ExceptionCode.illegalFunction.pdu(answering: request.functionCode.rawValue)
         case .success(let request):
             // A response that does not fit the request is the handler's bug, told as such.
             reply =
@@ -87,14 +105,15 @@ final class ServerConnection {
         return send(header + reply)
     }
 
-    /// Receives until `count` bytes are not framed yet; false when the peer closes or a byte
-    /// takes longer than the byte timeout.
-    private func fill(_ count: Int) -> Bool {
+    /// Receives until `count` bytes are not framed yet; false when the peer closes, a byte takes
+    /// longer than the byte timeout, or `deadline` passes.
+    private func fill(_ count: Int, by deadline: ContinuousClock.Instant) -> Bool {
         guard input.count - start < count else { return true }
         input.removeFirst(start)
         start = 0
         while input.count < count {
-            guard wait(for: byteTimeout) else { return false }
+            let left = deadline - ContinuousClock.now
+            guard left > .zero, wait(for: min(byteTimeout, left)) else { return false }
             let received = receiveBuffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
             if received < 0, errno == EINTR { continue }
             guard received > 0 else { return false }

@@ -60,9 +60,10 @@ final class SiteDecoder {
         guard let section = reader.mapping("http", context: "http", expected: "a mapping with listen and token") else {
             return nil
         }
-        section.checkKeys(["listen", "token"])
+        section.checkKeys(["listen", "token", "token_file"])
         var http = HTTPConfig()
-        if let listen = section.string("listen", expected: "HOST:PORT such as \"127.0.0.1:8080\"") {
+        let listen = section.string("listen", expected: "HOST:PORT such as \"127.0.0.1:8080\"")
+        if let listen {
             if case .tcp(let host, let port)? = try? Endpoint.parse(listen.value) {
                 (http.host, http.port) = (host, port)
             } else {
@@ -70,11 +71,18 @@ final class SiteDecoder {
                     listen.location, "listen: found \"\(listen.value)\", expected HOST:PORT such as \"127.0.0.1:8080\"")
             }
         }
-        if let token = section.string("token", expected: "the bearer token clients must send") {
+        if let token = secret(section, "token", expected: "the bearer token clients must send") {
             if token.value.isEmpty {
                 sink.error(token.location, "token: found an empty token, expected one or no token key")
             }
             http.token = token.value
+        }
+        // Beyond loopback, anyone on the network could command the site.
+        if http.token == nil, !Self.isLoopback(http.host) {
+            sink.error(
+                listen?.location ?? section.location,
+                "listen: found \(http.host):\(http.port) without a token, expected a token (token or token_file) for an address beyond loopback"
+            )
         }
         return http
     }
@@ -87,8 +95,8 @@ final class SiteDecoder {
         else {
             return nil
         }
-        section.checkKeys(["url", "interval", "timeout", "targets"])
-        guard let url = section.string("url", required: true, expected: "the receiver's URL with its API key") else {
+        section.checkKeys(["url", "url_file", "interval", "timeout", "targets"])
+        guard let url = secret(section, "url", required: true, expected: "the receiver's URL with its API key") else {
             return nil
         }
         if !(url.value.hasPrefix("http://") || url.value.hasPrefix("https://")) {
@@ -193,45 +201,5 @@ final class SiteDecoder {
             profile.start = .milliseconds(Int64(start.value * 1000))
         }
         return profile
-    }
-
-    // MARK: - Upstream
-
-    private func decodeUpstreams(_ reader: MappingReader) -> [UpstreamConfig] {
-        guard let items = reader.list("upstream", expected: "a list of {profile, listen, unit}") else { return [] }
-        var seen: [String: Int] = [:]
-        return items.compactMap { item in
-            guard
-                let upstream = MappingReader(
-                    item, file: file, sink: sink, context: "an upstream",
-                    expected: "{profile: native, listen: \"0.0.0.0:502\", unit: 1}")
-            else {
-                return nil
-            }
-            upstream.checkKeys(["profile", "listen", "unit"])
-            let profile = upstream.choice("profile", UpstreamConfig.Profile.self, required: true, what: "a profile")
-            let unit = upstream.integer("unit", in: 0...255, expected: "a unit id from 0 to 255")?.value ?? 1
-            var host = "0.0.0.0"
-            var port = 502
-            if let listen = upstream.string("listen", expected: "HOST:PORT such as \"0.0.0.0:502\"") {
-                switch try? Endpoint.parse(listen.value) {
-                case .tcp(let parsedHost, let parsedPort)?:
-                    (host, port) = (parsedHost, parsedPort)
-                    if let line = seen["\(host):\(port)"] {
-                        sink.error(
-                            listen.location,
-                            "listen: found \(listen.value) again, expected each upstream on its own address (first at line \(line))"
-                        )
-                    }
-                    seen["\(host):\(port)"] = listen.location.line
-                default:
-                    sink.error(
-                        listen.location, "listen: found \"\(listen.value)\", expected HOST:PORT such as \"0.0.0.0:502\""
-                    )
-                }
-            }
-            guard let profile else { return nil }
-            return UpstreamConfig(profile: profile.value, host: host, port: port, unit: unit)
-        }
     }
 }

@@ -1,3 +1,5 @@
+public import Modbus
+
 /// Where and how busbar listens for a master EMS.
 public struct UpstreamConfig: Sendable, Hashable {
     /// The register layout the master sees (docs/design.md §4).
@@ -9,11 +11,28 @@ public struct UpstreamConfig: Sendable, Hashable {
     public var host: String
     public var port: Int
     public var unit: Int
+    /// Who may connect and who may write (`allow`, `read_only`, `clients`).
+    public var access: AccessPolicy
+    /// At this many connections the least recently active one gives way to a new one.
+    public var maxConnections: Int
+    /// A connection that sends nothing for this long is closed.
+    public var idleTimeout: Duration
 
-    public init(profile: Profile, host: String = "0.0.0.0", port: Int = 502, unit: Int = 1) {
+    public init(
+        profile: Profile, host: String = "0.0.0.0", port: Int = 502, unit: Int = 1, access: AccessPolicy = .open,
+        maxConnections: Int = 32, idleTimeout: Duration = .seconds(60)
+    ) {
         self.profile = profile
         self.host = host
         self.port = port
         self.unit = unit
+        self.access = access
+        self.maxConnections = maxConnections
+        self.idleTimeout = idleTimeout
+    }
+
+    /// The server settings this upstream asks for.
+    public var serverConfiguration: ModbusTCPServer.Configuration {
+        ModbusTCPServer.Configuration(maxConnections: maxConnections, idleTimeout: idleTimeout, access: access)
     }
 }
