@@ -163,7 +163,8 @@ struct GatewayScenarioTests {
         sunny.load = 1000
         sunny.pvPeak = 15_000
         sunny.start = .seconds(12 * 3600)
-        let site = try ScenarioFixture(profile: sunny)
+        // The demo's inverter is rated 10 kW: one that takes the 15 kW.
+        let site = try ScenarioFixture(profile: sunny, ratings: ["pv1": DeviceRatings(maxPower: 20_000)])
         defer { site.stop() }
         site.simulation.plug(Car(soc: 20, targetSoc: 90), into: "evse1")
         site.simulation.plug(nil, into: "evse2")
