@@ -34,9 +34,12 @@ extension CurrentDataDocument {
     ) {
         let hasBattery = snapshot.batteries.contains(where: \.online)
         let essPower: Double? = hasBattery ? snapshot.essActivePower : nil
+        let production = snapshot.productionActivePower
         var data: [String: Double?] = [
             "_sum/GridActivePower": snapshot.gridPower,
-            "_sum/ProductionActivePower": nil,
+            "_sum/ProductionActivePower": production,
+            "_sum/ProductionAcActivePower": production,
+            "_sum/ProductionActiveEnergy": snapshot.productionEnergy,
             "_sum/EssSoc": snapshot.essSoc,
             "_sum/EssDischargePower": essPower,
             "_sum/EssActivePower": essPower,
@@ -54,7 +57,7 @@ extension CurrentDataDocument {
             active[command.command.target.apiKey] = ActiveControlMode(command, at: time)
         }
         self.init(
-            site: snapshot.siteName, timestamp: time.wall, watt: snapshot.gridPower, producingWatt: nil,
+            site: snapshot.siteName, timestamp: time.wall, watt: snapshot.gridPower, producingWatt: production,
             soc: snapshot.essSoc, chargingPower: essPower, powerStorageState: Self.storageState(for: essPower),
             currentData: data, availableControlModes: Self.offers(snapshot, for: audience),
             activeControlModes: active, rejectedControlModes: rejected)

@@ -10,7 +10,8 @@ public struct CurrentDataDocument: Codable, Sendable, Hashable {
     public var timestamp: Date
     /// Grid power, W (+ import, − export): `_sum/GridActivePower`.
     public var watt: Double?
-    /// PV production, W: `_sum/ProductionActivePower`. `nil` until busbar has a production meter.
+    /// PV production, W ≥ 0: `_sum/ProductionActivePower`, the online PV devices' sum; `nil`
+    /// while none is online.
     package var producingWatt: Double?
     /// Cluster SoC, % (capacity-weighted): `_sum/EssSoc`.
     public var soc: Double?

@@ -1,4 +1,11 @@
 import SiteConfig
+import Vocabulary
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A simulated battery's energy and what it allowed itself at the last step.
 struct BatteryState {
@@ -70,12 +77,35 @@ extension SimulatedDevice {
         return BatteryPlan(setpoint: setpoint, gridTarget: gridTarget, lower: lower, upper: upper)
     }
 
-    /// Runs the battery at `power` for `seconds`.
-    func runBattery(at power: Double, seconds: Double) {
-        guard var state = battery else { return }
-        self.power = power
-        state.energy = min(max(state.energy - power * seconds / 3600, 0), state.capacity)
+    /// Runs the battery toward `target` (W, within `plan`'s bounds) for `seconds`, as an
+    /// inverter does: a first-order lag with the map's `response_time` (1 s by default) and at
+    /// most its `ramp_rate`, never outside the bounds (its BMS stops it at once). Returns the
+    /// power it ran at.
+    @discardableResult
+    func runBattery(toward target: Double, within plan: BatteryPlan, seconds: Double) -> Double {
+        guard var state = battery else { return 0 }
+        let power = Self.respond(
+            from: self.power, toward: target, seconds: seconds,
+            timeConstant: (spec.responseTime ?? SimulationSpec.defaultResponseTime).seconds, rampRate: spec.rampRate)
+        self.power = min(max(power, plan.lower), plan.upper)
+        state.energy = min(max(state.energy - self.power * seconds / 3600, 0), state.capacity)
         battery = state
+        return self.power
+    }
+
+    /// Where a first-order lag with `timeConstant` (s; 0 = at once), limited to `rampRate`
+    /// W/s, takes `current` toward `target` in `seconds`. Exact for any step length, so the
+    /// result does not depend on how the simulation is stepped (the ramp aside).
+    static func respond(
+        from current: Double, toward target: Double, seconds: Double, timeConstant: Double, rampRate: Double?
+    ) -> Double {
+        var next = timeConstant > 0 ? target + (current - target) * exp(-seconds / timeConstant) : target
+        if let rampRate {
+            let step = rampRate * seconds
+            next = min(max(next, current - step), current + step)
+        }
+        // Within a microwatt the battery has arrived: no endless approach in the last digits.
+        return abs(next - target) < 1e-6 ? target : next
     }
 
     /// Sets the stored energy, for tests and demos.

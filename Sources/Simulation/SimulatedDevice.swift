@@ -13,12 +13,16 @@ final class SimulatedDevice {
     // The fallback: armed by the first refresh, applied once per silence.
     private var lastRefresh: Duration?
     private(set) var fellBack = false
+    /// When the read-only registers were last updated; nil: at the next step.
+    private var lastPublished: Duration?
 
     /// W in busbar signs, as of the last step.
     var power = 0.0
     var battery: BatteryState?
     var chargepoint: ChargepointState?
     var meter = MeterState()
+    /// Wh a PV device has produced.
+    var produced = 0.0
 
     init(config: DeviceConfig, map: DeviceMap) {
         self.config = config
@@ -42,6 +46,7 @@ final class SimulatedDevice {
         for (name, value) in spec.initial { registers.set(name, to: value) }
         lastRefresh = nil
         fellBack = false
+        lastPublished = nil
     }
 
     var id: String { config.id }
@@ -93,8 +98,11 @@ final class SimulatedDevice {
 
     // MARK: - Telemetry
 
-    /// Writes the well-known read-only points and the map's telemetry.
+    /// Writes the well-known read-only points and the map's telemetry, at every step or, with
+    /// an `update_interval`, once per interval (the registers hold their values in between).
     func publish(now: Duration) {
+        if let interval = spec.updateInterval, let last = lastPublished, now - last < interval { return }
+        lastPublished = now
         var variables = ["power": power, "fallback_left": fallbackLeft(now: now)]
         if let chargepoint { variables["current"] = chargepoint.current }
         var roles: [TelemetryRole: Double] = [.activePower: power]
@@ -112,11 +120,14 @@ final class SimulatedDevice {
             roles[.phases] = Double(chargepoint.phases)
             publishStatus(chargepoint.state)
         }
-        if kind == .meter {
+        if kind == .meter || kind == .pv {
             for phase in [TelemetryRole.activePowerL1, .activePowerL2, .activePowerL3] { roles[phase] = power / 3 }
+        }
+        if kind == .meter {
             roles[.energyImport] = meter.imported
             roles[.energyExport] = meter.exported
         }
+        if kind == .pv { roles[.energy] = produced }
         for (role, value) in roles {
             guard let point = map[role: role], !point.access.isWritable, spec.telemetry[point.name] == nil else {
                 continue

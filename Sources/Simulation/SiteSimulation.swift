@@ -5,9 +5,10 @@ public import Vocabulary
 
 /// Every `simulate: true` device of a site, served as Modbus/TCP slaves from the same device
 /// maps the gateway uses, with simple physics coupled through the site balance: batteries
-/// integrate SoC and follow their control registers, cars draw what their chargepoint allows,
-/// the grid meter reports `load − pv − ess + ev`, and devices fall back as the product does when
-/// nobody refreshes them.
+/// integrate SoC and follow their control registers with a lag, cars draw what their
+/// chargepoint allows, PV inverters produce the profile's PV, the grid meter reports
+/// `load − pv − ess + ev` (sampled, when its map says so), and devices fall back as the product
+/// does when nobody refreshes them.
 ///
 /// Time is injected: ``advance(by:)`` steps the physics without sleeping (tests), and
 /// ``startClock(tick:)`` drives it in real time (`busbar simulate`).
@@ -76,6 +77,8 @@ public final class SiteSimulation: Sendable {
         var profile: SiteProfile
         var now: Duration = .zero
         var balance = SiteBalance()
+        /// W switched on by ``SiteSimulation/stepLoad(by:)``, on top of the profile.
+        var extraLoad = 0.0
     }
 
     let engine: Mutex<Engine>
@@ -257,6 +260,12 @@ public final class SiteSimulation: Sendable {
         }
     }
 
+    /// Switches `watts` more load on at once (negative: off), on top of the profile, as a step
+    /// a test or benchmark times itself.
+    package func stepLoad(by watts: Double) {
+        engine.withLock { $0.extraLoad += watts }
+    }
+
     /// Plugs a car into a chargepoint (nil unplugs it).
     package func plug(_ car: Car?, into id: String) {
         engine.withLock { engine in
@@ -284,24 +293,29 @@ public struct SimulationError: Error, Sendable, Hashable, CustomStringConvertibl
 }
 
 extension SiteSimulation.Engine {
-    /// One physics step: take in the masters' writes, run the chargepoints, then the batteries
-    /// on the balance that is left (those following a set-point first, then those regulating
-    /// the grid, in site order), then the meters; publish everything to the registers.
+    /// One physics step: take in the masters' writes, run the chargepoints and the PV devices
+    /// (which share the profile's PV; without any, the profile's PV counts as it is), then the
+    /// batteries on the balance that is left (those following a set-point first, then those
+    /// regulating the grid, in site order, each lagging behind what it aims for), then the
+    /// meters; publish everything to the registers.
     mutating func step(seconds: Double) {
         for device in devices { device.receiveWrites(now: now) }
         now += .milliseconds(Int64((seconds * 1000).rounded()))
         let hours = seconds / 3600
         for device in devices where device.kind == .chargepoint { device.runChargepoint(seconds: seconds) }
-        let load = profile.load(at: now)
-        let pv = profile.pv(at: now)
+        let load = profile.load(at: now) + extraLoad
+        let sun = profile.pv(at: now)
+        let inverters = devices.filter { $0.kind == .pv }
+        var pv = inverters.isEmpty ? sun : 0
+        for (device, share) in zip(inverters, inverters.pvShares()) {
+            pv += device.runPV(offered: sun * share, seconds: seconds)
+        }
         let ev = devices.filter { $0.kind == .chargepoint }.map(\.power).reduce(0, +)
         let residual = load - pv + ev
         let batteries = devices.filter { $0.kind == .battery }.map { ($0, $0.batteryPlan(seconds: seconds)) }
         var ess = 0.0
         for (device, plan) in batteries.filter({ $0.1.setpoint != nil }) + batteries.filter({ $0.1.setpoint == nil }) {
-            let power = plan.power(residual: residual - ess)
-            device.runBattery(at: power, seconds: seconds)
-            ess += power
+            ess += device.runBattery(toward: plan.power(residual: residual - ess), within: plan, seconds: seconds)
         }
         balance = SiteBalance(load: load, pv: pv, ess: ess, ev: ev)
         for device in devices where device.kind == .meter {

@@ -47,8 +47,11 @@ struct CheckReport: Encodable {
         }
         let (map, diagnostics) = DeviceMapLoader.check(path: path)
         guard let map else { return failed(diagnostics) }
+        // A PV map's curtailment recipe is checked like a mode but not ordered by the control core yet.
+        let curtailment =
+            map.control.limitProduction == nil ? "" : " (and \(DeviceControl.limitProductionName), not ordered yet)"
         let summary =
-            "ok: \(map.kind) map \"\(map.name)\", \(map.points.count) points, \(map.control.modes.count) modes"
+            "ok: \(map.kind) map \"\(map.name)\", \(map.points.count) points, \(map.control.modes.count) modes\(curtailment)"
         return CheckReport(
             ok: true, summary: summary, diagnostics: diagnostics,
             plan: [plan(device: map.name, map: map, endpoint: nil, unit: map.unit)]

@@ -14,7 +14,7 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             Starts sites/demo.yaml (the one shipped with busbar, found from the executable's \
             location, whatever the current directory): two batteries of different vendors, two \
-            chargepoints, a grid meter and PV, all simulated on loopback ports the system picks, \
+            chargepoints, a grid meter and a PV inverter, all simulated on loopback ports the system picks, \
             and the gateway's native profile on 127.0.0.1:1502, OpenEMS profile on 127.0.0.1:1503 \
             and the local JSON API on 127.0.0.1:8080 (with --push-url, it also pushes to a cloud \
             EMS and takes its control modes). Prints where each simulated device listens, the \

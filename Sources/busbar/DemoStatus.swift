@@ -16,7 +16,7 @@ enum DemoStatus {
                 separator: ", ")
             rows.append([
                 device.id, device.kind.rawValue, device.online ? "yes" : "no", soc, power,
-                device.kind == .meter ? "" : (modes.flatMap { $0.isEmpty ? nil : $0 } ?? "AUTO"),
+                device.kind.isControllable ? (modes.flatMap { $0.isEmpty ? nil : $0 } ?? "AUTO") : "",
             ])
         }
         var lines = TextTable.lines(titles: ["device", "kind", "online", "soc", "power", "mode"], rows: rows)
@@ -34,8 +34,9 @@ enum DemoStatus {
         }
         let grid = snapshot.gridPower.map { String(format: "%.0f W", $0) } ?? "-"
         let soc = snapshot.essSoc.map { String(format: "%.1f %%", $0) } ?? "-"
+        let pv = snapshot.productionActivePower.map { String(format: "%.0f W", $0) } ?? "-"
         lines.append(
-            "grid \(grid), cluster SoC \(soc), ESS \(String(format: "%.0f W", snapshot.essActivePower)), EV \(String(format: "%.0f W", snapshot.evcsActivePower))"
+            "grid \(grid), PV \(pv), cluster SoC \(soc), ESS \(String(format: "%.0f W", snapshot.essActivePower)), EV \(String(format: "%.0f W", snapshot.evcsActivePower))"
         )
         return lines.joined(separator: "\n")
     }

@@ -15,8 +15,9 @@ struct SimulateCommand: ParsableCommand {
             With a site file, every device with simulate: true is served on its uri's port, \
             several unit ids behind one port where devices share a uri. With --map, one device \
             is served on --port and --unit. Batteries integrate SoC and follow their control \
-            registers, cars charge at what the chargepoint allows, the grid meter reports the \
-            site balance, and devices fall back as the product does when nobody refreshes them. \
+            registers with a lag, cars charge at what the chargepoint allows, PV inverters \
+            produce the site's PV, the grid meter reports the site balance, and devices fall \
+            back as the product does when nobody refreshes them. \
             Prints what it serves, then a line per device every --every seconds; stops on \
             SIGINT or SIGTERM. A site that fails `busbar check` is refused (exit 1).
             """

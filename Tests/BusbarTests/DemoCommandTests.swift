@@ -40,7 +40,7 @@ struct DemoCommandTests {
         // "  device  kind  endpoint  unit  map", one row per device of sites/demo.yaml.
         let rows = demo.output.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         let devices = Dictionary(rows.filter { $0.count == 5 }.map { ($0[0], $0) }) { first, _ in first }
-        for id in ["ess1", "ess2", "evse1", "evse2", "grid"] {
+        for id in ["ess1", "ess2", "evse1", "evse2", "grid", "pv1"] {
             #expect(devices[id]?[2].hasPrefix("127.0.0.1:") == true, "\(id) in \(demo.output)")
         }
         let evse1 = try #require(devices["evse1"])

@@ -72,18 +72,7 @@ final class ServedMap {
     deinit { server.stop() }
 
     /// The points as the pymodbus cross-check script wants them.
-    func pointSpecs() throws -> String {
-        let specs: [[String: Any]] = map.points.map { point in
-            var spec: [String: Any] = [
-                "name": point.name, "table": point.table.rawValue, "address": point.address, "count": point.count,
-                "type": point.valueType.name, "word_order": point.order == .cdab ? "little" : "big",
-                "scale": point.scale,
-            ]
-            if let register = point.scaleRegister { spec["scale_register"] = register }
-            return spec
-        }
-        return String(decoding: try JSONSerialization.data(withJSONObject: specs), as: UTF8.self)
-    }
+    func pointSpecs() throws -> String { try pymodbusPointSpecs(map.points) }
 }
 
 /// Parses one line of JSON output into a dictionary.

@@ -1,6 +1,8 @@
 import Control
 import Foundation
+import Gateway
 import GatewayHTTP
+import SiteConfig
 import Testing
 import Vocabulary
 
@@ -49,6 +51,36 @@ struct CurrentDataDocumentTests {
         #expect(data["bat1/AllowedChargePower"] == -5000)
         #expect(data["cp1/ActivePower"] == 4140)
         #expect(data["grid/ActivePower"] == 1200)
+    }
+
+    @Test func productionIsTheOnlinePVDevicesSum() throws {
+        var snapshot = site.snapshot()
+        snapshot.devices += [
+            DeviceStatus(
+                id: "pv1", kind: .pv, online: true, age: .seconds(1), values: ["active_power": 3200, "energy": 41_000],
+                identity: [:], ratings: DeviceRatings()),
+            DeviceStatus(
+                id: "pv2", kind: .pv, online: true, age: .seconds(1), values: ["active_power": 800, "energy": 9000],
+                identity: [:], ratings: DeviceRatings()),
+        ]
+        let document = CurrentDataDocument(snapshot: snapshot, at: site.clock.base, for: cloud)
+        #expect(document.producingWatt == 4000)
+        #expect(document.currentData["_sum/ProductionActivePower"] == 4000)
+        #expect(document.currentData["_sum/ProductionAcActivePower"] == 4000)
+        #expect(document.currentData["_sum/ProductionActiveEnergy"] == 50_000)
+        #expect(document.currentData["pv1/ActivePower"] == 3200)
+        #expect(document.currentData["pv1/ActiveEnergy"] == 41_000)
+        #expect((try json(document))["producingWatt"] as? Double == 4000)
+        // None online: unknown, not 0 W.
+        snapshot.devices = snapshot.devices.map { device in
+            var device = device
+            if device.kind == .pv { device.online = false }
+            return device
+        }
+        let dark = CurrentDataDocument(snapshot: snapshot, at: site.clock.base, for: cloud)
+        #expect(dark.producingWatt == nil)
+        #expect(dark.currentData["_sum/ProductionActivePower"] == .some(nil))
+        #expect(dark.currentData["pv1/ActivePower"] == .some(nil))
     }
 
     @Test func unknownValuesAreWrittenAsNull() throws {

@@ -19,6 +19,16 @@ struct DemoSiteHTTPTests {
                 ?? #"{"activateControlModes": {"ess": null}}"#)
     }
 
+    /// The local API over `site` on a free port, bearer token "secret": its base URL, and the
+    /// task that serves it (cancel it to stop).
+    func serveLocalAPI(_ site: ScenarioFixture) -> (base: String, running: Task<Void, any Error>) {
+        let port = freePort()
+        let api = LocalAPI(
+            configuration: LocalAPIConfiguration(port: port, bearerToken: "secret"),
+            snapshot: { site.gateway.controller.snapshot }, sink: site.gateway.controller, logger: Logger(label: "api"))
+        return ("http://127.0.0.1:\(port)/api", Task { try await api.run() })
+    }
+
     @Test func scriptedCloudSwitchesNoDischargeOnAndOffAndTheBatteriesFollow() async throws {
         var night = SiteProfile()
         night.load = 4000
@@ -64,13 +74,8 @@ struct DemoSiteHTTPTests {
         defer { site.stop() }
         // In AUTO the batteries soak up the PV surplus.
         #expect(await eventuallyAsync { site.essPower < -5000 })
-        let port = freePort()
-        let api = LocalAPI(
-            configuration: LocalAPIConfiguration(port: port, bearerToken: "secret"),
-            snapshot: { site.gateway.controller.snapshot }, sink: site.gateway.controller, logger: Logger(label: "api"))
-        let running = Task { try await api.run() }
+        let (base, running) = serveLocalAPI(site)
         defer { running.cancel() }
-        let base = "http://127.0.0.1:\(port)/api"
         func curl(_ arguments: [String]) throws -> CommandResult {
             try runCommand(
                 "/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer secret"] + arguments)
@@ -91,5 +96,49 @@ struct DemoSiteHTTPTests {
         let off = try curl(["-X", "POST", "-d", #"{"activateControlModes": {"ess": null}}"#, "\(base)/control-modes"])
         #expect(off.output.hasSuffix("200"), "\(off.output)")
         #expect(await eventuallyAsync { site.essPower < -5000 })
+    }
+
+    /// Issue 12: the demo's simulated inverter's production appears in the native, OpenEMS and
+    /// JSON views, and each matches what a pymodbus master reads from the inverter itself.
+    @Test func thePVInvertersProductionShowsInEveryViewAsTheInverterReadsIt() async throws {
+        // A still sun, so the production holds while the views are read one after the other.
+        var still = SiteProfile()
+        still.load = 2000
+        still.pvPeak = 6500
+        still.start = .seconds(12 * 3600)
+        still.dayLength = .zero
+        let site = try ScenarioFixture(profile: still)
+        defer { site.stop() }
+        #expect(await eventuallyAsync { site.gateway.controller.snapshot.productionActivePower == 6500 })
+        let inverter = try #require(site.port(of: "pv1"))
+        let table = OpenEMSTable(layout: OpenEMSProfile.layout(for: site.loaded.site, maps: site.loaded.maps))
+        let production = try #require(table.address(of: .productionActivePower, in: "_sum"))
+        let results = try site.master([
+            site.readOperation("site.pv.activePower"), site.readOperation("pv1.activePower"),
+            site.readOperation("openems", port: site.openemsPort, address: production, type: "float32"),
+            site.readOperation("direct", port: inverter, unit: 1, address: 40091, type: "float32"),
+            site.readOperation("site.pv.energy"),
+            site.readOperation("direct", port: inverter, unit: 1, address: 40101, type: "float32"),
+        ])
+        let values = results.map { ($0["value"] as? NSNumber)?.doubleValue ?? .nan }
+        #expect(values[3] == 6500, "the inverter itself: \(results)")
+        #expect(values[0] == values[3])  // native site telemetry, int32 W
+        #expect(values[1] == values[3])  // native device block
+        #expect(values[2] == values[3])  // OpenEMS _sum/ProductionActivePower, float32
+        #expect(abs(values[4] - values[5]) < 10)  // Wh, read a moment apart at 1.8 Wh/s
+
+        let (base, running) = serveLocalAPI(site)
+        defer { running.cancel() }
+        let url = "\(base)/current-data"
+        func currentData() throws -> [String: Any]? {
+            let result = try runCommand("/usr/bin/curl", ["-s", "-H", "Authorization: Bearer secret", url])
+            return try? JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any]
+        }
+        #expect(await eventuallyAsync { (try? currentData()) != nil })
+        let json = try #require(try currentData())
+        #expect((json["producingWatt"] as? NSNumber)?.doubleValue == values[3])
+        let data = try #require(json["currentData"] as? [String: Any])
+        #expect((data["_sum/ProductionActivePower"] as? NSNumber)?.doubleValue == values[3])
+        #expect((data["pv1/ActivePower"] as? NSNumber)?.doubleValue == values[3])
     }
 }

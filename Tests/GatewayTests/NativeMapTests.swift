@@ -12,7 +12,7 @@ import Vocabulary
         "site.ess.soc", "site.ess.activePower", "site.ess.allowedChargePower", "site.ess.allowedDischargePower",
         "site.ess.capacity", "site.grid.activePower", "site.evcs.activePower", "site.devices.online", "site.ess.mode",
         "site.ess.power", "site.ess.duration", "site.ess.activeMode", "site.ess.remaining", "site.ess.availableModes",
-        "site.evcs.mode", "site.evcs.current", "site.evcs.duration",
+        "site.evcs.mode", "site.evcs.current", "site.evcs.duration", "site.pv.activePower", "site.pv.energy",
     ]
     static let batteryNames = ["online", "activePower", "soc", "mode", "power", "duration"]
     static let chargepointNames = ["online", "activePower", "mode", "current", "duration"]

@@ -15,6 +15,7 @@ TYPES = {
     "uint16": ModbusTcpClient.DATATYPE.UINT16,
     "int32": ModbusTcpClient.DATATYPE.INT32,
     "uint32": ModbusTcpClient.DATATYPE.UINT32,
+    "uint64": ModbusTcpClient.DATATYPE.UINT64,
     "float32": ModbusTcpClient.DATATYPE.FLOAT32,
     "string": ModbusTcpClient.DATATYPE.STRING,
 }

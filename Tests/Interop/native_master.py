@@ -6,7 +6,7 @@ Each operation: {"port": P, "unit": U, "op": "write", "address": A, "items": [[T
 (one FC16 of typed values, or FC6 when "fc6": true and one 16-bit item), or
 {"port": P, "unit": U, "op": "read", "address": A, "type": TYPE, "count": registers (strings)}, or
 {"port": P, "unit": U, "op": "coil", "address": A, "value": true|false} (FC5).
-TYPE: int16 uint16 int32 uint32 float32 string. A result is {"value": ...} or {"exception": code}.
+TYPE: int16 uint16 int32 uint32 uint64 float32 string. A result is {"value": ...} or {"exception": code}.
 """
 import json
 import math
@@ -15,8 +15,8 @@ import sys
 from pymodbus.client import ModbusTcpClient
 
 T = ModbusTcpClient.DATATYPE
-TYPES = {"int16": T.INT16, "uint16": T.UINT16, "int32": T.INT32, "uint32": T.UINT32, "float32": T.FLOAT32, "string": T.STRING}
-SIZES = {"int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "float32": 2}
+TYPES = {"int16": T.INT16, "uint16": T.UINT16, "int32": T.INT32, "uint32": T.UINT32, "uint64": T.UINT64, "float32": T.FLOAT32, "string": T.STRING}
+SIZES = {"int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "uint64": 4, "float32": 2}
 
 clients = {}
 

@@ -17,7 +17,8 @@ struct EssModeTests {
         defer { simulation.stop() }
         let master = try Master(simulation, device: battery.0, map: Fixture.map(battery.1))
         try master.run(mode, parameters)
-        simulation.advance(by: .seconds(10))
+        // Long enough for the battery's response (a 1 s lag) to settle.
+        simulation.advance(by: .seconds(60))
         let power = try master.read("active_power")
         #expect(power == simulation.reading(of: battery.0)?.power)
         return (power, simulation.balance.grid)
@@ -77,7 +78,7 @@ struct EssModeTests {
             .ess(.setPower), ["power": -2500])
         try Master(simulation, device: "ess2", map: Fixture.map("sma-sunny-boy-storage.yaml")).run(
             .ess(.setPower), ["power": -2500])
-        simulation.advance(by: .seconds(5))
+        simulation.advance(by: .seconds(60))
         #expect(simulation.balance.ess == -5000)
         #expect(simulation.balance.grid == 7000)
     }
@@ -94,6 +95,8 @@ struct EssModeTests {
         simulation.advance(by: .seconds(11))
         #expect(simulation.reading(of: "ess2")?.externallyControlled == false)
         #expect(simulation.reading(of: "ess2")?.fellBack == true)
+        // It then covers the load by itself, once its response has settled.
+        simulation.advance(by: .seconds(60))
         #expect(simulation.reading(of: "ess2")?.power == 2000)
     }
 
@@ -105,7 +108,9 @@ struct EssModeTests {
         simulation.advance(by: .seconds(59))
         #expect(simulation.reading(of: "ess1")?.power == 3000)
         simulation.advance(by: .seconds(2))
-        #expect(simulation.reading(of: "ess1")?.power == 0)
         #expect(try master.read("setpoint_l1") == 0)
+        // With the set-point gone it settles at 0 W, once its response has.
+        simulation.advance(by: .seconds(60))
+        #expect(simulation.reading(of: "ess1")?.power == 0)
     }
 }

@@ -43,14 +43,29 @@ enum Fixture {
     /// One device of a map alone, as `busbar simulate --map` serves it.
     static func single(_ file: String, unit: Int? = nil) throws -> (SiteSimulation, DeviceMap) {
         let map = try map(file)
-        let path = sitePath("devices/\(file)")
-        let device = DeviceConfig(
+        return (try single(map, path: sitePath("devices/\(file)"), unit: unit), map)
+    }
+
+    /// One device of `map` alone, under the site `profile`, stepped in at most `maxStep`.
+    static func single(
+        _ map: DeviceMap, path: String = "dut.yaml", unit: Int? = nil, ratings: DeviceRatings = DeviceRatings(),
+        profile: SiteProfile = SiteProfile(), maxStep: Duration = .seconds(1)
+    ) throws -> SiteSimulation {
+        var device = DeviceConfig(
             id: "dut", mapPath: path, endpoint: .tcp(host: "127.0.0.1", port: 0), unit: unit ?? map.unit, simulate: true
         )
+        device.ratings = ratings
         let loaded = LoadedSite(site: Site(name: map.name, devices: [device]), maps: [path: map], path: path)
-        let simulation = try SiteSimulation(site: loaded, options: .init(ports: .ephemeral))
+        let simulation = try SiteSimulation(
+            site: loaded, options: .init(ports: .ephemeral, profile: profile, maxStep: maxStep))
         try simulation.start()
-        return (simulation, map)
+        return simulation
+    }
+
+    /// A device map written inline, which must decode without a diagnostic.
+    static func map(yaml: String) throws -> DeviceMap {
+        let (map, diagnostics) = DeviceMapLoader.decode(yaml: yaml, file: "inline.yaml")
+        return try #require(map, "\(diagnostics)")
     }
 }
 
@@ -80,9 +95,16 @@ final class Master {
         return try client.read(point.table, unit: unit, address: point.address, count: point.count)
     }
 
+    /// The point's codec, with the scale factor its `scale_register` holds, as the gateway reads
+    /// and writes it.
+    func codec(_ point: Point) throws -> RegisterCodec {
+        guard let register = point.scaleRegister else { return point.codec }
+        return point.codec(scaleFactor: Int(try read(register)))
+    }
+
     func read(_ name: String) throws -> Double {
         let point = try point(name)
-        return try point.codec.engineeringValue(words(point))
+        return try codec(point).engineeringValue(words(point))
     }
 
     func text(_ name: String) throws -> String {
@@ -94,7 +116,7 @@ final class Master {
     func write(_ name: String, _ value: Double) throws {
         let point = try point(name)
         let unit = UInt8(point.unit(device: self.unit))
-        let words = try point.codec.encode(engineering: value)
+        let words = try codec(point).encode(engineering: value)
         switch (point.table, words.count) {
         case (.coil, _): try client.writeSingleCoil(unit: unit, address: point.address, value: value != 0)
         case (_, 1): try client.writeSingleRegister(unit: unit, address: point.address, value: words[0])
@@ -106,7 +128,17 @@ final class Master {
     /// the map's constants and the device's readable points.
     func run(_ mode: ModeKind, _ parameters: [String: Double] = [:]) throws {
         let recipe = try #require(map.control.recipes[mode], "\(map.name) has no \(mode)")
-        for step in recipe.steps {
+        try run(recipe.steps, parameters)
+    }
+
+    /// Writes a PV map's LIMIT_PRODUCTION recipe with `power`, W.
+    func limitProduction(_ power: Double) throws {
+        try run(try #require(map.control.limitProduction, "\(map.name) has no LIMIT_PRODUCTION"), ["power": power])
+    }
+
+    /// Writes `steps` in order, each value evaluated as a recipe's.
+    func run(_ steps: [WriteStep], _ parameters: [String: Double] = [:]) throws {
+        for step in steps {
             var failure: (any Error)?
             let value = step.value.evaluate { name in
                 if let value = parameters[name] ?? map.constants[name] { return value }
@@ -116,7 +148,7 @@ final class Master {
                 }
             }
             if let failure { throw failure }
-            try write(step.point, try #require(value, "\(mode): \(step.point) = \(step.value) has no value"))
+            try write(step.point, try #require(value, "\(step.point) = \(step.value) has no value"))
         }
     }
 

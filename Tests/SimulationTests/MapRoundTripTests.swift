@@ -4,13 +4,13 @@ import SiteConfig
 import Testing
 import Vocabulary
 
-/// Every shipped map the demo uses is served by its simulator as the map says: each readable
+/// Every shipped map the demo uses, and the PV maps, is served by its simulator as the map says: each readable
 /// point decodes, each writable point takes a value and reads it back, and anything else is
 /// refused as a real device refuses it.
 struct MapRoundTripTests {
     static let maps = [
         "victron-gx-ess.yaml", "sma-sunny-boy-storage.yaml", "alfen-ng9xx.yaml", "generic-grid-meter.yaml",
-        "webasto-next.yaml",
+        "webasto-next.yaml", "fronius-symo.yaml", "sma-sunny-tripower.yaml", "sunspec-inverter-103.yaml",
     ]
 
     /// A value the point's registers hold exactly, away from its "not available" sentinels.

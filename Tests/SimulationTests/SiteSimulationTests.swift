@@ -14,10 +14,10 @@ struct SiteSimulationTests {
         try simulation.start()
         defer { simulation.stop() }
         let served = simulation.served
-        #expect(served.map(\.id) == ["ess1", "ess2", "evse1", "evse2", "grid"])
+        #expect(served.map(\.id) == ["ess1", "ess2", "evse1", "evse2", "grid", "pv1"])
         #expect(served.first { $0.id == "ess1" }?.units == [100, 227])
         #expect(simulation.endpoint(of: "ess1") == simulation.endpoint(of: "grid"))
-        #expect(Set(served.map(\.port)).count == 4)
+        #expect(Set(served.map(\.port)).count == 5)
         #expect(served.allSatisfy { $0.port != 0 })
         let pointed = simulation.site(pointingAt: try Fixture.demo())
         #expect(pointed.site.device(id: "evse2")?.endpoint == simulation.endpoint(of: "evse2"))
@@ -26,7 +26,7 @@ struct SiteSimulationTests {
     @Test func portOverridesPlaceEndpoints() throws {
         let port = freePort()
         let simulation = try SiteSimulation(
-            site: Fixture.demo(), options: .init(ports: .mapped([15020: port, 15021: 0, 15022: 0, 15023: 0])))
+            site: Fixture.demo(), options: .init(ports: .mapped([15020: port, 15021: 0, 15022: 0, 15023: 0, 15024: 0])))
         try simulation.start()
         defer { simulation.stop() }
         #expect(simulation.endpoint(of: "grid") == .tcp(host: "127.0.0.1", port: port))

@@ -14,8 +14,8 @@ struct ShippedSiteTests {
         let loaded = try Self.loadDemo()
         #expect(loaded.warnings.isEmpty)
         #expect(loaded.site.name == "Demo site")
-        #expect(loaded.site.devices.map(\.id) == ["ess1", "ess2", "evse1", "evse2", "grid"])
-        #expect(loaded.maps.count == 5)
+        #expect(loaded.site.devices.map(\.id) == ["ess1", "ess2", "evse1", "evse2", "grid", "pv1"])
+        #expect(loaded.maps.count == 6)
         #expect(loaded.site.allocation == .proportional)
         #expect(loaded.site.pollInterval == .seconds(1))
         #expect(
@@ -47,12 +47,13 @@ struct ShippedSiteTests {
         }
     }
 
-    @Test func theDemoHasTwoBatteriesTwoChargepointsAndAMeterOfDifferentVendors() throws {
+    @Test func theDemoHasTwoBatteriesTwoChargepointsAMeterAndAPVInverterOfDifferentVendors() throws {
         let loaded = try Self.loadDemo()
         let kinds = loaded.site.devices.map { loaded.map(for: $0)?.kind }
-        #expect(kinds == [.battery, .battery, .chargepoint, .chargepoint, .meter])
+        #expect(kinds == [.battery, .battery, .chargepoint, .chargepoint, .meter, .pv])
         let names = Set(loaded.site.devices.compactMap { loaded.map(for: $0)?.name })
-        #expect(names.count == 5)
+        #expect(names.count == 6)
+        #expect(loaded.site.device(id: "pv1")?.ratings == DeviceRatings(maxPower: 10_000))
     }
 
     @Test func ratingsAreInBusbarUnits() throws {
@@ -133,13 +134,17 @@ struct ShippedSiteTests {
                 ))
     }
 
-    @Test func theDemoSimulatesLoadsAndPv() throws {
+    @Test func theDemoSimulatesLoadsWithStepsAndNoiseAndPv() throws {
         let profile = try Self.loadDemo().site.profile
         #expect(
             profile
                 == SiteProfile(
                     load: 2500, loadSwing: 1000, loadPeriod: .seconds(600), pvPeak: 8000, start: .seconds(36000),
-                    dayLength: .seconds(7200)))
+                    dayLength: .seconds(7200),
+                    loadSteps: [
+                        LoadStep(at: .seconds(120), power: 3000, duration: .seconds(60)),
+                        LoadStep(at: .seconds(360), power: 1500, duration: .seconds(120)),
+                    ], loadStepPeriod: .seconds(600), loadNoise: 50, seed: 1))
     }
 
     @Test func webastoSendsALifeBit() throws {

@@ -21,9 +21,11 @@ public final class ScenarioFixture: Sendable {
     ///   - maps: device maps to use instead of the demo's, by device id, as paths under
     ///     `sites/devices/` (e.g. a Phoenix Contact charger in place of the Webasto).
     ///   - fallbacks: the fallbacks of the native profile's master (source `modbus`).
+    ///   - ratings: ratings to use instead of the demo's, by device id (a PV inverter rated for
+    ///     a profile's larger PV).
     public init(
         watchdog: Duration = .seconds(60), profile: SiteProfile? = nil, maps: [String: String] = [:],
-        fallbacks: [SourceFallback] = []
+        fallbacks: [SourceFallback] = [], ratings: [String: DeviceRatings] = [:]
     ) throws {
         var loaded = try SiteLoader.load(path: Paths.root.appendingPathComponent("sites/demo.yaml").path).get()
         for (id, file) in maps {
@@ -31,6 +33,10 @@ public final class ScenarioFixture: Sendable {
             let path = Paths.root.appendingPathComponent("sites/devices/\(file)").path
             loaded.maps[path] = try DeviceMapLoader.load(path: path).get()
             loaded.site.devices[index].mapPath = path
+        }
+        for (id, rating) in ratings {
+            guard let index = loaded.site.devices.firstIndex(where: { $0.id == id }) else { continue }
+            loaded.site.devices[index].ratings = rating
         }
         loaded.site.pollInterval = .milliseconds(250)
         loaded.site.surplus = SurplusConfig(startDelay: .seconds(1), stopDelay: .seconds(2))
@@ -52,7 +58,8 @@ public final class ScenarioFixture: Sendable {
             upstreams: gateway.upstreamHandlers(listen: [.native: ("127.0.0.1", 0), .openems: ("127.0.0.1", 0)]))
         nativePort = gateway.upstreamPorts[0]
         openemsPort = gateway.upstreamPorts[1]
-        guard eventually({ self.gateway.controller.snapshot.devicesOnline == 5 }) else {
+        let devices = loaded.site.devices.count
+        guard eventually({ self.gateway.controller.snapshot.devicesOnline == devices }) else {
             stop()
             throw FixtureFailure("the demo devices did not come online")
         }

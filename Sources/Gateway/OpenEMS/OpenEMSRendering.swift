@@ -84,11 +84,32 @@ struct OpenEMSRendering {
         case .gridActivePowerL3: gridMeter?.value(.activePowerL3)
         case .gridBuyActiveEnergy: gridMeter?.values["energy_import"]
         case .gridSellActiveEnergy: gridMeter?.values["energy_export"]
-        // OpenEMS without a production meter: production null, consumption = grid + ESS.
-        case .consumptionActivePower: snapshot.gridPower.map { $0 + (essPower ?? 0) }
+        // Production is the PV devices' (all AC: busbar reads no DC chargers), null while none
+        // is online, as OpenEMS without a production meter.
+        case .productionActivePower, .productionAcActivePower: snapshot.productionActivePower
+        case .productionAcActivePowerL1: productionPhase(.activePowerL1)
+        case .productionAcActivePowerL2: productionPhase(.activePowerL2)
+        case .productionAcActivePowerL3: productionPhase(.activePowerL3)
+        case .productionActiveEnergy, .productionAcActiveEnergy: snapshot.productionEnergy
+        // OpenEMS: consumption = grid + ESS + production. Unknown while the site has PV that
+        // does not report: leaving it out would show the PV as negative consumption.
+        case .consumptionActivePower:
+            snapshot.gridPower.flatMap { grid in
+                let production = snapshot.pvDevices.isEmpty ? 0 : snapshot.productionActivePower
+                return production.map { grid + (essPower ?? 0) + $0 }
+            }
         case .gridMode: 1
         case .essCapacity: snapshot.essCapacity > 0 ? snapshot.essCapacity : nil
         default: nil
+        }
+    }
+
+    /// The online PV devices' power on one phase: what each reports for it, else a third of its
+    /// power (a symmetric inverter, as OpenEMS takes one); `nil` while none is online.
+    private func productionPhase(_ role: TelemetryRole) -> Double? {
+        guard snapshot.productionActivePower != nil else { return nil }
+        return snapshot.pvDevices.filter(\.online).reduce(0) { total, device in
+            total + max(0, device.value(role) ?? (device.value(.activePower) ?? 0) / 3)
         }
     }
 

@@ -53,6 +53,28 @@ public struct GatewaySnapshot: Sendable {
         chargepoints.filter(\.online).reduce(0) { $0 + ($1.value(.activePower) ?? 0) }
     }
 
+    /// Every PV inverter or PV meter, online or not.
+    public var pvDevices: [DeviceStatus] { devices.filter { $0.kind == .pv } }
+
+    /// The site's PV production, W ≥ 0: the sum of the online PV devices' active power; `nil`
+    /// when no PV device is online and reports its power (unknown, never 0 W). A PV device's
+    /// power is ≥ 0 by definition, so the standby draw some inverters report at night (a few
+    /// negative watts) counts as 0.
+    public var productionActivePower: Double? {
+        let powers = pvDevices.filter(\.online).compactMap { $0.value(.activePower) }
+        return powers.isEmpty ? nil : powers.reduce(0) { $0 + max(0, $1) }
+    }
+
+    /// The site's PV energy, Wh: the sum of the PV devices' energy counters, only while every
+    /// PV device is online and reports one, so that the sum never drops when a device goes
+    /// away (a counter that falls would read as negative production); `nil` otherwise.
+    public var productionEnergy: Double? {
+        let devices = pvDevices
+        guard !devices.isEmpty, devices.allSatisfy(\.online) else { return nil }
+        let energies = devices.compactMap { $0.value(.energy) }
+        return energies.count == devices.count ? energies.reduce(0, +) : nil
+    }
+
     /// Devices online.
     public var devicesOnline: Int { devices.filter(\.online).count }
 

@@ -103,6 +103,14 @@ enum NativeLayout {
             point: .site(.evcsActivePower))
         block.add("site.devices.online", .uint16, .read, "", "Devices online.", point: .site(.devicesOnline))
         block.add("site.devices.total", .uint16, .read, "", "Devices of the site.", point: .site(.devicesTotal))
+        block.add(
+            "site.pv.activePower", .int32, .read, "W",
+            "PV production: sum of the online PV devices' power (≥ 0); sentinel while none is online.",
+            point: .site(.pvActivePower))
+        block.add(
+            "site.pv.energy", .uint64, .read, "Wh",
+            "Sum of the PV devices' energy counters; sentinel unless every PV device is online.",
+            point: .site(.pvEnergy))
         return block.registers
     }
 

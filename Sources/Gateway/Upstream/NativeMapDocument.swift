@@ -150,7 +150,7 @@ public struct NativeMapDocument: Sendable {
     }
 
     private var conventions: [String] {
-        let types: [ValueType] = [.int16, .uint16, .int32, .uint32, .float32, .string(registers: 1)]
+        let types: [ValueType] = [.int16, .uint16, .int32, .uint32, .uint64, .float32, .string(registers: 1)]
         let sentinels = types.map { "\($0.name) \($0.unknownText)" }.joined(separator: ", ")
         return [
             "## Conventions",
@@ -160,7 +160,7 @@ public struct NativeMapDocument: Sendable {
             "- Multi-register values are big-endian, high word first (ABCD). Strings are UTF-8, two bytes per register, "
                 + "zero-padded.",
             "- Signs follow OpenEMS: ESS power positive = discharge, negative = charge; grid power positive = import; "
-                + "chargepoint power positive = charging.",
+                + "chargepoint power positive = charging; PV power positive = producing.",
             "- An unknown value (no decision yet, a device offline, no meter) reads as its type's sentinel: \(sentinels).",
             "- Header: `header.magic` is 0x\(String(NativeRegisterMap.magic, radix: 16, uppercase: true)), "
                 + "`header.version` is \(NativeRegisterMap.version). Device blocks start at `header.deviceBase` with a "

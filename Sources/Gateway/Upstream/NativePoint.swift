@@ -24,6 +24,7 @@ public enum NativePoint: Hashable, Sendable {
     public enum SiteValue: Hashable, Sendable {
         case essSoc, essActivePower, essAllowedChargePower, essAllowedDischargePower, essCapacity
         case gridActivePower, evcsActivePower, devicesOnline, devicesTotal
+        case pvActivePower, pvEnergy
     }
 
     public enum ControlField: Hashable, Sendable {

@@ -66,6 +66,8 @@ struct NativeRenderer {
         case .evcsActivePower: snapshot.evcsActivePower
         case .devicesOnline: Double(snapshot.devicesOnline)
         case .devicesTotal: Double(snapshot.devices.count)
+        case .pvActivePower: snapshot.productionActivePower
+        case .pvEnergy: snapshot.productionEnergy
         }
     }
 

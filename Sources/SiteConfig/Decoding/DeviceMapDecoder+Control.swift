@@ -13,16 +13,20 @@ extension DeviceMapDecoder {
         else {
             return nil
         }
-        if let kind, !kind.isControllable {
+        if kind == .meter {
             sink.error(
                 map.keyLocation("control") ?? reader.location,
-                "found control in a \(kind) map, expected none (a \(kind) takes no commands)")
+                "found control in a meter map, expected none (a meter takes no commands)")
             return nil
         }
         reader.checkKeys(Self.controlKeys)
         var control = DeviceControl()
         if let modes = reader.mapping("modes", context: "modes", expected: "a mapping of mode names to write lists") {
             for (name, node) in modes.pairs {
+                if name.value == DeviceControl.limitProductionName || kind == .pv {
+                    control.limitProduction = decodeLimitProduction(name, node) ?? control.limitProduction
+                    continue
+                }
                 guard let mode = decodeModeName(name) else { continue }
                 let steps = decodeSteps(
                     node, context: "mode \(mode)", parameters: mode.recipeParameters.map(\.rawValue), forMaster: true)
@@ -52,6 +56,26 @@ extension DeviceMapDecoder {
         }
         control.readback = reader.bool("readback") ?? false
         return control
+    }
+
+    /// A PV map's only recipe, `LIMIT_PRODUCTION` with the parameter `power` (W ≥ 0, the most
+    /// the device may produce). Named in no other kind of map.
+    private func decodeLimitProduction(_ name: Located<String>, _ node: Node) -> [WriteStep]? {
+        let limit = DeviceControl.limitProductionName
+        if let kind, kind != .pv {
+            let allowed = kind.modes.map(\.rawValue).joined(separator: ", ")
+            sink.error(name.location, "found pv mode \(limit) in a \(kind) map, expected one of \(allowed)")
+            return nil
+        }
+        guard name.value == limit else {
+            let hint = Suggestion.closest(to: name.value, in: [limit]).map { "; did you mean \"\($0)\"?" } ?? ""
+            sink.error(
+                name.location,
+                "found mode \"\(name.value)\" in a pv map, expected \(limit), the only mode a pv device takes\(hint)")
+            return nil
+        }
+        return decodeSteps(
+            node, context: "mode \(limit)", parameters: [ModeParameter.Name.power.rawValue], forMaster: true)
     }
 
     private func decodeModeName(_ name: Located<String>) -> ModeKind? {

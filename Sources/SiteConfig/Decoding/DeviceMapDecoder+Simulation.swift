@@ -4,10 +4,12 @@ import Yams
 
 extension DeviceMapDecoder {
     static let batterySimulationKeys = [
-        "active", "power", "charge_limit", "discharge_limit", "grid_target", "soc_min", "soc_max",
+        "active", "power", "charge_limit", "discharge_limit", "grid_target", "soc_min", "soc_max", "response_time",
+        "ramp_rate",
     ]
     static let chargepointSimulationKeys = ["current", "enabled", "phases", "status"]
-    static let commonSimulationKeys = ["initial", "telemetry"]
+    static let pvSimulationKeys = ["limit"]
+    static let commonSimulationKeys = ["initial", "telemetry", "update_interval"]
 
     /// The `simulation:` section: expressions over the device's points that say what its control
     /// registers mean, initial values, and telemetry the simulator computes.
@@ -23,9 +25,12 @@ extension DeviceMapDecoder {
             switch kind {
             case .battery: Self.batterySimulationKeys
             case .chargepoint: Self.chargepointSimulationKeys
-            case .meter, .pv, nil: []
+            case .pv: Self.pvSimulationKeys
+            case .meter, nil: []
             }
-        let others = (Self.batterySimulationKeys + Self.chargepointSimulationKeys).filter { !own.contains($0) }
+        let others = (Self.batterySimulationKeys + Self.chargepointSimulationKeys + Self.pvSimulationKeys).filter {
+            !own.contains($0)
+        }
         for (key, _) in reader.pairs where others.contains(key.value) {
             let kindName = kind.map { "a \($0) map" } ?? "this map"
             sink.error(
@@ -43,8 +48,30 @@ extension DeviceMapDecoder {
             active: expression("active"), power: expression("power"), chargeLimit: expression("charge_limit"),
             dischargeLimit: expression("discharge_limit"), gridTarget: expression("grid_target"),
             socMin: expression("soc_min"), socMax: expression("soc_max"), current: expression("current"),
-            enabled: expression("enabled"), phases: expression("phases")
+            enabled: expression("enabled"), phases: expression("phases"), limit: expression("limit")
         )
+        if kind == .battery {
+            if let time = reader.quantity("response_time", .duration) {
+                if time.value < 0 {
+                    sink.error(
+                        time.location,
+                        "response_time: found \(Quantity.format(time.value)) s, expected 0 s (at once) or more")
+                } else {
+                    spec.responseTime = .milliseconds(Int64((time.value * 1000).rounded()))
+                }
+            }
+            if let ramp = reader.quantity("ramp_rate", .power) {
+                if ramp.value <= 0 {
+                    sink.error(
+                        ramp.location,
+                        "ramp_rate: found \(Quantity.format(ramp.value)) W, expected a power above 0 W (the most the power changes per second)"
+                    )
+                } else {
+                    spec.rampRate = ramp.value
+                }
+            }
+        }
+        spec.updateInterval = reader.duration("update_interval")?.value
         if spec.active != nil, spec.power == nil, let location = reader.keyLocation("active") {
             sink.error(
                 location,

@@ -168,38 +168,4 @@ final class SiteDecoder {
         if let hold = section.duration("hold") { config.hold = hold.value }
         return config
     }
-
-    // MARK: - Simulation
-
-    /// `simulation: {load: 3 kW, load_swing: 1 kW, load_period: 10 min, pv_peak: 8 kW, start: 10 h, day_length: 1 h}`.
-    private func decodeProfile(_ reader: MappingReader) -> SiteProfile {
-        var profile = SiteProfile()
-        guard
-            let section = reader.mapping(
-                "simulation", context: "simulation",
-                expected: "a mapping with load, load_swing, load_period, pv_peak, start and day_length")
-        else {
-            return profile
-        }
-        section.checkKeys(["load", "load_swing", "load_period", "pv_peak", "start", "day_length"])
-        for (key, path) in [("load", \SiteProfile.load), ("load_swing", \.loadSwing), ("pv_peak", \.pvPeak)] {
-            guard let power = section.quantity(key, .power) else { continue }
-            if power.value < 0 {
-                sink.error(
-                    power.location, "\(key): found \(Quantity.format(power.value)) W, expected a power of 0 W or more")
-            }
-            profile[keyPath: path] = power.value
-        }
-        if let period = section.duration("load_period") { profile.loadPeriod = period.value }
-        if let day = section.duration("day_length") { profile.dayLength = day.value }
-        if let start = section.quantity("start", .duration) {
-            if !(0..<(24 * 3600)).contains(start.value) {
-                sink.error(
-                    start.location,
-                    "start: found \(Quantity.format(start.value)) s, expected a time of day from 0 h to below 24 h")
-            }
-            profile.start = .milliseconds(Int64(start.value * 1000))
-        }
-        return profile
-    }
 }

@@ -2,7 +2,14 @@ public import Vocabulary
 
 /// The `control:` section of a device map: a recipe per mode, and what keeps them in force.
 public struct DeviceControl: Sendable, Hashable {
+    /// The name a PV map gives its curtailment recipe under `control.modes`.
+    public static let limitProductionName = "LIMIT_PRODUCTION"
+
     public var recipes: [ModeKind: ControlRecipe]
+    /// A PV device's `LIMIT_PRODUCTION(power)` recipe: the writes that cap its production at
+    /// `power` W. `busbar check` validates it, but the control core has no PV mode yet
+    /// (`ModeKind` has none), so nothing orders it and the gateway never writes it.
+    public var limitProduction: [WriteStep]?
     /// The `release` writes: what hands the device back to its own behaviour when no command
     /// holds it any more, as the map states it.
     public var release: [WriteStep]?
@@ -12,10 +19,11 @@ public struct DeviceControl: Sendable, Hashable {
     public var readback: Bool
 
     public init(
-        recipes: [ModeKind: ControlRecipe] = [:], refresh: Refresh? = nil, heartbeat: Heartbeat? = nil,
-        readback: Bool = false
+        recipes: [ModeKind: ControlRecipe] = [:], limitProduction: [WriteStep]? = nil, refresh: Refresh? = nil,
+        heartbeat: Heartbeat? = nil, readback: Bool = false
     ) {
         self.recipes = recipes
+        self.limitProduction = limitProduction
         self.refresh = refresh
         self.heartbeat = heartbeat
         self.readback = readback

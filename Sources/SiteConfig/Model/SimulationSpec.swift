@@ -7,7 +7,7 @@
 /// it.
 public struct SimulationSpec: Sendable, Hashable {
     /// Names the simulator gives to ``telemetry`` expressions, besides points and constants:
-    /// `power` (W, busbar signs: battery + discharge, chargepoint + charging), `current` (A per
+    /// `power` (W, busbar signs: battery + discharge, chargepoint + charging, PV + producing), `current` (A per
     /// phase a chargepoint draws) and `fallback_left` (s until the fallback of the map applies;
     /// 0 when none is pending).
     public static let variables = ["power", "current", "fallback_left"]
@@ -31,6 +31,15 @@ public struct SimulationSpec: Sendable, Hashable {
     public var socMin: Expression?
     /// The SoC (%) above which it does not charge; default 100.
     public var socMax: Expression?
+    /// The time constant of the battery's first-order response to a new power (a set-point, or
+    /// the power its own regulation asks for): after one time constant it has moved 63 % of
+    /// the way, after three 95 %. Zero answers at once. Default ``defaultResponseTime``.
+    public var responseTime: Duration?
+    /// The most the battery's power changes per second, W/s, on top of the lag; default none.
+    public var rampRate: Double?
+
+    /// About what real battery inverters take to follow a new set-point.
+    public static let defaultResponseTime: Duration = .seconds(1)
 
     // MARK: Chargepoints
 
@@ -44,6 +53,12 @@ public struct SimulationSpec: Sendable, Hashable {
     /// status point's `values:` names (idle, connected, charging, …) or IEC 61851 letters.
     public var status: [ChargeState: PresetValue]
 
+    // MARK: PV
+
+    /// The most a PV device may produce, W ≥ 0, as its curtailment registers say; a negative
+    /// value means no limit. Default: no limit.
+    public var limit: Expression?
+
     // MARK: Every kind
 
     /// Engineering values points hold when the simulated device starts (a battery voltage, a
@@ -52,13 +67,17 @@ public struct SimulationSpec: Sendable, Hashable {
     /// Read-only points the simulator computes at every step, besides the well-known ones it
     /// fills by itself (`soc`, `active_power`, `status`, …).
     public var telemetry: [String: Expression]
+    /// How often the device updates its read-only registers, as a meter that samples: between
+    /// updates they hold the values of the last one. Default: at every simulation step.
+    public var updateInterval: Duration?
 
     public init(
         active: Expression? = nil, power: Expression? = nil, chargeLimit: Expression? = nil,
         dischargeLimit: Expression? = nil, gridTarget: Expression? = nil, socMin: Expression? = nil,
         socMax: Expression? = nil, current: Expression? = nil, enabled: Expression? = nil, phases: Expression? = nil,
         status: [ChargeState: PresetValue] = [:], initial: [String: PresetValue] = [:],
-        telemetry: [String: Expression] = [:]
+        telemetry: [String: Expression] = [:], responseTime: Duration? = nil, rampRate: Double? = nil,
+        limit: Expression? = nil, updateInterval: Duration? = nil
     ) {
         self.active = active
         self.power = power
@@ -73,6 +92,10 @@ public struct SimulationSpec: Sendable, Hashable {
         self.status = status
         self.initial = initial
         self.telemetry = telemetry
+        self.responseTime = responseTime
+        self.rampRate = rampRate
+        self.limit = limit
+        self.updateInterval = updateInterval
     }
 }
 
