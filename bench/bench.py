@@ -491,6 +491,26 @@ class Bench:
         }
         self.say(f"start-up: {self.results['startup']}")
 
+    # -- 6. grid set-point step response
+
+    def step_response(self):
+        """GRID_SETPOINT 0 W on a simulated site, then a 3 kW load step, at meter polls of 1 s and
+        200 ms, beside a 1 s-cycle P-only controller outside busbar (bench/step_response.py)."""
+        window = 20 if self.quick else 60
+        results = {}
+        for poll in (1000, 200):
+            for controller in ("busbar", "baseline"):
+                out = subprocess.run(
+                    [self.python, os.path.join(REPO, "bench", "step_response.py"), self.busbar, controller, str(poll),
+                     str(window)], capture_output=True, text=True, timeout=window + 120)
+                try:
+                    results[(controller, poll)] = json.loads(out.stdout.strip().splitlines()[-1])
+                except (IndexError, json.JSONDecodeError):
+                    self.notes.append(f"step response ({controller}, {poll} ms) failed: {out.stderr.strip()[-200:]}")
+                    results[(controller, poll)] = None
+                self.say(f"step response {controller} {poll} ms: {results[(controller, poll)]}")
+        self.results["step"] = results
+
     def run(self):
         start_time = time.time()
         self.probe_busbar()
@@ -503,6 +523,7 @@ class Bench:
         self.polling()
         self.scale()
         self.startup()
+        self.step_response()
         self.results["elapsed"] = time.time() - start_time
 
 
@@ -651,7 +672,24 @@ def build_rows(res, quick):
                      verdict(idle["rss_mb"] < 30)])
     else:
         rows.append(["idle RSS, demo site", na, "", "< 30 MB", "n/a"])
+    step = res.get("step", {})
+    for poll in (1000, 200):
+        b, base = step.get(("busbar", poll)), step.get(("baseline", poll))
+        ok = None
+        if b and base:
+            ok = (b["settled_s"] is not None and b["settled_s"] <= 2 * poll / 1000 and b["overshoot_pct"] <= 10
+                  and b["mean_abs_w"] <= base["mean_abs_w"] / 2)
+        rows.append([f"grid set-point, 3 kW load step, meter poll {poll} ms", fmt_step(b),
+                     f"1 s P-only (0.3): {fmt_step(base)}", "settled ≤ 2 polls, overshoot ≤ 10 %, deviation ≤ ½ baseline",
+                     verdict(ok)])
     return rows
+
+
+def fmt_step(r):
+    if not r:
+        return "n/a"
+    settled = f"{r['settled_s']:.2f} s" if r["settled_s"] is not None else "not settled"
+    return f"settled {settled}, overshoot {r['overshoot_pct']:.1f} %, mean |grid| {r['mean_abs_w']:.0f} W over {r['window_s']:.0f} s"
 
 
 HEADER = ["measure", "busbar", "baseline (same run)", "target", "result"]
@@ -852,6 +890,8 @@ def unplain(results):
         results["reads"] = {(k.split("/")[0], int(k.split("/")[1])): v for k, v in results["reads"].items()}
     if results.get("setpoints"):
         results["setpoints"] = {(k if k == "direct" else int(k)): v for k, v in results["setpoints"].items()}
+    if results.get("step"):
+        results["step"] = {(k.split("/")[0], int(k.split("/")[1])): v for k, v in results["step"].items()}
     return results
 
 
