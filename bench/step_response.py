@@ -16,7 +16,6 @@ Run with a python that has pymodbus 3.16. Everything listens on 127.0.0.1.
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,27 +24,9 @@ import time
 
 from pymodbus.client import ModbusTcpClient
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import REPO, free_port, wait_port  # noqa: E402  (shared with the benchmarks)
 STEP_AT = 25.0
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, proc, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
 
 
 def site(directory, upstream, ports, meter_poll_ms):
@@ -103,11 +84,11 @@ def main():
                                     start_new_session=True)
         processes.append(simulate)
         started = time.time()
-        if not all(wait_port(p, simulate) for p in ports):
+        if not all(wait_port(p, simulate, 30) for p in ports):
             raise SystemExit("step_response: busbar simulate did not serve the site")
         run = subprocess.Popen([busbar, "run", path], stdout=log, stderr=log, start_new_session=True)
         processes.append(run)
-        if not wait_port(upstream, run):
+        if not wait_port(upstream, run, 30):
             raise SystemExit("step_response: busbar run did not listen")
         meter = ModbusTcpClient("127.0.0.1", port=ports[2], timeout=1, retries=0)
         meter.connect()

@@ -34,6 +34,23 @@ struct ControlRequestDecoderTests {
         #expect(request.changes == [ModeChange(target: .essCluster, mode: .ess(.limitCharge(maxChargePower: 1000)))])
     }
 
+    @Test func theGridModesTakeTheGridPowerAndTheLimits() throws {
+        let setpoint = try request(#"{"activateControlModes": {"ess": {"mode": "GRID_SETPOINT", "gridPower": -2000}}}"#)
+        #expect(setpoint.changes == [ModeChange(target: .essCluster, mode: .ess(.gridSetpoint(gridPower: -2000)))])
+        let limit = try request(#"{"activateControlModes": {"ess": {"mode": "GRID_LIMIT", "maxImport": 20000}}}"#)
+        #expect(
+            limit.changes == [
+                ModeChange(
+                    target: .essCluster,
+                    mode: .ess(.gridLimit(maxImport: 20000, maxExport: ModeParameter.powerLimit)))
+            ])
+        let both = try request(
+            #"{"activateControlModes": {"ess": {"mode": "GRID_LIMIT", "maxImport": 20000, "maxExport": 5000}}}"#)
+        #expect(both.changes.first?.mode == .ess(.gridLimit(maxImport: 20000, maxExport: 5000)))
+        #expect(!problems(#"{"activateControlModes": {"ess": {"mode": "GRID_SETPOINT"}}}"#).isEmpty)
+        #expect(!problems(#"{"activateControlModes": {"ess": {"mode": "GRID_LIMIT"}}}"#).isEmpty)
+    }
+
     @Test func nullDeactivatesTheTarget() throws {
         let request = try request(#"{"activateControlModes": {"ess": null, "bat1": null}}"#)
         #expect(
