@@ -89,9 +89,10 @@ extension ControlCore {
         }
         gridControllers = stepped
         let evcsOutcome = evcs.outcome(
-            gridPower: site.gridPower ?? .nan, essPower: site.essActivePower, hysteresis: surplusHysteresis,
+            gridPower: site.gridPower ?? .nan, essPower: site.essActivePower,
+            hysteresis: surplusState(of: contenders),
             settings: configuration.surplus, strategy: configuration.chargepointStrategy, at: now)
-        surplusHysteresis = evcsOutcome.hysteresis
+        surplusControllers = Self.surplusControllers(after: evcsOutcome.hysteresis, decisions: evcsOutcome.decisions)
         let losses = (unplaced + ess.losses + evcs.losses + evcsOutcome.losses).sorted {
             ($0.rank, $0.loss.scope) < ($1.rank, $1.loss.scope)
         }
@@ -122,6 +123,33 @@ extension ControlCore {
                 ($0.element.command.target, $0.offset) < ($1.element.command.target, $1.offset)
             }.map(\.element),
             lost: losses.map(\.loss), availableModes: availableModes(site: site, inEffect: inEffect))
+    }
+
+    /// The hysteresis SURPLUS steps from: each chargepoint's stage as the SURPLUS command of
+    /// highest precedence that has one for it carries it.
+    private func surplusState(of contenders: [Contender]) -> SurplusHysteresis {
+        var stages: [DeviceID: SurplusHysteresis.Stage] = [:]
+        for contender in contenders where contender.ref.mode == .chargepoint(.surplus) {
+            let key = ControllerKey(origin: contender.ref.origin, target: contender.ref.target)
+            stages.merge(surplusControllers[key]?.stages ?? [:]) { first, _ in first }
+        }
+        return SurplusHysteresis(stages: stages)
+    }
+
+    /// The hysteresis SURPLUS returned, handed to the commands it belongs to: each
+    /// chargepoint's stage to the SURPLUS command its order came from.
+    private static func surplusControllers(
+        after hysteresis: SurplusHysteresis, decisions: [DeviceID: DeviceDecision]
+    ) -> [ControllerKey: SurplusHysteresis] {
+        var controllers: [ControllerKey: SurplusHysteresis] = [:]
+        for (id, stage) in hysteresis.stages {
+            guard let origin = decisions[id]?.origins.first(where: { $0.mode == .chargepoint(.surplus) }) else {
+                continue
+            }
+            controllers[ControllerKey(origin: origin.origin, target: origin.target), default: SurplusHysteresis()]
+                .stages[id] = stage
+        }
+        return controllers
     }
 
     /// Decides as if `command` had arrived at `now`, without changing the core: the decision

@@ -20,11 +20,20 @@ public struct ControlCore: Sendable {
     /// Per target, the source whose command on it ended last (of several at once, the one of
     /// highest priority): its own fallback applies while no command holds the target.
     private(set) var endedBy: [Target: SourceID] = [:]
-    /// The SURPLUS state carried from one decision to the next.
-    public internal(set) var surplusHysteresis = SurplusHysteresis()
     /// Each grid mode's controller, by the command (or fallback) it steps for; a command that
     /// ends takes its controller with it.
     var gridControllers: [ControllerKey: GridController] = [:]
+    /// Each SURPLUS command's hysteresis, for the chargepoints it holds; a command that ends
+    /// takes its state with it, so a new one starts with the start delay again.
+    var surplusControllers: [ControllerKey: SurplusHysteresis] = [:]
+
+    /// The SURPLUS state of every chargepoint, as the commands in force carry it.
+    public var surplusHysteresis: SurplusHysteresis {
+        SurplusHysteresis(
+            stages: surplusControllers.values.reduce(into: [:]) { stages, state in
+                stages.merge(state.stages) { first, _ in first }
+            })
+    }
 
     /// Names the command a controller belongs to: a source holds one command per target.
     struct ControllerKey: Hashable, Sendable {

@@ -147,6 +147,32 @@ import Vocabulary
         #expect(started.order("cp2") == .current(0), "what is left does not cover a second minimum")
     }
 
+    /// SURPLUS keeps its hysteresis per command: the source repeating it keeps charging, a
+    /// SURPLUS that takes a chargepoint over from another carries its stage on (no stop and
+    /// start), and one that comes after the last has ended starts with the delay again.
+    @Test func theHysteresisBelongsToTheCommandsThatCarryIt() throws {
+        var core = Fixture.core()
+        let site = SiteSnapshot(devices: Fixture.site.devices, gridPower: -5_000)
+        try core.accept(.chargepoint(.surplus, from: Fixture.ems, at: t0))
+        _ = core.decide(site: site, at: t0)
+        #expect(core.decide(site: site, at: t0 + .seconds(50)).order("cp1") == .current(0))
+        // Repeated (its watchdog counts from the last time it was heard): charging at 60 s.
+        try core.accept(.chargepoint(.surplus, from: Fixture.ems, at: t0 + .seconds(50)))
+        #expect(core.decide(site: site, at: t0 + .seconds(60)).order("cp1") == .current(7.2))
+        try core.accept(.chargepoint(.surplus, from: Fixture.ems, at: t0 + .seconds(61)))
+        #expect(core.decide(site: site, at: t0 + .seconds(61)).order("cp1") == .current(7.2))
+        // The operator (higher priority) takes the chargepoints with a SURPLUS of its own.
+        try core.accept(.chargepoint(.surplus, from: Fixture.local, at: t0 + .seconds(62)))
+        #expect(core.decide(site: site, at: t0 + .seconds(62)).order("cp1") == .current(7.2))
+        // Both end; a decision without SURPLUS; then SURPLUS again waits its start delay.
+        _ = core.release()
+        #expect(core.decide(site: site, at: t0 + .seconds(63)).order("cp1") == .auto)
+        #expect(core.surplusHysteresis.stages.isEmpty)
+        try core.accept(.chargepoint(.surplus, from: Fixture.ems, at: t0 + .seconds(64)))
+        #expect(core.decide(site: site, at: t0 + .seconds(64)).order("cp1") == .current(0))
+        #expect(core.surplusHysteresis.stage(of: "cp1") == .starting(since: t0 + .seconds(64)))
+    }
+
     @Test func withoutAGridReadingSurplusStopsChargingAndIsReportedAsMissingItsInput() throws {
         var core = Fixture.core()
         try core.accept(.chargepoint(.surplus, from: Fixture.ems, at: t0, end: .after(.seconds(3_600))))
