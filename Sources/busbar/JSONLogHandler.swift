@@ -43,10 +43,12 @@ struct JSONLogHandler: LogHandler {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding strings, arrays and objects of strings cannot fail; one write per line keeps
-        // lines whole when several threads log at once.
+        // lines whole when several threads log at once. A stderr that went away (the reader of a
+        // pipe exited) loses the line, as StreamLogHandler's fwrite does, rather than stopping
+        // the gateway: `write(_:)` without `contentsOf:` would trap on EPIPE.
         guard var line = try? encoder.encode(record) else { return }
         line.append(UInt8(ascii: "\n"))
-        FileHandle.standardError.write(line)
+        try? FileHandle.standardError.write(contentsOf: line)
     }
 
     private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
