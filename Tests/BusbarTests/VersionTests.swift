@@ -9,7 +9,7 @@ struct VersionTests {
         #expect(result.status == 0, "\(result.errorOutput)")
         let line = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
         let match = try #require(
-            line.wholeMatch(of: /busbar \d+\.\d+\.\d+ \(git ([0-9a-f]{7,40}|unknown)(, modified)?\)/), "\(line)")
+            line.wholeMatch(of: /busbar \d+\.\d+\.\d+ \(git ([0-9a-f]{7,40}|unknown)\)/), "\(line)")
         // The revision is the checkout's, unless there is no git to ask: then "unknown".
         let head = try? runCommand("/usr/bin/git", ["-C", Paths.root.path, "rev-parse", "--short", "HEAD"])
         if let head, head.status == 0 {
