@@ -69,6 +69,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Bakes the git revision into the executable for `busbar --version`.
+        .plugin(name: "BuildRevision", capability: .buildTool()),
         // The thin command-line executable.
         .executableTarget(
             name: "busbar",
@@ -78,7 +80,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: strictSettings,
+            plugins: ["BuildRevision"]
         ),
         // Helpers the test suites share: peers as subprocesses, paths, free ports.
         .target(

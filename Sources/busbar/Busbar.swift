@@ -11,6 +11,7 @@ struct Busbar: ParsableCommand {
             Exit status: 0 ok, 1 the device answered with a Modbus exception, 2 no answer \
             (refused, timed out, closed), 64 bad arguments.
             """,
+        version: BusbarVersion.line,
         subcommands: [
             RunCommand.self, DemoCommand.self, CheckCommand.self, MapCommand.self, SimulateCommand.self,
             InspectCommand.self,

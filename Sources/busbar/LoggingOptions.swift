@@ -2,19 +2,38 @@ import ArgumentParser
 import Foundation
 import Logging
 
-/// `--log-level`, shared by the long-running commands.
+/// `--log-level` and `--log-format`, shared by the long-running commands.
 struct LoggingOptions: ParsableArguments {
+    /// How a log message is written on stderr.
+    enum Format: String, CaseIterable, ExpressibleByArgument {
+        /// swift-log's line: timestamp, level, label, metadata, `[source]`, message.
+        case text
+        /// One JSON object per line (`JSONLogHandler`).
+        case json
+    }
+
     @Option(
         help: "Log level: trace, debug, info, notice (the default), warning, error, critical.",
         transform: LoggingOptions.level)
     var logLevel: Logger.Level = .notice
 
-    /// Sends logs to stderr at the chosen level and returns busbar's logger.
+    @Option(help: "Log format: text (the default), or json (one JSON object per line, for log shippers).")
+    var logFormat: Format = .text
+
+    /// Sends logs to stderr (which journald takes under systemd) at the chosen level and in the
+    /// chosen format, and returns busbar's logger.
     func bootstrap() -> Logger {
-        LoggingSystem.bootstrap { [logLevel] label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
+        LoggingSystem.bootstrap { [logLevel, logFormat] label in
+            switch logFormat {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = logLevel
+                return handler
+            case .json:
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = logLevel
+                return handler
+            }
         }
         return Logger(label: "busbar")
     }
