@@ -12,8 +12,8 @@ public struct GridControlSettings: Hashable, Sendable {
     /// the batteries to AUTO until the meter is back.
     public var hold: Duration
 
-    /// Gains measured on the simulated demo site (docs/benchmarks.md): settled within one 1 s
-    /// meter poll after a 3 kW load step with a 1 s inverter lag, overshoot under 2 %.
+    /// The defaults, measured on a simulated site (docs/benchmarks.md): after a 3 kW load step,
+    /// with inverters lagging 1 s, settled within two 1 s meter polls, overshoot about 3 %.
     public init(
         proportional: Double = 0.6, integral: Double = 1.0, maxAge: Duration = .seconds(5),
         hold: Duration = .seconds(5)
