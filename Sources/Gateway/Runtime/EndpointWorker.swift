@@ -18,10 +18,9 @@ final class EndpointWorker: Sendable {
     private let handBackOnStop = Mutex<Set<String>?>(nil)
     private let meterRead = Mutex<(@Sendable () -> Void)?>(nil)
 
-    /// The devices the worker serves and how often it polls them; replaced whole by `adopt`.
+    /// The devices the worker serves (each polled at its own interval); replaced whole by `adopt`.
     private struct Roster {
         var devices: [DeviceRuntime]
-        var pollInterval: Duration
         /// A reload's devices, taken up by the thread between two requests.
         var adoption: Adoption?
         /// Whether the thread runs its loop (and so takes up an adoption itself).
@@ -30,18 +29,17 @@ final class EndpointWorker: Sendable {
 
     private struct Adoption {
         var devices: [DeviceRuntime]
-        var pollInterval: Duration
         var handingBack: Set<String>
         let done = DispatchSemaphore(value: 0)
     }
 
     init(
-        endpoint: Endpoint, devices: [DeviceRuntime], pollInterval: Duration, timeouts: ModbusClient.Timeouts,
+        endpoint: Endpoint, devices: [DeviceRuntime], timeouts: ModbusClient.Timeouts,
         logger: Logger
     ) {
         self.endpoint = endpoint
         self.timeouts = timeouts
-        roster = Mutex(Roster(devices: devices, pollInterval: pollInterval))
+        roster = Mutex(Roster(devices: devices))
         var logger = logger
         logger[metadataKey: "modbus.endpoint"] = "\(endpoint)"
         self.logger = logger
@@ -64,8 +62,8 @@ final class EndpointWorker: Sendable {
     /// are named in `handingBack` are handed back first (their release recipes), and a device
     /// kept unchanged takes over its predecessor's telemetry, orders and what it owes. Returns
     /// once the worker has done so (after the request in flight).
-    func adopt(_ devices: [DeviceRuntime], pollInterval: Duration, handingBack: Set<String>) {
-        let adoption = Adoption(devices: devices, pollInterval: pollInterval, handingBack: handingBack)
+    func adopt(_ devices: [DeviceRuntime], handingBack: Set<String>) {
+        let adoption = Adoption(devices: devices, handingBack: handingBack)
         let byThread = roster.withLock { roster -> Bool in
             if roster.looping { roster.adoption = adoption }
             return roster.looping
@@ -114,14 +112,15 @@ final class EndpointWorker: Sendable {
             }) {
                 take(adoption, handingBackWith: client)
             }
-            let (devices, pollInterval) = roster.withLock { ($0.devices, $0.pollInterval) }
-            writeDue(devices, with: client, at: now, pollInterval: pollInterval)
+            let devices = roster.withLock { $0.devices }
+            writeDue(devices, with: client, at: now)
             let due = devices.filter { now >= nextPoll[ObjectIdentifier($0)] ?? now }
             if !due.isEmpty {
                 poll(due, with: client, at: now)
                 for device in due { nextPoll[ObjectIdentifier(device)] = now + device.pollInterval }
             }
-            let next = devices.compactMap { nextPoll[ObjectIdentifier($0)] }.min() ?? now + pollInterval
+            // (An endpoint always has a device; the fallback only bounds the wait.)
+            let next = devices.compactMap { nextPoll[ObjectIdentifier($0)] }.min() ?? now + .seconds(1)
             // Refreshes and heartbeats fall due between polls: look again within 200 ms.
             guard thread.wait(upTo: min(next - ContinuousClock.now, .milliseconds(200))) else { break }
         }
@@ -144,15 +143,12 @@ final class EndpointWorker: Sendable {
                 device.inherit(from: before)
             }
         }
-        roster.withLock {
-            $0.devices = adoption.devices
-            $0.pollInterval = adoption.pollInterval
-        }
+        roster.withLock { $0.devices = adoption.devices }
         adoption.done.signal()
     }
 
     private func writeDue(
-        _ devices: [DeviceRuntime], with client: ModbusClient, at now: ContinuousClock.Instant, pollInterval: Duration
+        _ devices: [DeviceRuntime], with client: ModbusClient, at now: ContinuousClock.Instant
     ) {
         for device in devices where device.pollDue(at: now) {
             do {
@@ -160,9 +156,9 @@ final class EndpointWorker: Sendable {
                     try device.carryOut(work, with: client, at: now)
                 }
             } catch {
-                device.writeFailed(error, at: now, interval: pollInterval)
+                device.writeFailed(error, at: now, interval: device.pollInterval)
                 if let error = error as? ModbusError, error.exceptionCode == nil {
-                    device.pollFailed(error, at: now, interval: pollInterval)
+                    device.pollFailed(error, at: now, interval: device.pollInterval)
                 }
             }
             guard let heartbeat = device.heartbeatDue(at: now) else { continue }

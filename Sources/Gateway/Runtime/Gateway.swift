@@ -35,7 +35,7 @@ public final class Gateway: Sendable {
         let wiring = SiteWiring(site: site, endpoints: endpoints, logger: logger)
         let workers = wiring.groups.map { endpoint, devices in
             EndpointWorker(
-                endpoint: endpoint, devices: devices, pollInterval: site.site.pollInterval, timeouts: timeouts,
+                endpoint: endpoint, devices: devices, timeouts: timeouts,
                 logger: logger)
         }
         state = Mutex(State(site: site, workers: workers))
@@ -193,11 +193,11 @@ extension Gateway {
         }
         for (endpoint, devices) in wiring.groups {
             if let worker = before.workers.first(where: { $0.endpoint == endpoint }) {
-                worker.adopt(devices, pollInterval: site.site.pollInterval, handingBack: handedBack)
+                worker.adopt(devices, handingBack: handedBack)
                 workers.append(worker)
             } else {
                 let worker = EndpointWorker(
-                    endpoint: endpoint, devices: devices, pollInterval: site.site.pollInterval, timeouts: timeouts,
+                    endpoint: endpoint, devices: devices, timeouts: timeouts,
                     logger: logger)
                 let controller = self.controller
                 worker.onMeterReading { controller.requestDecision() }
