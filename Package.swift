@@ -39,6 +39,9 @@ let package = Package(
             dependencies: ["Modbus", "Vocabulary", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
+        // Reading a device through its map: read plans run with a failure policy, words decoded
+        // with scale factors and "not available" sentinels. The runtime, inspect and commission use it.
+        .target(name: "DeviceIO", dependencies: ["Modbus", "SiteConfig"], swiftSettings: strictSettings),
         // Modes, commands, watchdog, constraints and allocation: pure values, injected clock.
         .target(name: "Control", dependencies: ["Vocabulary"], swiftSettings: strictSettings),
         // Simulated batteries, chargepoints and meters served from device maps.
@@ -51,7 +54,17 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Modbus", "SiteConfig", "Control", "Vocabulary", .product(name: "Logging", package: "swift-log"),
+                "DeviceIO", "Modbus", "SiteConfig", "Control", "Vocabulary",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `busbar commission`: surveys and pulse tests of a site's live devices, and their report.
+        .target(
+            name: "Commissioning",
+            dependencies: [
+                "DeviceIO", "Gateway", "Control", "Modbus", "SiteConfig", "Vocabulary",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -75,7 +88,8 @@ let package = Package(
         .executableTarget(
             name: "busbar",
             dependencies: [
-                "Modbus", "SiteConfig", "Control", "Vocabulary", "Simulation", "Gateway", "GatewayHTTP",
+                "Commissioning", "DeviceIO", "Modbus", "SiteConfig", "Control", "Vocabulary", "Simulation", "Gateway",
+                "GatewayHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,6 +104,13 @@ let package = Package(
                 "Modbus", "SiteConfig", "Control", "Vocabulary", "Gateway", "Simulation",
                 .product(name: "Logging", package: "swift-log"),
             ], path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(
+            name: "CommissioningTests",
+            dependencies: [
+                "Commissioning", "Modbus", "Simulation", "SiteConfig", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings),
         .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary"], swiftSettings: strictSettings),
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(

@@ -14,7 +14,7 @@ struct Busbar: ParsableCommand {
         version: BusbarVersion.line,
         subcommands: [
             RunCommand.self, DemoCommand.self, CheckCommand.self, MapCommand.self, SimulateCommand.self,
-            InspectCommand.self,
+            InspectCommand.self, CommissionCommand.self,
             ReadCommand.self, WriteCommand.self, ScanCommand.self,
         ]
     )

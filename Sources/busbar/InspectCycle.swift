@@ -1,3 +1,4 @@
+import DeviceIO
 import Modbus
 import SiteConfig
 
@@ -11,66 +12,20 @@ struct InspectCycle {
     /// Requests sent, fallbacks included.
     var requests: Int
 
-    /// Reads `plan` from the device. When a block read is answered with an exception, the
-    /// block's points are read one by one, so one register the device refuses does not hide
-    /// its neighbours.
+    /// Reads `plan` from the device on `unit` (points with a unit id of their own on theirs) as
+    /// a survey: when a block read is answered with an exception, the block's points are read
+    /// one by one, so one register the device refuses does not hide its neighbours.
     ///
     /// - Throws: only when the connection is refused: then there is nothing to show.
     @available(*, noasync, message: "blocks on the device")
     static func read(_ map: DeviceMap, plan: [PlannedRead], unit: UInt8, client: ModbusClient) throws(ModbusError)
         -> InspectCycle
     {
-        var words: [String: Result<[UInt16], ModbusError>] = [:]
-        var requests = 0
-        func readPoint(_ point: Point) throws(ModbusError) {
-            requests += 1
-            do {
-                words[point.name] = .success(
-                    try client.read(point.table, unit: unit, address: point.address, count: point.count))
-            } catch {
-                if case .connectionRefused = error.kind { throw error }
-                words[point.name] = .failure(error)
-            }
-        }
-        for read in plan {
-            let points = read.points.compactMap(map.point(named:))
-            requests += 1
-            do {
-                let block = try client.read(read.table, unit: unit, address: read.address, count: read.count)
-                for point in points {
-                    let start = point.address - read.address
-                    words[point.name] = .success(Array(block[start..<start + point.count]))
-                }
-            } catch {
-                switch error.kind {
-                case .connectionRefused:
-                    throw error
-                case .exception where points.count > 1:
-                    for point in points { try readPoint(point) }
-                default:
-                    for point in points { words[point.name] = .failure(error) }
-                }
-            }
-        }
-
-        var decoded: [String: InspectedPoint] = [:]
-        func inspect(_ point: Point) -> InspectedPoint? {
-            if let done = decoded[point.name] { return done }
-            guard let result = words[point.name] else { return nil }
-            let inspected: InspectedPoint
-            switch result {
-            case .failure(let error):
-                inspected = InspectedPoint(point: point, raw: nil, outcome: .unreadable(error, scaleFactor: nil))
-            case .success(let raw):
-                let scaleFactor = point.scaleRegister.flatMap(map.point(named:)).flatMap(inspect)
-                inspected = InspectedPoint.decode(point, words: raw, scaleFactor: scaleFactor)
-            }
-            decoded[point.name] = inspected
-            return inspected
-        }
-        let points = map.points.compactMap(inspect)
+        let read = try DeviceRead.perform(plan, of: map, deviceUnit: Int(unit), client: client, policy: .survey)
+        let reading = DecodedReading(read, map: map)
         return InspectCycle(
-            points: points, computed: InspectedComputedPoint.evaluate(map, from: points), requests: requests)
+            points: reading.points.map { InspectedPoint(decoded: $0) },
+            computed: InspectedComputedPoint.all(of: map, in: reading), requests: reading.requests)
     }
 
     /// Marks the points whose raw words differ from `previous`.

@@ -1,3 +1,4 @@
+import DeviceIO
 import Foundation
 import Modbus
 import SiteConfig

@@ -1,3 +1,4 @@
+import DeviceIO
 import Modbus
 import SiteConfig
 
@@ -19,16 +20,8 @@ struct InspectedComputedPoint {
         return registerValue.description + (point.unit.map { " \($0)" } ?? "")
     }
 
-    /// Every computed point of `map`, from the points read.
-    static func evaluate(_ map: DeviceMap, from points: [InspectedPoint]) -> [InspectedComputedPoint] {
-        var values: [String: Double] = [:]
-        for inspected in points {
-            if case .value(let value) = inspected.outcome, let number = value.doubleValue {
-                values[inspected.point.name] = number
-            }
-        }
-        return map.computed.map { point in
-            InspectedComputedPoint(point: point, value: point.evaluate(points: values, constants: map.constants))
-        }
+    /// Every computed point of `map`, in the map's order, as `reading` worked them out.
+    static func all(of map: DeviceMap, in reading: DecodedReading) -> [InspectedComputedPoint] {
+        map.computed.map { InspectedComputedPoint(point: $0, value: reading.computed[$0.name] ?? nil) }
     }
 }

@@ -1,30 +1,18 @@
+import DeviceIO
 import Modbus
 import SiteConfig
 
 /// One point of a device map as `busbar inspect` found it on the device.
 struct InspectedPoint {
-    enum Outcome {
-        /// The engineering value: raw × scale × 10^SF + offset, or the raw value itself when
-        /// nothing scales it (so a uint64 counter keeps every digit).
-        case value(RegisterValue)
-        /// A "not implemented" sentinel, or a value whose scale factor is one.
-        case notAvailable
-        /// The read failed, or the read of the point's scale factor did.
-        case unreadable(ModbusError, scaleFactor: String?)
-    }
-
-    var point: Point
-    /// The words as read (0/1 for coils and discrete inputs); nil when the read failed.
-    var raw: [UInt16]?
-    var outcome: Outcome
+    var decoded: DecodedPoint
     /// Whether the raw words differ from the previous cycle's (`--watch`).
     var changed = false
 
-    /// The name a map gives the raw value (`values:`), if it gives one.
-    var label: String? {
-        guard case .value = outcome, let raw, let number = try? point.codec.decode(raw).integerValue else { return nil }
-        return point.values[number]
-    }
+    var point: Point { decoded.point }
+    var raw: [UInt16]? { decoded.raw }
+    var outcome: DecodedPoint.Outcome { decoded.outcome }
+    var label: String? { decoded.label }
+    var failure: String? { decoded.failure }
 
     /// What a person reads in the table: `230.1 V`, `charging`, `C2`, `n/a`, or why it is missing.
     var shown: String {
@@ -36,70 +24,6 @@ struct InspectedPoint {
             return "n/a"
         case .unreadable:
             return "unreadable: " + (failure ?? "")
-        }
-    }
-
-    /// Why the point has no value when a read failed: "illegal data address (0x02)".
-    var failure: String? {
-        guard case .unreadable(let error, let scaleFactor) = outcome else { return nil }
-        return (scaleFactor.map { "scale factor \($0): " } ?? "") + error.reason
-    }
-
-    /// Decodes a point's words, given what became of its scale-factor point (if it has one).
-    static func decode(_ point: Point, words: [UInt16], scaleFactor: InspectedPoint?) -> InspectedPoint {
-        func result(_ outcome: Outcome) -> InspectedPoint { InspectedPoint(point: point, raw: words, outcome: outcome) }
-        guard let raw = try? point.codec.decode(words) else {
-            let error = ModbusError(
-                .invalidResponse("\(words.count) words for a \(point.valueType.name)"), operation: "decode")
-            return result(.unreadable(error, scaleFactor: nil))
-        }
-        if point.isNotAvailable(raw) { return result(.notAvailable) }
-        var codec = point.codec
-        if let scaleFactor {
-            switch scaleFactor.outcome {
-            case .unreadable(let error, _): return result(.unreadable(error, scaleFactor: scaleFactor.point.name))
-            case .notAvailable: return result(.notAvailable)
-            case .value(let sf):
-                guard let exponent = sf.integerValue else { return result(.notAvailable) }
-                codec = point.codec(scaleFactor: Int(exponent))
-            }
-        }
-        switch raw {
-        case .string, .bool: return result(.value(raw))
-        default: break
-        }
-        if codec.scale == 1, codec.offset == 0 { return result(.value(raw)) }
-        guard let engineering = try? codec.engineeringValue(words) else { return result(.value(raw)) }
-        return result(.value(.float(engineering)))
-    }
-}
-
-extension RegisterValue {
-    /// The value as an integer, for enumeration names and scale factors; nil for text and
-    /// fractions.
-    var integerValue: Int64? {
-        switch self {
-        case .int(let value): value
-        case .uint(let value): Int64(exactly: value)
-        case .bool(let value): value ? 1 : 0
-        case .float(let value): Int64(exactly: value)
-        case .string: nil
-        }
-    }
-}
-
-extension ModbusError {
-    /// Why a point could not be read, without the operation and address the table already
-    /// shows: "illegal data address (0x02)".
-    var reason: String {
-        switch kind {
-        case .exception(let code): code.description
-        case .timeout: "no answer (timed out)"
-        case .connectionRefused: "connection refused"
-        case .connectionClosed: "connection closed by the device"
-        case .invalidResponse(let detail): "invalid response: \(detail)"
-        case .invalidArgument(let detail): detail
-        case .system(_, let message): message
         }
     }
 }

@@ -1,4 +1,5 @@
 import Control
+import DeviceIO
 import Logging
 import Modbus
 import SiteConfig
@@ -136,24 +137,14 @@ extension DeviceRuntime {
     /// exception loses only its own points; no answer at all fails the whole poll.
     @available(*, noasync)
     func poll(with client: ModbusClient, at now: ContinuousClock.Instant) throws(ModbusError) {
-        var raw: [String: [UInt16]] = [:]
-        for read in plan {
-            do {
-                let words = try client.read(
-                    read.table, unit: UInt8(clamping: read.unit(device: config.unit)), address: read.address,
-                    count: read.count)
-                for name in read.points {
-                    guard let point = map.point(named: name) else { continue }
-                    let start = point.address - read.address
-                    raw[name] = Array(words[start..<start + point.count])
-                }
-            } catch {
-                guard case .exception = error.kind else { throw error }
-                logger.debug(
-                    "block read refused", metadata: ["register.address": "\(read.address)", "error": "\(error)"])
-            }
+        let read = try DeviceRead.perform(plan, of: map, deviceUnit: config.unit, client: client, policy: .poll)
+        if let (name, error) = read.failures.first {
+            logger.debug(
+                "block read refused",
+                metadata: ["points.refused": "\(read.failures.count)", "point": "\(name)", "error": "\(error)"])
         }
-        let (values, identity) = decode(raw)
+        let reading = DecodedReading(read, map: map)
+        let (values, identity, raw) = (reading.values, reading.identity, read.words)
         reconcile(raw)
         let cameOnline = state.withLock { state -> Bool in
             // Stale since the last good read means offline to the controller, even when the
@@ -237,34 +228,5 @@ extension DeviceRuntime {
 
     func pollDue(at now: ContinuousClock.Instant) -> Bool {
         state.withLock { state in state.retryAt.map { now >= $0 } ?? true }
-    }
-
-    private func decode(_ raw: [String: [UInt16]]) -> (values: [String: Double], identity: [String: String]) {
-        var values: [String: Double] = [:]
-        var identity: [String: String] = [:]
-        // Scale-factor registers first: other points refer to them.
-        for point in map.points {
-            guard let words = raw[point.name] else { continue }
-            if case .string = point.valueType {
-                if let value = try? point.codec.decode(words), case .string(let text) = value {
-                    identity[point.name] = text
-                }
-                continue
-            }
-            guard let rawValue = try? point.codec.decode(words), !point.isNotAvailable(rawValue) else { continue }
-            if point.table.isBits {
-                values[point.name] = words.first.map { $0 != 0 ? 1 : 0 }
-                continue
-            }
-            var codec = point.codec
-            if let factor = point.scaleRegister {
-                guard let sfWords = raw[factor], let sf = try? map.point(named: factor)?.codec.decode(sfWords),
-                    case .int(let exponent) = sf, (-10...10).contains(exponent)
-                else { continue }
-                codec = point.codec(scaleFactor: Int(exponent))
-            }
-            values[point.name] = try? codec.engineeringValue(words)
-        }
-        return (map.addingComputedPoints(to: values), identity)
     }
 }
