@@ -245,4 +245,29 @@ struct InspectTests {
         let lines = result.output.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
         #expect(lines.suffix(2) == ["plugged computed 1 -", "12 points, 5 requests"], "\(result.output)")
     }
+
+    /// The Victron GX keeps the VE.Bus set-points on unit 227, not on its own unit 100: inspect
+    /// reads each point on its own unit id, as the gateway does.
+    @Test func pointsOnTheirOwnUnitIdAreReadThere() throws {
+        let file = "victron-gx-ess.yaml"
+        let map = try DeviceMapLoader.load(path: shippedMap(file)).get()
+        let device = DeviceConfig(
+            id: "ess", mapPath: shippedMap(file), endpoint: .tcp(host: "127.0.0.1", port: 0), unit: map.unit,
+            ratings: DeviceRatings(capacity: 10_000, maxPower: 5000), simulate: true)
+        let site = LoadedSite(
+            site: Site(name: map.name, devices: [device]), maps: [shippedMap(file): map], path: shippedMap(file))
+        let simulation = try SiteSimulation(site: site, options: .init(ports: .ephemeral))
+        try simulation.start()
+        defer { simulation.stop() }
+        guard case .tcp(let host, let port)? = simulation.endpoint(of: "ess") else {
+            throw FixtureFailure("no endpoint")
+        }
+        let result = try busbar("inspect", "\(host):\(port)", "--map", shippedMap(file), "--format", "json")
+        #expect(result.status == 0, "\(result.errorOutput)")
+        let points = try pointsByName(jsonObject(result.output))
+        for name in ["setpoint_l1", "disable_charge", "disable_feed_in"] {
+            #expect(points[name]?["error"] == nil, "\(name): \(points[name] ?? [:])")
+            #expect(points[name]?["value"] is Int, "\(name)")
+        }
+    }
 }
