@@ -95,7 +95,8 @@ struct PackageTests {
         let unit = try String(contentsOfFile: repository("packaging/busbar.service"), encoding: .utf8)
         let lines = Set(unit.split(separator: "\n").map(String.init))
         for directive in [
-            "ExecStart=/usr/bin/busbar run /etc/busbar/site.yaml", "ExecReload=/bin/kill -HUP $MAINPID",
+            "ExecStart=/usr/bin/busbar run --journal /var/lib/busbar/journal.sqlite /etc/busbar/site.yaml",
+            "ExecReload=/bin/kill -HUP $MAINPID",
             "Restart=on-failure", "User=busbar", "SupplementaryGroups=dialout", "ProtectSystem=strict",
             "ProtectHome=yes", "PrivateTmp=yes", "NoNewPrivileges=yes", "AmbientCapabilities=CAP_NET_BIND_SERVICE",
             "StateDirectory=busbar", "WantedBy=multi-user.target",
