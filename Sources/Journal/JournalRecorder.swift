@@ -61,9 +61,7 @@ public final class JournalRecorder: GatewayObserver {
 
     /// `maxChargePower: 1000 W, for 900 s`: the mode's parameters and the command's end.
     static func parameters(_ mode: Mode, end: Command.End?) -> String? {
-        var parts = mode.kind.parameters.compactMap { spec in
-            mode.parameterValues[spec.name].map { "\(spec.name): \(ModeParameter.format($0)) \(spec.unit.rawValue)" }
-        }
+        var parts = mode.kind.describeParameters(mode.parameterValues)
         switch end {
         case .after(let duration): parts.append("for \(Int(duration.seconds.rounded())) s")
         case .at(let instant): parts.append("until \(instant)")
