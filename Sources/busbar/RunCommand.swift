@@ -58,10 +58,10 @@ struct RunCommand: ParsableCommand {
             switch SiteLoader.load(path: site) {
             case .failure(let diagnostics):
                 logger.error("reload rejected: the site file has errors; the running configuration continues")
-                routes.journal?.lifecycle(.reload, outcome: "rejected", reason: "the site file has errors")
                 for diagnostic in diagnostics.diagnostics {
                     FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
                 }
+                routes.journal?.lifecycle(.reload, outcome: "rejected", reason: "the site file has errors")
             case .success(let reloaded):
                 let settings = HTTPServices.Settings(site: reloaded.site)
                 var nextHTTP = http

@@ -181,7 +181,10 @@ struct PackageTests {
         #expect(result.status == 0, "\(result.errorOutput)")
         let unit = try String(
             contentsOf: folder.appendingPathComponent("etc/systemd/system/busbar.service"), encoding: .utf8)
-        #expect(unit.contains("ExecStart=/opt/busbar/bin/busbar run /etc/busbar/site.yaml\n"), "\(unit)")
+        #expect(
+            unit.contains(
+                "ExecStart=/opt/busbar/bin/busbar run --journal /var/lib/busbar/journal.sqlite /etc/busbar/site.yaml\n"),
+            "\(unit)")
         let site = try String(contentsOf: folder.appendingPathComponent("etc/busbar/site.yaml"), encoding: .utf8)
         #expect(site.contains("map: /opt/busbar/share/busbar/sites/devices/victron-gx-ess.yaml\n"), "\(site)")
         #expect(
