@@ -92,7 +92,7 @@ struct MetricsTests {
         #expect(values("busbar_upstream_connections", ["profile": "native"]).count == 1)
         #expect(values("busbar_commands_total", ["source": "local", "target": "ess", "outcome": "accepted"]) == [1])
         #expect(values("busbar_mode_in_force", ["target": "ess", "mode": "LIMIT_CHARGE", "source": "local"]) == [1])
-        // The ESS cluster's fallback gave way to the command: its gauge is gone, not 0.
+        // One mode in force on the cluster: no fallback series beside the command's.
         #expect(values("busbar_mode_in_force", ["target": "ess", "source": "fallback"]).isEmpty)
     }
 }
