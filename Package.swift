@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // libmodbus, as a system library; the shim re-exports what Swift cannot import.
@@ -55,7 +58,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "DeviceIO", "Modbus", "SiteConfig", "Control", "Vocabulary",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
         ),
@@ -64,6 +67,24 @@ let package = Package(
             name: "Commissioning",
             dependencies: [
                 "DeviceIO", "Gateway", "Control", "Modbus", "SiteConfig", "Vocabulary",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The runtime's metrics in Prometheus's text format, with the gauges read off a snapshot.
+        .target(
+            name: "GatewayMetrics",
+            dependencies: [
+                "Gateway", "Control", "Vocabulary", .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The audit journal: who commanded what, mode changes, device and lifecycle events, in SQLite.
+        .target(
+            name: "Journal",
+            dependencies: [
+                "Gateway", "Control", "Vocabulary", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -89,7 +110,7 @@ let package = Package(
             name: "busbar",
             dependencies: [
                 "Commissioning", "DeviceIO", "Modbus", "SiteConfig", "Control", "Vocabulary", "Simulation", "Gateway",
-                "GatewayHTTP",
+                "GatewayHTTP", "GatewayMetrics", "Journal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -146,6 +167,13 @@ let package = Package(
         // End-to-end tests of the executable over real sockets.
         .testTarget(
             name: "BusbarTests", dependencies: ["Modbus", "SiteConfig", "Vocabulary", "Simulation", "TestSupport"],
+            swiftSettings: strictSettings),
+        .testTarget(
+            name: "JournalTests",
+            dependencies: [
+                "Journal", "Gateway", "Control", "Vocabulary", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
     ]
 )

@@ -19,6 +19,8 @@ public struct LocalAPI: Sendable, Service {
     private let logger: Logger
     private let onServerRunning: @Sendable (Int) async -> Void
     private let pushStatus: (@Sendable () -> PushStatus)?
+    /// The metrics and other operators' routes beside the control documents.
+    let operations: LocalAPIOperations
 
     /// An API on `configuration`'s address, reading `snapshot` and commanding `sink`.
     /// `pushStatus` adds a push client's state to `/api/status` (pass `{ push.status }`);
@@ -27,10 +29,12 @@ public struct LocalAPI: Sendable, Service {
         configuration: LocalAPIConfiguration, snapshot: @escaping @Sendable () -> GatewaySnapshot,
         sink: any CommandSink,
         logger: Logger, pushStatus: (@Sendable () -> PushStatus)? = nil,
+        operations: LocalAPIOperations = LocalAPIOperations(),
         wallClock: @escaping @Sendable () -> Date = { Date() },
         onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) {
         self.pushStatus = pushStatus
+        self.operations = operations
         self.configuration = configuration
         self.snapshot = snapshot
         self.logger = logger
@@ -71,6 +75,7 @@ public struct LocalAPI: Sendable, Service {
         router.get("/api/current-data") { _, _ in api.currentData() }
         router.get("/api/status") { _, _ in api.status() }
         router.post("/api/control-modes") { request, _ in await api.controlModes(request) }
+        addOperationRoutes(to: router)
         let onServerRunning = self.onServerRunning
         return Application(
             router: router,

@@ -83,10 +83,15 @@ public enum ModeKind: Hashable, Comparable, Sendable, CaseIterable, RawRepresent
 
     /// The mode's name with its parameter values and units: `LIMIT_CHARGE(maxChargePower: 2000 W)`.
     public func describe(_ values: [ModeParameter.Name: Double]) -> String {
-        let shown = parameters.compactMap { spec in
+        let shown = describeParameters(values)
+        return shown.isEmpty ? name : "\(name)(\(shown.joined(separator: ", ")))"
+    }
+
+    /// Each parameter value given with its name and unit, in the mode's order: `maxChargePower: 2000 W`.
+    public func describeParameters(_ values: [ModeParameter.Name: Double]) -> [String] {
+        parameters.compactMap { spec in
             values[spec.name].map { "\(spec.name): \(ModeParameter.format($0)) \(spec.unit.rawValue)" }
         }
-        return shown.isEmpty ? name : "\(name)(\(shown.joined(separator: ", ")))"
     }
 
     /// ESS kinds before chargepoint kinds, each by code.

@@ -15,7 +15,7 @@ struct Busbar: ParsableCommand {
         subcommands: [
             RunCommand.self, DemoCommand.self, CheckCommand.self, MapCommand.self, SimulateCommand.self,
             InspectCommand.self, CommissionCommand.self,
-            ReadCommand.self, WriteCommand.self, ScanCommand.self,
+            ReadCommand.self, WriteCommand.self, ScanCommand.self, JournalCommand.self,
         ]
     )
 }

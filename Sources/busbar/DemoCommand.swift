@@ -45,6 +45,9 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Seconds between status prints (0 = none).")
     var statusInterval = 5
 
+    @Option(help: "Keep the audit journal (SQLite) in FILE.")
+    var journal: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
@@ -62,6 +65,7 @@ struct DemoCommand: ParsableCommand {
         }
         simulation.startClock()
         defer { simulation.stop() }
+        let routes = try OperatorRoutes.open(journal: journal, logger: logger)
         let gateway = Gateway(site: simulation.site(pointingAt: loaded), logger: logger)
         // Listeners first, then the devices (as `busbar run`).
         let http: HTTPServices?
@@ -73,7 +77,8 @@ struct DemoCommand: ParsableCommand {
             let settings = HTTPServices.Settings(
                 http: httpPort > 0 ? HTTPConfig(host: "127.0.0.1", port: httpPort) : nil,
                 push: pushURL.map { PushConfig(url: $0, interval: pushInterval) }, sources: loaded.site.sources)
-            http = try HTTPServices(settings, controller: gateway.controller, logger: logger)
+            http = try HTTPServices(
+                settings, controller: gateway.controller, logger: logger, operations: routes.operations(for: gateway))
         } catch {
             gateway.stopListening()
             CommandFailure.printError("\(error)")

@@ -51,7 +51,8 @@ final class HTTPServices: Sendable {
     /// - Throws: `CannotListen` when the local API's address cannot be bound (nothing is left
     ///   running).
     init?(
-        _ settings: Settings, controller: GatewayController, logger: Logger, continuing previous: HTTPServices? = nil
+        _ settings: Settings, controller: GatewayController, logger: Logger,
+        operations: LocalAPIOperations = LocalAPIOperations(), continuing previous: HTTPServices? = nil
     ) throws {
         guard !settings.isEmpty else { return nil }
         self.settings = settings
@@ -74,7 +75,7 @@ final class HTTPServices: Sendable {
             let listen = "\(config.host)"
             api = LocalAPI(
                 configuration: configuration, snapshot: { controller.snapshot }, sink: controller, logger: logger,
-                pushStatus: status,
+                pushStatus: status, operations: operations,
                 onServerRunning: { port in
                     logger.notice("serving the local API", metadata: ["http.listen": "\(listen):\(port)"])
                     listening.signal()

@@ -2,6 +2,8 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Gateway
+import GatewayHTTP
+import Journal
 import Logging
 import SiteConfig
 
@@ -24,6 +26,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Serve the native profile on HOST:PORT instead of the site file's listen address.")
     var listen: String?
 
+    @Option(help: "Keep the audit journal (SQLite) in FILE, e.g. /var/lib/busbar/journal.sqlite.")
+    var journal: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
@@ -31,18 +36,22 @@ struct RunCommand: ParsableCommand {
         let logger = logging.bootstrap()
         let overrides = try listen.map(ListenAddress.parse).map { [UpstreamConfig.Profile.native: $0] } ?? [:]
         var loaded = try SiteFile.load(site)
+        let routes = try OperatorRoutes.open(journal: journal, logger: logger)
         let gateway = Gateway(site: loaded, logger: logger)
+        let operations = routes.operations(for: gateway)
         // Every listener first: a gateway that cannot serve its masters never touches a device.
         try gateway.listen(upstreams: gateway.upstreamHandlers(listen: overrides))
         var http: HTTPServices?
         do {
-            http = try HTTPServices(.init(site: loaded.site), controller: gateway.controller, logger: logger)
+            http = try HTTPServices(
+                .init(site: loaded.site), controller: gateway.controller, logger: logger, operations: operations)
         } catch {
             gateway.stopListening()
             CommandFailure.printError("\(error)")
             throw ExitCode.failure
         }
         gateway.startDevices()
+        routes.journal?.lifecycle(.start, reason: "site \(loaded.site.name), \(loaded.site.devices.count) devices")
         logger.notice(
             "gateway running", metadata: ["site": "\(loaded.site.name)", "devices": "\(loaded.site.devices.count)"])
         while signals.next() == SIGHUP {
@@ -52,17 +61,21 @@ struct RunCommand: ParsableCommand {
                 for diagnostic in diagnostics.diagnostics {
                     FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
                 }
+                routes.journal?.lifecycle(.reload, outcome: "rejected", reason: "the site file has errors")
             case .success(let reloaded):
                 let settings = HTTPServices.Settings(site: reloaded.site)
                 var nextHTTP = http
                 do {
                     let report = try gateway.reload(to: reloaded, listen: overrides) {
                         nextHTTP = try Self.services(
-                            for: settings, replacing: &http, controller: gateway.controller, logger: logger)
+                            for: settings, replacing: &http, controller: gateway.controller, operations: operations,
+                            logger: logger)
                     }
                     if nextHTTP !== http { http?.stop() }
                     http = nextHTTP
                     loaded = reloaded
+                    routes.journal?.lifecycle(
+                        .reload, outcome: "applied", reason: "devices handed back: \(report.handedBack)")
                     logger.notice(
                         "site reloaded",
                         metadata: [
@@ -77,11 +90,13 @@ struct RunCommand: ParsableCommand {
                     logger.error(
                         "reload rejected: the new site cannot listen; the running configuration continues",
                         metadata: ["error": "\(error)"])
+                    routes.journal?.lifecycle(.reload, outcome: "rejected", reason: "\(error)")
                 }
             }
         }
         http?.stop()
         gateway.stop()
+        routes.journal?.lifecycle(.stop)
         logger.notice("gateway stopped")
     }
 
@@ -91,7 +106,7 @@ struct RunCommand: ParsableCommand {
     /// serve again (`running` is what serves after a failure).
     private static func services(
         for settings: HTTPServices.Settings, replacing running: inout HTTPServices?, controller: GatewayController,
-        logger: Logger
+        operations: LocalAPIOperations, logger: Logger
     ) throws -> HTTPServices? {
         let before = running?.settings ?? HTTPServices.Settings(http: nil, push: nil, sources: [])
         guard before != settings else { return running }
@@ -99,11 +114,13 @@ struct RunCommand: ParsableCommand {
         let sameAddress = address(before) != nil && address(before) == address(settings)
         if sameAddress { running?.stop() }
         do {
-            return try HTTPServices(settings, controller: controller, logger: logger, continuing: running)
+            return try HTTPServices(
+                settings, controller: controller, logger: logger, operations: operations, continuing: running)
         } catch {
             if sameAddress {
                 do {
-                    running = try HTTPServices(before, controller: controller, logger: logger, continuing: running)
+                    running = try HTTPServices(
+                        before, controller: controller, logger: logger, operations: operations, continuing: running)
                 } catch {
                     running = nil
                     logger.critical("cannot serve the local API again", metadata: ["error": "\(error)"])

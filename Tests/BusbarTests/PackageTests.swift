@@ -95,7 +95,8 @@ struct PackageTests {
         let unit = try String(contentsOfFile: repository("packaging/busbar.service"), encoding: .utf8)
         let lines = Set(unit.split(separator: "\n").map(String.init))
         for directive in [
-            "ExecStart=/usr/bin/busbar run /etc/busbar/site.yaml", "ExecReload=/bin/kill -HUP $MAINPID",
+            "ExecStart=/usr/bin/busbar run --journal /var/lib/busbar/journal.sqlite /etc/busbar/site.yaml",
+            "ExecReload=/bin/kill -HUP $MAINPID",
             "Restart=on-failure", "User=busbar", "SupplementaryGroups=dialout", "ProtectSystem=strict",
             "ProtectHome=yes", "PrivateTmp=yes", "NoNewPrivileges=yes", "AmbientCapabilities=CAP_NET_BIND_SERVICE",
             "StateDirectory=busbar", "WantedBy=multi-user.target",
@@ -180,7 +181,10 @@ struct PackageTests {
         #expect(result.status == 0, "\(result.errorOutput)")
         let unit = try String(
             contentsOf: folder.appendingPathComponent("etc/systemd/system/busbar.service"), encoding: .utf8)
-        #expect(unit.contains("ExecStart=/opt/busbar/bin/busbar run /etc/busbar/site.yaml\n"), "\(unit)")
+        #expect(
+            unit.contains(
+                "ExecStart=/opt/busbar/bin/busbar run --journal /var/lib/busbar/journal.sqlite /etc/busbar/site.yaml\n"),
+            "\(unit)")
         let site = try String(contentsOf: folder.appendingPathComponent("etc/busbar/site.yaml"), encoding: .utf8)
         #expect(site.contains("map: /opt/busbar/share/busbar/sites/devices/victron-gx-ess.yaml\n"), "\(site)")
         #expect(

@@ -123,6 +123,7 @@ extension DeviceRuntime {
     /// doubled per failure up to 30 s, so a device that refuses a write is not hammered (on a
     /// shared RTU line that would starve its neighbours). Logged once, with the error.
     func writeFailed(_ error: any Error, at now: ContinuousClock.Instant, interval: Duration) {
+        RuntimeMetrics.writeFailed(device: id, error: error)
         let first = state.withLock { state -> Bool in
             state.writeFailures += 1
             state.writeFailuresTotal += 1

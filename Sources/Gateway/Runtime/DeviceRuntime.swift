@@ -170,6 +170,7 @@ extension DeviceRuntime {
     /// Records a failed poll and when to try again: the poll interval doubled per failure, at
     /// most 30 s, so a dead device costs little and is found again within one back-off step.
     func pollFailed(_ error: ModbusError, at now: ContinuousClock.Instant, interval: Duration) {
+        RuntimeMetrics.pollFailed(device: id, error: error)
         let (wentOffline, firstMiss) = state.withLock { state -> (Bool, Bool) in
             state.failures += 1
             state.retryAt = now + Self.backoff(after: state.failures, interval: interval)

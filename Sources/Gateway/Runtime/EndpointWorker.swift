@@ -174,12 +174,14 @@ final class EndpointWorker: Sendable {
     private func poll(_ devices: [DeviceRuntime], with client: ModbusClient, at now: ContinuousClock.Instant) {
         var meterAnswered = false
         for device in devices where device.pollDue(at: now) {
+            let started = ContinuousClock.now
             do {
                 try device.poll(with: client, at: now)
                 if device.map.kind == .meter { meterAnswered = true }
             } catch {
                 device.pollFailed(error, at: now, interval: device.pollInterval)
             }
+            RuntimeMetrics.polled(device: device.id, duration: ContinuousClock.now - started)
         }
         if meterAnswered, let wake = meterRead.withLock({ $0 }) { wake() }
     }

@@ -80,6 +80,11 @@ public final class Gateway: Sendable {
     /// The ports the upstream listeners listen on, in the order they were given to `start`.
     package var upstreamPorts: [Int] { state.withLock { $0.listeners.map(\.port) } }
 
+    /// Each upstream listener's profile and what it refused, shed and holds open, for the metrics.
+    public var upstreamStatistics: [(profile: String, statistics: ModbusTCPServer.Statistics)] {
+        state.withLock { $0.listeners }.map { ($0.upstream.profile.rawValue, $0.statistics) }
+    }
+
     /// Stops serving masters first, then control, then hands the devices back (their release
     /// recipes) and stops polling; harmless when already stopped.
     /// - Parameter handingBack: the devices to hand back, by id; all when `nil`.

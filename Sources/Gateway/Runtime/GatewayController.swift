@@ -19,6 +19,20 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     private let logger: Logger
     private let thread = WorkerThread(name: "busbar-control")
     private let activeModes = Mutex<[Target: String]>([:])
+    let watch = Mutex(Watch())
+
+    /// Who is told of the controller's events, and what was last told them.
+    struct Watch {
+        var observer: (any GatewayObserver)?
+        var online: [String: Bool] = [:]
+        var lost: Set<String> = []
+    }
+
+    /// Tells `observer` of every command, mode change, lost command and device coming or going
+    /// from now on.
+    public func observe(_ observer: any GatewayObserver) { watch.withLock { $0.observer = observer } }
+
+    private func tell(_ event: GatewayEvent) { watch.withLock { $0.observer }?.gateway(event) }
 
     /// What the controller steers: the devices of the site in force and the workers that reach them.
     private struct Wiring {
@@ -68,6 +82,12 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
 
     public func submit(_ command: Command) -> Result<CommandReceipt, CommandRejection> {
         let result = core.withLock { $0.apply(command, at: now()) }
+        RuntimeMetrics.received(command, accepted: (try? result.get()) != nil)
+        if case .failure(let rejection) = result {
+            tell(.command(command, rejection: rejection))
+        } else {
+            tell(.command(command, rejection: nil))
+        }
         switch result {
         case .success:
             logger.debug("command accepted", metadata: ["command": "\(command)"])
@@ -109,6 +129,7 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     func decide() {
         let (siteName, devices, workers) = wiring.withLock { ($0.siteName, $0.devices, $0.workers) }
         let clock = ContinuousClock.now
+        defer { RuntimeMetrics.decided(duration: ContinuousClock.now - clock) }
         let at = ControlInstant(sinceEpoch: clock - epoch)
         let statuses = devices.map { $0.status(at: clock) }
         let site = Self.siteSnapshot(devices: devices, statuses: statuses, at: at)
@@ -125,6 +146,7 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
                 ])
         }
         logModeChanges(decision)
+        tellChanges(statuses: statuses, decision: decision)
         for device in devices {
             // An offline device keeps the order it had: it is not released for being away, and
             // gets the decision taken once it answers again.
@@ -162,7 +184,12 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
         for target in ended {
             logger.notice("mode changed", metadata: ["target": "\(target)", "mode": "fallback", "source": "fallback"])
         }
+        for target in ended { tell(.modeChanged(target: target, mode: nil, origin: .fallback, remaining: nil)) }
         for (target, _, active) in changes {
+            tell(
+                .modeChanged(
+                    target: target, mode: active.command.mode, origin: active.command.origin,
+                    remaining: active.remaining))
             logger.notice(
                 "mode changed",
                 metadata: [

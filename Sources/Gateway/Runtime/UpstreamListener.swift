@@ -14,7 +14,7 @@ final class UpstreamListener: Sendable {
     /// - Parameter logger: where refused connections and writes are logged, once per client and
     ///   minute with the client's address.
     init(_ upstream: UpstreamConfig, handler: any ModbusRequestHandler, logger: Logger) {
-        slot = HandlerSlot(handler)
+        slot = HandlerSlot(handler, profile: upstream.profile.rawValue)
         served = Mutex(upstream)
         let limiter = RefusalLog(logger: logger, profile: upstream.profile.rawValue)
         server = ModbusTCPServer(
@@ -47,7 +47,7 @@ final class UpstreamListener: Sendable {
             defer { served = upstream }
             return served
         }
-        slot.handler = handler
+        slot.serve(handler, profile: upstream.profile.rawValue)
         server.update(upstream.serverConfiguration)
         // Masters that would find another profile, unit id or access rule behind the address
         // connect again.
@@ -60,18 +60,22 @@ final class UpstreamListener: Sendable {
 }
 
 /// The handler a server holds for the whole life of its listener; it passes each request to the
-/// handler of the site in force.
+/// handler of the site in force, and counts it by the profile served.
 private final class HandlerSlot: ModbusRequestHandler {
-    private let current: Mutex<any ModbusRequestHandler>
+    private let current: Mutex<(handler: any ModbusRequestHandler, profile: String)>
 
-    init(_ handler: any ModbusRequestHandler) { current = Mutex(handler) }
+    init(_ handler: any ModbusRequestHandler, profile: String) { current = Mutex((handler, profile)) }
 
-    var handler: any ModbusRequestHandler {
-        get { current.withLock { $0 } }
-        set { current.withLock { $0 = newValue } }
+    var handler: any ModbusRequestHandler { current.withLock { $0.handler } }
+
+    func serve(_ handler: any ModbusRequestHandler, profile: String) { current.withLock { $0 = (handler, profile) } }
+
+    func handle(_ request: ModbusRequest, unit: UInt8) -> ModbusResponse {
+        let (handler, profile) = current.withLock { $0 }
+        let response = handler.handle(request, unit: unit)
+        RuntimeMetrics.served(profile: profile, function: request.functionCode, response: response)
+        return response
     }
-
-    func handle(_ request: ModbusRequest, unit: UInt8) -> ModbusResponse { handler.handle(request, unit: unit) }
 
     var maxReadRegisters: Int { handler.maxReadRegisters }
 }
@@ -88,6 +92,7 @@ private final class RefusalLog: Sendable {
     }
 
     func note(_ refusal: ModbusTCPServer.Refusal) {
+        RuntimeMetrics.refused(profile: profile, kind: refusal.kind)
         let now = ContinuousClock.now
         let due = lastLogged.withLock { logged -> Bool in
             if let last = logged[refusal], now - last < .seconds(60) { return false }
