@@ -19,7 +19,7 @@ import Synchronization
 public final class PushClient: Sendable, Service {
     /// The settings.
     public let configuration: PushConfiguration
-    /// The cloud's command source: its schedule and pending refusals.
+    /// The cloud's command source and its pending refusals.
     package let session: ControlSession
 
     private let snapshot: @Sendable () -> GatewaySnapshot
@@ -30,7 +30,7 @@ public final class PushClient: Sendable, Service {
     private let stopping = Atomic<Bool>(false)
     private let progress = Mutex(PushStatus())
 
-    /// How often the loop looks at the schedule and for a stop: slots start within this.
+    /// How often the loop looks for a stop.
     static let tick: Duration = .milliseconds(250)
 
     /// A client for `configuration`, reading `snapshot` and commanding `sink`. The HTTP client
@@ -56,7 +56,7 @@ public final class PushClient: Sendable, Service {
     /// How the pushes went so far.
     public var status: PushStatus { progress.withLock { $0 } }
 
-    /// Pushes every `interval` and starts schedule slots on time, until `stop()`, cancellation
+    /// Pushes every `interval` until `stop()`, cancellation
     /// or (in a service group) a graceful shutdown. A push under way when `stop()` or the
     /// shutdown comes is finished first.
     public func run() async {
@@ -65,7 +65,6 @@ public final class PushClient: Sendable, Service {
             metadata: ["push.url": "\(redactedURL)", "push.interval": "\(configuration.interval)"])
         var next = clock.now
         while !stopping.load(ordering: .acquiring), !Task.isCancelled, !Task.isShuttingDownGracefully {
-            session.runDueSlots()
             if clock.now >= next {
                 next = clock.now + configuration.interval
                 await push()

@@ -99,11 +99,11 @@ struct RunCommand: ParsableCommand {
         let sameAddress = address(before) != nil && address(before) == address(settings)
         if sameAddress { running?.stop() }
         do {
-            return try HTTPServices(settings, controller: controller, logger: logger, continuing: running)
+            return try HTTPServices(settings, controller: controller, logger: logger)
         } catch {
             if sameAddress {
                 do {
-                    running = try HTTPServices(before, controller: controller, logger: logger, continuing: running)
+                    running = try HTTPServices(before, controller: controller, logger: logger)
                 } catch {
                     running = nil
                     logger.critical("cannot serve the local API again", metadata: ["error": "\(error)"])
