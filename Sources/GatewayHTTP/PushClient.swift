@@ -63,6 +63,7 @@ public final class PushClient: Sendable, Service {
         logger.info(
             "push client started",
             metadata: ["push.url": "\(redactedURL)", "push.interval": "\(configuration.interval)"])
+        await waitForFirstPoll()
         var next = clock.now
         while !stopping.load(ordering: .acquiring), !Task.isCancelled, !Task.isShuttingDownGracefully {
             if clock.now >= next {
@@ -73,6 +74,18 @@ public final class PushClient: Sendable, Service {
             try? await clock.sleep(for: wait)
         }
         logger.info("push client stopped", metadata: ["push.url": "\(redactedURL)"])
+    }
+
+    /// Waits until the control core has decided on polled data (every device polled once, or
+    /// one interval at the most, so that a dead device does not keep the cloud uninformed): a
+    /// first push of nulls without available modes would tell the cloud the site has nothing.
+    private func waitForFirstPoll() async {
+        let deadline = clock.now + configuration.interval
+        while !stopping.load(ordering: .acquiring), !Task.isCancelled, clock.now < deadline {
+            let current = snapshot()
+            if current.decision != nil, current.devices.allSatisfy({ $0.age != nil }) { return }
+            try? await clock.sleep(for: min(Self.tick, max(.zero, deadline - clock.now)))
+        }
     }
 
     /// Ends `run()` after the push under way, if any.
@@ -98,6 +111,11 @@ public final class PushClient: Sendable, Service {
         switch result {
         case .delivered(let status, let outcome):
             session.removeReported(report)
+            let failures = progress.withLock { $0.consecutiveFailures }
+            if failures > 0 {
+                logger.notice(
+                    "push delivered again", metadata: ["push.url": "\(redactedURL)", "push.failures": "\(failures)"])
+            }
             progress.withLock {
                 $0.delivered += 1
                 $0.consecutiveFailures = 0
@@ -151,12 +169,19 @@ public final class PushClient: Sendable, Service {
         }
     }
 
+    /// Counts a failed push; an outage is logged once, at its first failure (the next delivered
+    /// push logs its end), not at every push.
     private func failed(_ reason: String) {
-        progress.withLock {
+        let failures = progress.withLock {
             $0.consecutiveFailures += 1
             $0.lastError = reason
+            return $0.consecutiveFailures
         }
-        logger.warning("push failed", metadata: ["push.url": "\(redactedURL)", "reason": "\(reason)"])
+        if failures == 1 {
+            logger.warning("push failed", metadata: ["push.url": "\(redactedURL)", "reason": "\(reason)"])
+        } else {
+            logger.debug("push failed", metadata: ["push.url": "\(redactedURL)", "reason": "\(reason)"])
+        }
     }
 
     /// The URL without its query and path, which may carry the API key.

@@ -1,8 +1,10 @@
 import Control
 import Foundation
+import Gateway
 import GatewayHTTP
 import Hummingbird
 import Logging
+import Synchronization
 import Testing
 
 @Suite("Push client against a fake cloud EMS", .timeLimit(.minutes(1)))
@@ -127,6 +129,38 @@ struct PushClientTests {
         let pushes = await cloud.pushes
         // The garbage is reported by every push until one is delivered.
         #expect(pushes.map { ($0.json["rejectedControlModes"] as? [Any])?.count } == [0, 0, 1, 1])
+    }
+
+    @Test func theFirstPushWaitsForTheFirstPoll() async throws {
+        let cloud = FakeCloud()
+        let polled = Mutex(false)
+        let site = self.site
+        try await cloud.serve { url in
+            let client = PushClient(
+                configuration: PushConfiguration(url: url, interval: .seconds(3600), timeout: .seconds(5)),
+                snapshot: {
+                    let full = site.snapshot()
+                    guard !polled.withLock({ $0 }) else { return full }
+                    return GatewaySnapshot(
+                        siteName: full.siteName, at: full.at,
+                        devices: full.devices.map {
+                            DeviceStatus(
+                                id: $0.id, kind: $0.kind, online: false, age: nil, values: [:], identity: [:],
+                                ratings: $0.ratings)
+                        },
+                        decision: nil, gridPower: nil)
+                },
+                sink: site, logger: Logger(label: "test"), wallClock: { site.clock.wall })
+            let running = Task { await client.run() }
+            try await Task.sleep(for: .milliseconds(600))
+            #expect(await cloud.pushes.isEmpty)
+            polled.withLock { $0 = true }
+            let pushes = await cloud.waitForPushes(1)
+            client.stop()
+            await running.value
+            #expect(pushes.first?.json["soc"] as? Double == 55)
+            #expect((pushes.first?.json["availableControlModes"] as? [String: Any])?.isEmpty == false)
+        }
     }
 
     @Test func aScheduleFromTheResponseGoesToTheCore() async throws {
