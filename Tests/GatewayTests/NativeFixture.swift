@@ -6,7 +6,7 @@ import Synchronization
 import Vocabulary
 
 /// A command sink that records what a profile hands it and answers with a chosen verdict.
-final class RecordingSink: CommandSink {
+final class RecordingSink: ProfileTestSink {
     enum Event: Hashable {
         case submit(Command)
         case refresh(SourceID)
@@ -41,14 +41,6 @@ final class RecordingSink: CommandSink {
     func refresh(_ source: SourceID) { recorded.withLock { $0.append(.refresh(source)) } }
     func release(_ source: SourceID, target: Target?) { recorded.withLock { $0.append(.release(source, target)) } }
     func now() -> ControlInstant { instant }
-    /// The profiles under test hand in no schedules; one would be taken as it came.
-    func replaceSchedules(
-        _ schedules: [Schedule], of source: SourceID, scope: Schedule.Scope
-    ) -> Result<ScheduleReceipt, CommandRejection> {
-        .success(
-            ScheduleReceipt(
-                slots: schedules.map(\.slots.count).reduce(0, +), past: 0, replaced: schedules.map(\.target)))
-    }
 }
 
 /// The demo-like site of these tests: two batteries, two chargepoints and a grid meter.

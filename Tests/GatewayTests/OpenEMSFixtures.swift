@@ -8,7 +8,7 @@ import TestSupport
 import Vocabulary
 
 /// A command sink that records what a profile sends, with a clock the test moves.
-final class OpenEMSRecordingSink: CommandSink {
+final class OpenEMSRecordingSink: ProfileTestSink {
     struct Record {
         var commands: [Command] = []
         var refreshes: [SourceID] = []
@@ -32,14 +32,6 @@ final class OpenEMSRecordingSink: CommandSink {
     func refresh(_ source: SourceID) { record.withLock { $0.refreshes.append(source) } }
     func release(_ source: SourceID, target: Target?) { record.withLock { $0.releases.append((source, target)) } }
     func now() -> ControlInstant { record.withLock { $0.clock } }
-    /// The profiles under test hand in no schedules; one would be taken as it came.
-    func replaceSchedules(
-        _ schedules: [Schedule], of source: SourceID, scope: Schedule.Scope
-    ) -> Result<ScheduleReceipt, CommandRejection> {
-        .success(
-            ScheduleReceipt(
-                slots: schedules.map(\.slots.count).reduce(0, +), past: 0, replaced: schedules.map(\.target)))
-    }
 }
 
 /// A site of two batteries, a grid meter and a chargepoint, as the gateway would publish it.
