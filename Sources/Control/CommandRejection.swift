@@ -15,6 +15,16 @@ public enum CommandRejection: Error, Hashable, Sendable, CustomStringConvertible
     case parameterOutOfRange(mode: String, parameter: String, value: Double, range: ClosedRange<Double>)
     /// The explicit end is not after the instant the command arrived.
     case endNotInFuture(end: ControlInstant, now: ControlInstant)
+    /// A schedule holds more slots than a week of 15-minute slots.
+    case scheduleTooLong(slots: Int, limit: Int)
+    /// A schedule slot does not end after it starts.
+    case slotEmpty(start: ControlInstant, end: ControlInstant)
+    /// Two slots of one schedule overlap.
+    case slotsOverlap(first: Schedule.Slot, second: Schedule.Slot)
+    /// A replacement of one source's schedules carries another source's.
+    case scheduleOfOtherSource(SourceID)
+    /// A replacement names the same target twice.
+    case scheduleTwice(Target)
 
     public var description: String {
         switch self {
@@ -30,6 +40,16 @@ public enum CommandRejection: Error, Hashable, Sendable, CustomStringConvertible
             "\(mode): \(parameter) = \(value) is outside \(range.lowerBound)...\(range.upperBound)"
         case .endNotInFuture(let end, let now):
             "the command ends at \(end), not after now (\(now))"
+        case .scheduleTooLong(let slots, let limit):
+            "the schedule has \(slots) slots; at most \(limit) (a week of 15-minute slots) are taken"
+        case .slotEmpty(let start, let end):
+            "a schedule slot must end after it starts (start \(start), end \(end))"
+        case .slotsOverlap(let first, let second):
+            "schedule slots overlap: \(first) and \(second)"
+        case .scheduleOfOtherSource(let source):
+            "the replacement carries a schedule of another source ('\(source)')"
+        case .scheduleTwice(let target):
+            "the replacement names target '\(target)' twice"
         }
     }
 }

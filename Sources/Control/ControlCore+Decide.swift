@@ -122,7 +122,8 @@ extension ControlCore {
             active: inEffect.enumerated().sorted {
                 ($0.element.command.target, $0.offset) < ($1.element.command.target, $1.offset)
             }.map(\.element),
-            lost: losses.map(\.loss), availableModes: availableModes(site: site, inEffect: inEffect))
+            lost: losses.map(\.loss), availableModes: availableModes(site: site, inEffect: inEffect),
+            schedules: scheduleStatus(at: now))
     }
 
     /// The hysteresis SURPLUS steps from: each chargepoint's stage as the SURPLUS command of

@@ -5,10 +5,11 @@ import Vocabulary
 /// sleeps or does I/O.
 ///
 /// Lifecycle: `apply` commands as they arrive (each refreshes its source's watchdog, as does
-/// `refresh` for a heartbeat), call `tick` to collect the commands that ended, and `decide`
-/// whenever telemetry or commands change to get the device orders and the status.
+/// `refresh` for a heartbeat), `replaceSchedules` as schedules arrive, call `tick` to collect
+/// the commands and slots that ended, and `decide` whenever telemetry or commands change (and
+/// at `nextChange(after:)`) to get the device orders and the status.
 public struct ControlCore: Sendable {
-    private struct Key: Hashable {
+    struct Key: Hashable {
         var source: SourceID
         var target: Target
     }
@@ -16,6 +17,8 @@ public struct ControlCore: Sendable {
     /// The sources, devices, fallbacks and strategies in force.
     public private(set) var configuration: ControlConfiguration
     private var commands: [Key: Command] = [:]
+    /// Each source's schedule per target (`ControlCore+Schedules.swift`).
+    var schedules: [Key: Schedule] = [:]
     private var lastHeard: [SourceID: ControlInstant] = [:]
     /// Per target, the source whose command on it ended last (of several at once, the one of
     /// highest priority): its own fallback applies while no command holds the target.
@@ -98,11 +101,16 @@ public struct ControlCore: Sendable {
     public mutating func tick(at now: ControlInstant) -> [Expiration] {
         let expired = commands.filter { deadline(of: $0.value) <= now }
         for key in expired.keys { commands[key] = nil }
-        noteEnded(Array(expired.values))
-        return expired.values.map { command in
-            Expiration(
-                command: command, reason: command.end == nil ? .watchdog : .durationEnded, at: deadline(of: command))
-        }.sorted { ($0.at, $0.command.target, $0.command.source) < ($1.at, $1.command.target, $1.command.source) }
+        let slotsEnded = dropEndedSlots(at: now)
+        noteEnded(Array(expired.values) + slotsEnded.map(\.command))
+        return
+            (expired.values.map { command in
+                Expiration(
+                    command: command, reason: command.end == nil ? .watchdog : .durationEnded, at: deadline(of: command)
+                )
+            } + slotsEnded).sorted {
+                ($0.at, $0.command.target, $0.command.source) < ($1.at, $1.command.target, $1.command.source)
+            }
     }
 
     /// Replaces the configuration (a reloaded site file). Commands whose source or device is
@@ -117,11 +125,15 @@ public struct ControlCore: Sendable {
                 || configuration.kind(of: command.target) != command.mode.kind.deviceKind
         }
         for key in dropped.keys { commands[key] = nil }
+        schedules = schedules.filter { _, schedule in
+            configuration.source(schedule.source) != nil
+                && schedule.slots.allSatisfy { configuration.kind(of: schedule.target) == $0.mode.kind.deviceKind }
+        }
         return dropped.values.sorted { ($0.target, $0.source) < ($1.target, $1.source) }
     }
 
     /// Remembers, per target, which source's command ended: of several, the highest priority's.
-    private mutating func noteEnded(_ ended: [Command]) {
+    mutating func noteEnded(_ ended: [Command]) {
         let configuration = self.configuration
         let priority = { (source: SourceID) in configuration.source(source)?.priority ?? .min }
         for command in ended.sorted(by: { priority($0.source) < priority($1.source) }) {
@@ -129,9 +141,24 @@ public struct ControlCore: Sendable {
         }
     }
 
-    /// The commands in force at `now`: not past their deadline.
+    /// The commands in force at `now`: not past their deadline, and the slots in force of the
+    /// schedules whose source holds no command of its own on the target (a source's own command
+    /// runs over its schedule, which resumes when the command ends).
     func commandsInForce(at now: ControlInstant) -> [Command] {
-        commands.values.filter { deadline(of: $0) > now }
+        let explicit = commands.filter { deadline(of: $0.value) > now }
+        let slots = schedules.compactMap { key, schedule -> Command? in
+            guard explicit[key] == nil, let slot = schedule.slot(at: now) else { return nil }
+            return schedule.command(for: slot)
+        }
+        return Array(explicit.values) + slots
+    }
+
+    /// The next instant after `now` at which a command's deadline or a slot's start or end falls
+    /// (a watchdog moved by a later heartbeat aside): a decision then keeps slot boundaries exact.
+    public func nextChange(after now: ControlInstant) -> ControlInstant? {
+        let deadlines = commands.values.map(deadline(of:))
+        let boundaries = schedules.values.flatMap { $0.slots.flatMap { [$0.start, $0.end] } }
+        return (deadlines + boundaries).filter { $0 > now }.min()
     }
 
     private func rejection(of command: Command, at now: ControlInstant) -> CommandRejection? {

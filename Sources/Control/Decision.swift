@@ -18,11 +18,14 @@ public struct Decision: Hashable, Sendable {
     public var lost: [LostCommand]
     /// The modes per target (ESS cluster, chargepoint cluster, then each device).
     public var availableModes: [TargetModes]
+    /// The schedules held, with the slot in force and the next one, by target, then source.
+    public var schedules: [ScheduleStatus]
 
     public init(
         at: ControlInstant, devices: [DeviceDecision], ess: EssClusterStatus, chargepoints: ChargepointClusterStatus,
-        active: [ActiveCommand], lost: [LostCommand], availableModes: [TargetModes]
+        active: [ActiveCommand], lost: [LostCommand], availableModes: [TargetModes], schedules: [ScheduleStatus] = []
     ) {
+        self.schedules = schedules
         self.at = at
         self.devices = devices
         self.ess = ess

@@ -8,6 +8,8 @@ public struct Expiration: Hashable, Sendable, CustomStringConvertible {
         case watchdog
         /// Its explicit duration or end time was reached.
         case durationEnded
+        /// Its schedule slot ended (the command stood for the slot).
+        case slotEnded
     }
 
     /// The command that ended; its target returns to its fallback unless another command holds it.

@@ -1,5 +1,6 @@
 public import Control
 public import Foundation
+public import Gateway
 import Vocabulary
 
 /// One entry of `activeControlModes` (per target) or of the status's active commands (per

@@ -1,5 +1,6 @@
 public import Control
 public import Foundation
+public import Gateway
 import Vocabulary
 
 /// A checked `activateControlModes` document (a push response or a `POST /api/control-modes`
@@ -56,8 +57,9 @@ public enum RequestedEnd: Sendable, Hashable {
     case duration(Duration)
 }
 
-/// A `{start, duration, activateControlModes}` slot of a schedule. Its modes run from `start`
-/// for `duration` and then end by themselves; a `null` ends the source's command at `start`.
+/// A slot of a schedule as a request carries it (`{start, duration | end, activateControlModes}`,
+/// or the OpenEMS Balancing Schedule's `{startTimestamp, duration, activePowerSetPoint}`): from
+/// `start` for `duration`, the modes it names per target; a `null` leaves a gap on its target.
 public struct ScheduleSlot: Sendable, Hashable {
     /// When the slot begins (wall clock).
     public var start: Date
@@ -75,8 +77,20 @@ public struct ScheduleSlot: Sendable, Hashable {
     /// When the slot ends.
     public var end: Date { start.addingTimeInterval(duration.seconds) }
 
-    /// The changes as they run when the slot begins: each ends with the slot.
-    package var changesEndingWithSlot: [ModeChange] {
-        changes.map { ModeChange(target: $0.target, mode: $0.mode, end: $0.mode == nil ? nil : .until(end)) }
+    /// The control core's schedules for `slots` from `source`, one per target they name (a
+    /// target whose every slot is `null` gets an empty schedule, which clears it), by target.
+    package static func schedules(_ slots: [ScheduleSlot], from source: SourceID, at time: TimeBase) -> [Schedule] {
+        var byTarget: [Target: [Schedule.Slot]] = [:]
+        for slot in slots {
+            for change in slot.changes {
+                guard let mode = change.mode else {
+                    byTarget[change.target, default: []] += []
+                    continue
+                }
+                byTarget[change.target, default: []].append(
+                    Schedule.Slot(start: time.instant(at: slot.start), end: time.instant(at: slot.end), mode: mode))
+            }
+        }
+        return byTarget.keys.sorted().map { Schedule(source: source, target: $0, slots: byTarget[$0]!) }
     }
 }

@@ -13,8 +13,9 @@ public import Vocabulary
 /// a misspelt parameter is not silently ignored); lenient at the top level, where a cloud may
 /// send fields meant for others.
 public struct ControlRequestDecoder: Sendable {
-    /// The largest body taken, in bytes (64 KiB: a week of 15-minute slots for a few targets).
-    public static let defaultMaximumBodySize = 64 * 1024
+    /// The largest body taken, in bytes (1 MiB: a week of 15-minute slots, 672, for several
+    /// targets each, pretty-printed; 64 KiB did not hold one target's week).
+    public static let defaultMaximumBodySize = 1024 * 1024
     /// The most slots a schedule may hold (a week of 15-minute slots).
     public static let maximumScheduleSlots = 7 * 96
     /// The longest `duration` (of a mode or a slot): seven days.
@@ -271,12 +272,31 @@ private struct Checker {
                 problem(path, "expected a slot object, got \(entry.typeName)")
                 continue
             }
-            for field in fields.keys.sorted() where !["start", "duration", "activateControlModes"].contains(field) {
+            if fields["startTimestamp"] != nil {
+                if let slot = balancingSlot(fields, at: path) { slots.append(slot) }
+                continue
+            }
+            for field in fields.keys.sorted()
+            where !["start", "duration", "end", "activateControlModes"].contains(field) {
                 problem("\(path).\(field)", "unknown field '\(field)' in a schedule slot")
             }
             let start = fields["start"].map { date($0, at: "\(path).start") } ?? missing(path, "start")
-            let duration =
-                fields["duration"].map { self.duration($0, at: "\(path).duration") } ?? missing(path, "duration")
+            let duration: Duration?
+            switch (fields["duration"], fields["end"]) {
+            case (let value?, nil): duration = self.duration(value, at: "\(path).duration")
+            case (nil, let value?):
+                let end = date(value, at: "\(path).end")
+                if let start, let end, end <= start {
+                    problem("\(path).end", "the slot must end after its start")
+                }
+                duration = start.flatMap { start in
+                    end.flatMap { end in end > start ? .milliseconds(Int64(end.timeIntervalSince(start) * 1000)) : nil }
+                }
+            case (_?, _?):
+                problem(path, "give 'duration' or 'end', not both")
+                duration = nil
+            case (nil, nil): duration = missing(path, "duration")
+            }
             guard let modes = fields["activateControlModes"] else {
                 problem(path, "missing field 'activateControlModes'")
                 continue
@@ -288,6 +308,36 @@ private struct Checker {
         }
         // Slots already over are dropped: a cloud may resend a whole day's plan.
         return slots.filter { $0.end > now }.sorted { $0.start < $1.start }
+    }
+
+    /// A slot of the OpenEMS Balancing Schedule form (`setGridConnSchedule`): from
+    /// `startTimestamp` (Unix seconds) for `duration` seconds, GRID_SETPOINT at
+    /// `activePowerSetPoint` W (+ import) on the ESS cluster.
+    private mutating func balancingSlot(_ fields: [String: JSONValue], at path: String) -> ScheduleSlot? {
+        for field in fields.keys.sorted()
+        where !["startTimestamp", "duration", "activePowerSetPoint"].contains(field) {
+            problem("\(path).\(field)", "unknown field '\(field)' in a Balancing Schedule slot")
+        }
+        var start: Date?
+        switch fields["startTimestamp"] {
+        case .number(let seconds)?: start = Date(timeIntervalSince1970: seconds)
+        case let other?: problem("\(path).startTimestamp", "expected Unix seconds, got \(other.typeName)")
+        case nil: break
+        }
+        let duration =
+            fields["duration"].map { self.duration($0, at: "\(path).duration") } ?? missing(path, "duration")
+        let spec = ModeParameter.power(.gridPower, signed: true)
+        var power: Double?
+        switch fields["activePowerSetPoint"] {
+        case .number(let value)? where spec.range.contains(value): power = value
+        case .number(let value)?:
+            problem("\(path).activePowerSetPoint", "\(Self.number(value)) is outside \(Self.range(spec)) W")
+        case let other?: problem("\(path).activePowerSetPoint", "expected a number (W), got \(other.typeName)")
+        case nil: problem(path, "missing field 'activePowerSetPoint'")
+        }
+        guard target(Target.essKey, at: path) != nil, let start, let duration, let power else { return nil }
+        let change = ModeChange(target: .essCluster, mode: .ess(.gridSetpoint(gridPower: power)))
+        return ScheduleSlot(start: start, duration: duration, changes: [change])
     }
 
     private mutating func missing<T>(_ path: String, _ field: String) -> T? {

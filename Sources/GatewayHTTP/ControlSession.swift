@@ -5,9 +5,10 @@ public import Logging
 import Synchronization
 import Vocabulary
 
-/// One HTTP command source (`cloud` or `local`): checks its requests, hands the commands to
-/// the sink, keeps its schedule and starts each slot on time, and remembers what it refused
-/// so the next document can report it. Requests and slots are applied one at a time, in order.
+/// One HTTP command source (`cloud` or `local`): checks its requests, hands the commands and
+/// the schedule to the sink (the control core keeps the schedule and runs each slot at its
+/// boundary), and remembers what it refused so the next document can report it. Requests are
+/// applied one at a time, in order.
 public final class ControlSession: Sendable {
     /// The source its commands come from.
     public let source: SourceID
@@ -23,7 +24,6 @@ public final class ControlSession: Sendable {
     private let state = Mutex(State())
 
     private struct State {
-        var schedule: [ScheduleSlot] = []
         /// Refusals not yet reported, each with its number in the order they came.
         var rejections: [(number: Int, rejection: RejectedControlMode)] = []
         var nextNumber = 0
@@ -76,47 +76,28 @@ public final class ControlSession: Sendable {
         remember(error.problems.map { RejectedControlMode($0, at: at) })
     }
 
-    /// Applies a checked request: its changes now, and its schedule in place of the old one.
+    /// Applies a checked request: its changes now, and its schedule in place of the source's
+    /// old one (on every target).
     @discardableResult
     public func apply(_ request: ControlRequest) -> ControlOutcome {
         state.withLock { state in
-            var outcome = apply(request.changes, at: now())
-            if let schedule = request.schedule {
-                state.schedule = schedule
-                outcome.scheduledSlots = schedule.count
-                logger.info("schedule replaced", metadata: ["source": "\(source)", "slots": "\(schedule.count)"])
-                outcome.merge(runDueSlots(in: &state))
-            } else {
-                outcome.scheduledSlots = state.schedule.count
+            let time = now()
+            var outcome = apply(request.changes, at: time)
+            if let slots = request.schedule {
+                let schedules = ScheduleSlot.schedules(slots, from: source, at: time)
+                switch sink.replaceSchedules(schedules, of: source, scope: .allTargets) {
+                case .success(let receipt):
+                    outcome.scheduledSlots = receipt.slots
+                case .failure(let rejection):
+                    outcome.rejected.append(
+                        RejectedControlMode(at: time.wall, target: nil, path: "schedule", reason: rejection.description)
+                    )
+                }
             }
             state.remember(outcome.rejected)
             return outcome
         }
     }
-
-    /// Starts every slot whose time has come (and drops those already over).
-    @discardableResult
-    package func runDueSlots() -> ControlOutcome {
-        state.withLock { state in
-            let outcome = runDueSlots(in: &state)
-            state.remember(outcome.rejected)
-            return outcome
-        }
-    }
-
-    /// The slots not yet started, by start.
-    public var schedule: [ScheduleSlot] { state.withLock { $0.schedule } }
-
-    /// Takes over the slots a session of the same source had not started yet (a reload that
-    /// replaced the API or the push client).
-    package func takeOver(_ schedule: [ScheduleSlot]) {
-        guard !schedule.isEmpty else { return }
-        state.withLock { $0.schedule = schedule }
-        logger.info("schedule kept by the reload", metadata: ["source": "\(source)", "slots": "\(schedule.count)"])
-    }
-
-    /// When the next slot starts.
-    public var nextSlotStart: Date? { state.withLock { $0.schedule.first?.start } }
 
     /// The refusals not yet reported, oldest first.
     package var pendingRejections: [RejectedControlMode] { pendingReport.rejections }
@@ -135,18 +116,6 @@ public final class ControlSession: Sendable {
 
     private func remember(_ rejections: [RejectedControlMode]) {
         state.withLock { $0.remember(rejections) }
-    }
-
-    private func runDueSlots(in state: inout State) -> ControlOutcome {
-        var outcome = ControlOutcome()
-        let time = now()
-        while let slot = state.schedule.first, slot.start <= time.wall {
-            state.schedule.removeFirst()
-            guard slot.end > time.wall else { continue }
-            logger.info("schedule slot started", metadata: ["source": "\(source)", "start": "\(slot.start)"])
-            outcome.merge(apply(slot.changesEndingWithSlot, at: time))
-        }
-        return outcome
     }
 
     private func apply(_ changes: [ModeChange], at time: TimeBase) -> ControlOutcome {
@@ -189,7 +158,7 @@ public struct ControlOutcome: Codable, Sendable, Hashable {
     public var released: [String] = []
     /// What the control core refused.
     public var rejected: [RejectedControlMode] = []
-    /// Slots waiting in the schedule.
+    /// The slots the control core holds from the request's schedule (none without one).
     package var scheduledSlots = 0
 
     public init() {}

@@ -58,7 +58,8 @@ extension CurrentDataDocument {
         }
         self.init(
             site: snapshot.siteName, timestamp: time.wall, watt: snapshot.gridPower, producingWatt: production,
-            soc: snapshot.essSoc, chargingPower: essPower, powerStorageState: Self.storageState(for: essPower),
+            soc: snapshot.essSoc, chargingPower: essPower.map { Int(abs($0).rounded()) },
+            powerStorageState: Self.storageState(for: essPower),
             currentData: data, availableControlModes: Self.offers(snapshot, for: audience),
             activeControlModes: active, rejectedControlModes: rejected)
     }

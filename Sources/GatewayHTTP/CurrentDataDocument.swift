@@ -15,8 +15,10 @@ public struct CurrentDataDocument: Codable, Sendable, Hashable {
     package var producingWatt: Double?
     /// Cluster SoC, % (capacity-weighted): `_sum/EssSoc`.
     public var soc: Double?
-    /// Battery power, W (+ discharge, − charge): `_sum/EssDischargePower`.
-    public var chargingPower: Double?
+    /// Battery power as clever-PV's Push API defines it: the magnitude in whole watts, always
+    /// ≥ 0, with the direction in `powerStorageState` (the signed value is
+    /// `_sum/EssDischargePower` in `currentData`).
+    public var chargingPower: Int?
     /// clever-PV's storage state: 0 idle, 1 charging, 2 disabled (no online battery), 3 discharging.
     package var powerStorageState: Int
     /// Values by OpenEMS channel address (`_sum/EssSoc`, `bat1/ActivePower`); `null` when unknown.
@@ -29,7 +31,7 @@ public struct CurrentDataDocument: Codable, Sendable, Hashable {
     package var rejectedControlModes: [RejectedControlMode]
 
     public init(
-        site: String, timestamp: Date, watt: Double?, producingWatt: Double?, soc: Double?, chargingPower: Double?,
+        site: String, timestamp: Date, watt: Double?, producingWatt: Double?, soc: Double?, chargingPower: Int?,
         powerStorageState: Int, currentData: [String: Double?], availableControlModes: [String: [ModeOffer]],
         activeControlModes: [String: ActiveControlMode], rejectedControlModes: [RejectedControlMode]
     ) {

@@ -12,7 +12,7 @@ public import ServiceLifecycle
 public struct LocalAPI: Sendable, Service {
     /// The settings.
     public let configuration: LocalAPIConfiguration
-    /// The local command source: its schedule and refusals.
+    /// The local command source and its refusals.
     package let session: ControlSession
 
     private let snapshot: @Sendable () -> GatewaySnapshot
@@ -44,25 +44,11 @@ public struct LocalAPI: Sendable, Service {
             maximumBodySize: configuration.maximumBodySize, logger: logger, wallClock: wallClock)
     }
 
-    /// Serves, and starts the local schedule's slots on time alongside, until cancelled or (in
-    /// a service group) until a graceful shutdown, which lets the server close its connections
-    /// and end without an error.
+    /// Serves until cancelled or (in a service group) until a graceful shutdown, which lets the
+    /// server close its connections and end without an error. The control core runs the local
+    /// schedule's slots.
     public func run() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await makeApplication().run() }
-            group.addTask { await runSchedule() }
-            // Both end on a graceful shutdown; a server that fails ends the schedule with it.
-            while try await group.next() != nil {}
-        }
-    }
-
-    /// Starts schedule slots on time until cancelled or a graceful shutdown. `run()` does this;
-    /// call it yourself only when running `makeApplication()` on its own, e.g. in a service group.
-    package func runSchedule() async {
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            session.runDueSlots()
-            try? await Task.sleep(for: PushClient.tick)
-        }
+        try await makeApplication().run()
     }
 
     /// The Hummingbird application: routes, token check, address.

@@ -19,7 +19,7 @@ import Synchronization
 public final class PushClient: Sendable, Service {
     /// The settings.
     public let configuration: PushConfiguration
-    /// The cloud's command source: its schedule and pending refusals.
+    /// The cloud's command source and its pending refusals.
     package let session: ControlSession
 
     private let snapshot: @Sendable () -> GatewaySnapshot
@@ -30,7 +30,7 @@ public final class PushClient: Sendable, Service {
     private let stopping = Atomic<Bool>(false)
     private let progress = Mutex(PushStatus())
 
-    /// How often the loop looks at the schedule and for a stop: slots start within this.
+    /// How often the loop looks for a stop.
     static let tick: Duration = .milliseconds(250)
 
     /// A client for `configuration`, reading `snapshot` and commanding `sink`. The HTTP client
@@ -56,16 +56,16 @@ public final class PushClient: Sendable, Service {
     /// How the pushes went so far.
     public var status: PushStatus { progress.withLock { $0 } }
 
-    /// Pushes every `interval` and starts schedule slots on time, until `stop()`, cancellation
+    /// Pushes every `interval` until `stop()`, cancellation
     /// or (in a service group) a graceful shutdown. A push under way when `stop()` or the
     /// shutdown comes is finished first.
     public func run() async {
         logger.info(
             "push client started",
             metadata: ["push.url": "\(redactedURL)", "push.interval": "\(configuration.interval)"])
+        await waitForFirstPoll()
         var next = clock.now
         while !stopping.load(ordering: .acquiring), !Task.isCancelled, !Task.isShuttingDownGracefully {
-            session.runDueSlots()
             if clock.now >= next {
                 next = clock.now + configuration.interval
                 await push()
@@ -74,6 +74,18 @@ public final class PushClient: Sendable, Service {
             try? await clock.sleep(for: wait)
         }
         logger.info("push client stopped", metadata: ["push.url": "\(redactedURL)"])
+    }
+
+    /// Waits until the control core has decided on polled data (every device polled once, or
+    /// one interval at the most, so that a dead device does not keep the cloud uninformed): a
+    /// first push of nulls without available modes would tell the cloud the site has nothing.
+    private func waitForFirstPoll() async {
+        let deadline = clock.now + configuration.interval
+        while !stopping.load(ordering: .acquiring), !Task.isCancelled, clock.now < deadline {
+            let current = snapshot()
+            if current.decision != nil, current.devices.allSatisfy({ $0.age != nil }) { return }
+            try? await clock.sleep(for: min(Self.tick, max(.zero, deadline - clock.now)))
+        }
     }
 
     /// Ends `run()` after the push under way, if any.
@@ -99,6 +111,11 @@ public final class PushClient: Sendable, Service {
         switch result {
         case .delivered(let status, let outcome):
             session.removeReported(report)
+            let failures = progress.withLock { $0.consecutiveFailures }
+            if failures > 0 {
+                logger.notice(
+                    "push delivered again", metadata: ["push.url": "\(redactedURL)", "push.failures": "\(failures)"])
+            }
             progress.withLock {
                 $0.delivered += 1
                 $0.consecutiveFailures = 0
@@ -152,12 +169,19 @@ public final class PushClient: Sendable, Service {
         }
     }
 
+    /// Counts a failed push; an outage is logged once, at its first failure (the next delivered
+    /// push logs its end), not at every push.
     private func failed(_ reason: String) {
-        progress.withLock {
+        let failures = progress.withLock {
             $0.consecutiveFailures += 1
             $0.lastError = reason
+            return $0.consecutiveFailures
         }
-        logger.warning("push failed", metadata: ["push.url": "\(redactedURL)", "reason": "\(reason)"])
+        if failures == 1 {
+            logger.warning("push failed", metadata: ["push.url": "\(redactedURL)", "reason": "\(reason)"])
+        } else {
+            logger.debug("push failed", metadata: ["push.url": "\(redactedURL)", "reason": "\(reason)"])
+        }
     }
 
     /// The URL without its query and path, which may carry the API key.

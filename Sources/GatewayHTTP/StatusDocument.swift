@@ -76,12 +76,16 @@ public struct StatusDocument: Codable, Sendable, Hashable {
     public var controlRunning: Bool
     /// How the cloud push fares, when a push client runs.
     public var push: PushStatus?
+    /// The schedules held, with the slot in force and the next, by target, then source.
+    public var schedules: [ScheduleEntry]
 
     public init(
         site: String, timestamp: Date, devicesOnline: Int, devices: [Device],
         activeCommands: [String: [ActiveControlMode]],
-        lostCommands: [Lost], watchdog: [String: Watchdog], controlRunning: Bool, push: PushStatus? = nil
+        lostCommands: [Lost], watchdog: [String: Watchdog], controlRunning: Bool, push: PushStatus? = nil,
+        schedules: [ScheduleEntry] = []
     ) {
+        self.schedules = schedules
         self.site = site
         self.timestamp = timestamp
         self.devicesOnline = devicesOnline
@@ -123,6 +127,6 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         self.init(
             site: snapshot.siteName, timestamp: time.wall, devicesOnline: snapshot.devicesOnline, devices: devices,
             activeCommands: active, lostCommands: lost, watchdog: watchdog, controlRunning: snapshot.decision != nil,
-            push: push)
+            push: push, schedules: (snapshot.decision?.schedules ?? []).map { ScheduleEntry($0, at: time) })
     }
 }

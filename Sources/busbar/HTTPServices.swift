@@ -39,20 +39,19 @@ final class HTTPServices: Sendable {
     }
 
     let settings: Settings
-    private let sessions: (local: ControlSession?, cloud: ControlSession?)
     private let group: ServiceGroup
     private let done = DispatchSemaphore(value: 0)
     private let stopped = Mutex(false)
 
     /// Starts what `settings` ask for and returns once the local API listens; nil when the site
     /// has neither an API nor a push.
-    /// - Parameter previous: the services these replace on a reload: the schedules their API and
-    ///   push client had not started yet carry over (one without a successor is logged dropped).
+    /// The schedules their sources sent are the control core's, so a reload that replaces the
+    /// services keeps them.
     /// - Throws: `CannotListen` when the local API's address cannot be bound (nothing is left
     ///   running).
     init?(
         _ settings: Settings, controller: GatewayController, logger: Logger,
-        operations: LocalAPIOperations = LocalAPIOperations(), continuing previous: HTTPServices? = nil
+        operations: LocalAPIOperations = LocalAPIOperations()
     ) throws {
         guard !settings.isEmpty else { return nil }
         self.settings = settings
@@ -82,17 +81,6 @@ final class HTTPServices: Sendable {
                 })
         } else {
             listening.signal()
-        }
-        sessions = (api?.session, push?.session)
-        for (old, new) in [(previous?.sessions.local, api?.session), (previous?.sessions.cloud, push?.session)] {
-            guard let old, !old.schedule.isEmpty else { continue }
-            if let new {
-                new.takeOver(old.schedule)
-            } else {
-                logger.notice(
-                    "schedule dropped by the reload",
-                    metadata: ["source": "\(old.source)", "reason": "the site file no longer has its API or push"])
-            }
         }
         // Each service ends by itself on a graceful shutdown; one that fails ends the group.
         let services: [any Service] = [api as (any Service)?, push].compactMap { $0 }

@@ -114,13 +114,11 @@ struct RunCommand: ParsableCommand {
         let sameAddress = address(before) != nil && address(before) == address(settings)
         if sameAddress { running?.stop() }
         do {
-            return try HTTPServices(
-                settings, controller: controller, logger: logger, operations: operations, continuing: running)
+            return try HTTPServices(settings, controller: controller, logger: logger, operations: operations)
         } catch {
             if sameAddress {
                 do {
-                    running = try HTTPServices(
-                        before, controller: controller, logger: logger, operations: operations, continuing: running)
+                    running = try HTTPServices(before, controller: controller, logger: logger, operations: operations)
                 } catch {
                     running = nil
                     logger.critical("cannot serve the local API again", metadata: ["error": "\(error)"])

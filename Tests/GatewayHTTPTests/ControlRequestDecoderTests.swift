@@ -1,5 +1,6 @@
 import Control
 import Foundation
+import Gateway
 import GatewayHTTP
 import Testing
 import Vocabulary
@@ -180,7 +181,7 @@ struct ControlRequestDecoderTests {
 
     @Test func anOversizedBodyIsRefusedUnread() {
         let padding = String(repeating: " ", count: ControlRequestDecoder.defaultMaximumBodySize)
-        #expect(decode("{}" + padding) == .failure(.tooLarge(limit: 65536)))
+        #expect(decode("{}" + padding) == .failure(.tooLarge(limit: 1_048_576)))
     }
 
     @Test func aTargetNotOpenToTheSourceIsAProblem() {
@@ -207,9 +208,38 @@ struct ControlRequestDecoderTests {
         #expect(slots.map(\.start) == [ManualClock.at(-300), ManualClock.at(1800)])
         #expect(slots[0].changes == [ModeChange(target: .essCluster, mode: nil)])
         #expect(slots[1].duration == .seconds(900))
+        #expect(slots[1].end == ManualClock.at(2700))
+        let schedules = ScheduleSlot.schedules(slots, from: "cloud", at: ManualClock().base)
         #expect(
-            slots[1].changesEndingWithSlot == [
-                ModeChange(target: .essCluster, mode: .ess(.noDischarge), end: .until(ManualClock.at(2700)))
+            schedules == [
+                Schedule(
+                    source: "cloud", target: .essCluster,
+                    slots: [
+                        Schedule.Slot(
+                            start: ManualClock.instant(1800), end: ManualClock.instant(2700), mode: .ess(.noDischarge))
+                    ])
+            ])
+    }
+
+    @Test func aSlotTakesAnEndInsteadOfADuration() throws {
+        let request = try request(
+            #"{"schedule": [{"start": "2026-05-01T12:30:00Z", "end": "2026-05-01T13:00:00Z", "activateControlModes": {"ess": {"mode": "GRID_LIMIT", "maxImport": 5000}}}]}"#
+        )
+        #expect(request.schedule?.first?.duration == .seconds(1800))
+        #expect(
+            problems(
+                #"{"schedule": [{"start": "2026-05-01T12:30:00Z", "end": "2026-05-01T12:00:00Z", "activateControlModes": {}}]}"#
+            )
+            .map(\.path) == ["schedule[0].end"])
+    }
+
+    @Test func aBalancingScheduleSlotIsCheckedLikeAnyOther() throws {
+        let found = problems(
+            #"{"schedule": [{"startTimestamp": "soon", "duration": 0, "activePowerSetPoint": 2e9, "mode": "X"}]}"#)
+        #expect(
+            found.map(\.path) == [
+                "schedule[0].mode", "schedule[0].startTimestamp", "schedule[0].duration",
+                "schedule[0].activePowerSetPoint",
             ])
     }
 

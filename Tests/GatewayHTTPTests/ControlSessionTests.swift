@@ -1,5 +1,6 @@
 import Control
 import Foundation
+import Gateway
 import GatewayHTTP
 import Logging
 import Testing
@@ -67,56 +68,88 @@ struct ControlSessionTests {
         #expect(site.held().map(\.mode) == [.ess(.noDischarge)])
     }
 
-    @Test func aScheduleSlotStartsOnTimeAndEndsWithItsSlot() throws {
-        _ = try handle(
+    /// The command in force on `target` after the core's next decision.
+    private func active(on target: Target = .essCluster) -> ActiveCommand? {
+        site.snapshot().decision?.activeCommand(for: target)
+    }
+
+    @Test func aScheduleGoesToTheCoreWhichRunsEachSlotAtItsBoundary() throws {
+        let outcome = try handle(
             #"""
             {"schedule": [
                 {"start": "2026-05-01T12:15:00Z", "duration": 900, "activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}},
-                {"start": "2026-05-01T12:30:00Z", "duration": 900, "activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": 500}}}
+                {"start": "2026-05-01T12:30:00Z", "end": "2026-05-01T12:45:00Z", "activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": 500}}}
             ]}
             """#
         ).get()
-        #expect(session.schedule.count == 2)
+        #expect(outcome.scheduledSlots == 2)
+        #expect(site.schedules.map(\.slots.count) == [2])
         site.clock.advance(by: .seconds(899))
-        session.runDueSlots()
-        #expect(site.submitted.isEmpty)
-
+        #expect(active() == nil)
         site.clock.advance(by: .seconds(1))
-        session.runDueSlots()
         #expect(
-            site.submitted == [
-                Command(
-                    source: "cloud", target: .essCluster, mode: .ess(.noDischarge), issuedAt: ManualClock.instant(900),
-                    end: .at(ManualClock.instant(1800)))
-            ])
+            active()?.command == CommandRef(origin: .source("cloud"), target: .essCluster, mode: .ess(.noDischarge)))
         // The slot's end, not the watchdog, ends it: it outlives 60 s without a repeat.
         site.clock.advance(by: .seconds(600))
-        #expect(site.held().map(\.mode) == [.ess(.noDischarge)])
-
+        #expect(active()?.command.mode == .ess(.noDischarge))
+        #expect(active()?.remaining == .seconds(300))
         site.clock.advance(by: .seconds(300))
-        session.runDueSlots()
-        #expect(site.held().map(\.mode) == [.ess(.limitCharge(maxChargePower: 500))])
+        #expect(active()?.command.mode == .ess(.limitCharge(maxChargePower: 500)))
         site.clock.advance(by: .seconds(900))
-        #expect(site.held().isEmpty)
-        #expect(session.schedule.isEmpty)
+        #expect(active() == nil)
+        #expect(site.schedules.isEmpty)
     }
 
-    @Test func theSlotInForceStartsAsSoonAsTheScheduleArrives() throws {
+    @Test func theSlotInForceRunsAsSoonAsTheScheduleArrives() throws {
         let outcome = try handle(
             #"{"schedule": [{"start": "2026-05-01T11:55:00Z", "duration": 900, "activateControlModes": {"evcs": {"mode": "ZERO"}}}]}"#
         ).get()
-        #expect(outcome.accepted.map(\.target) == ["evcs"])
-        #expect(site.submitted.first?.end == .at(ManualClock.instant(600)))
+        #expect(outcome.scheduledSlots == 1)
+        #expect(active(on: .chargepointCluster)?.remaining == .seconds(600))
     }
 
-    @Test func aNewScheduleReplacesTheOld() throws {
+    @Test func aNewScheduleReplacesTheOldWhole() throws {
         _ = try handle(
-            #"{"schedule": [{"start": "2026-05-01T13:00:00Z", "duration": 900, "activateControlModes": {"ess": null}}]}"#
+            #"""
+            {"schedule": [
+                {"start": "2026-05-01T13:00:00Z", "duration": 900, "activateControlModes": {"ess": {"mode": "NO_CHARGE"}, "evcs": {"mode": "ZERO"}}}
+            ]}
+            """#
         ).get()
         _ = try handle(#"{"activateControlModes": {}}"#).get()
-        #expect(session.schedule.count == 1)
+        #expect(site.schedules.map(\.target) == [.essCluster, .chargepointCluster])
+        _ = try handle(
+            #"{"schedule": [{"start": "2026-05-01T13:00:00Z", "duration": 60, "activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}]}"#
+        ).get()
+        #expect(site.schedules.map(\.target) == [.essCluster])
+        #expect(site.schedules.first?.slots.map(\.mode) == [.ess(.noDischarge)])
         _ = try handle(#"{"schedule": []}"#).get()
-        #expect(session.schedule.isEmpty)
+        #expect(site.schedules.isEmpty)
+    }
+
+    @Test func overlappingSlotsAreRefusedByTheCoreAndReported() throws {
+        let outcome = try handle(
+            #"""
+            {"schedule": [
+                {"start": "2026-05-01T13:00:00Z", "duration": 900, "activateControlModes": {"ess": {"mode": "NO_CHARGE"}}},
+                {"start": "2026-05-01T13:10:00Z", "duration": 900, "activateControlModes": {"ess": {"mode": "NO_DISCHARGE"}}}
+            ]}
+            """#
+        ).get()
+        #expect(outcome.rejected.map(\.path) == ["schedule"])
+        #expect(outcome.rejected.first?.reason.contains("overlap") == true)
+        #expect(site.schedules.isEmpty)
+    }
+
+    @Test func theBalancingScheduleFormBecomesGridSetpointSlots() throws {
+        // 2026-05-01T12:15:00Z is 1777637700 s after 1970.
+        _ = try handle(
+            #"{"schedule": [{"startTimestamp": 1777637700, "duration": 900, "activePowerSetPoint": -1000}]}"#
+        ).get()
+        let slots = try #require(site.schedules.first).slots
+        #expect(slots.map(\.mode) == [.ess(.gridSetpoint(gridPower: -1000))])
+        #expect(slots.map(\.start) == [ManualClock.instant(900)])
+        #expect(slots.map(\.end) == [ManualClock.instant(1800)])
     }
 
     @Test func garbageChangesNothingAndIsRememberedForTheNextReport() throws {
@@ -137,7 +170,7 @@ struct ControlSessionTests {
         }
         #expect(site.calls.isEmpty)
         #expect(site.held().map(\.mode) == [.ess(.noDischarge)])
-        #expect(session.schedule.isEmpty)
+        #expect(site.schedules.isEmpty)
         let reasons = session.pendingRejections.map(\.reason)
         #expect(reasons.count == 5)
         #expect(reasons[0].hasPrefix("invalid JSON"))

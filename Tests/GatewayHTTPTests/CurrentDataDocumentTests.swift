@@ -23,12 +23,15 @@ struct CurrentDataDocumentTests {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    @Test func legacyFieldsFollowOpenEMSSigns() {
+    @Test func legacyFieldsFollowCleverPVAndCurrentDataOpenEMSSigns() throws {
         let document = document()
         #expect(document.site == "test-site")
         #expect(document.watt == 1200)
-        #expect(document.chargingPower == -1500)
+        // clever-PV's chargingPower is a whole, positive magnitude; the direction is the state.
+        #expect(document.chargingPower == 1500)
         #expect(document.powerStorageState == 1)
+        #expect(document.currentData["_sum/EssDischargePower"] == -1500)
+        #expect(try json(document)["chargingPower"] as? Int == 1500)
         // Capacity-weighted: (40 × 10 kWh + 60 × 30 kWh) / 40 kWh.
         #expect(document.soc == 55)
         #expect(document.producingWatt == nil)

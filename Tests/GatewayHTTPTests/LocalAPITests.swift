@@ -106,7 +106,7 @@ struct LocalAPITests {
 
     @Test func anOversizedBodyGets413() async throws {
         let response = try await withAPI { client in
-            try await Self.post(client, "{}" + String(repeating: " ", count: 70_000))
+            try await Self.post(client, "{}" + String(repeating: " ", count: 1_100_000))
         }
         #expect(response.status == .contentTooLarge)
         #expect(site.calls.isEmpty)
@@ -170,10 +170,8 @@ struct LocalAPITests {
         #expect(json?["lastError"] as? String == "HTTP status 503")
     }
 
-    @Test func aPostedScheduleStartsItsSlotsOnTime() async throws {
+    @Test func aPostedScheduleIsTheCoresAndShowsInTheStatus() async throws {
         let api = makeAPI()
-        let schedule = Task { await api.runSchedule() }
-        defer { schedule.cancel() }
         let response = try await api.makeApplication().test(.live) { client in
             try await Self.post(
                 client,
@@ -182,12 +180,31 @@ struct LocalAPITests {
         }
         #expect(response.status == .ok)
         #expect((Self.json(response)["outcome"] as? [String: Any])?["scheduledSlots"] as? Int == 1)
-        #expect(site.submitted.isEmpty)
-        site.clock.advance(by: .seconds(60))
-        try await waitUntil { !site.submitted.isEmpty }
-        #expect(site.submitted.first?.mode == .chargepoint(.minimum))
-        #expect(site.submitted.first?.source == "local")
-        #expect(site.submitted.first?.end == .at(ManualClock.instant(120)))
+        #expect(site.schedules.map(\.source) == ["local"])
+        let status = try await api.makeApplication().test(.live) {
+            try await $0.execute(uri: "/api/status", method: .get)
+        }
+        let entry = (Self.json(status)["schedules"] as? [[String: Any]])?.first
+        #expect(entry?["target"] as? String == "evcs")
+        #expect(entry?["source"] as? String == "local")
+        #expect(entry?["current"] == nil || entry?["current"] is NSNull)
+        let next = entry?["next"] as? [String: Any]
+        #expect(next?["mode"] as? String == "MINIMUM")
+        #expect(next?["secondsLeft"] as? Int == 60)
+        #expect(next?["start"] as? String == "2026-05-01T12:01:00Z")
+    }
+
+    @Test func aWeekOfQuarterHourSlotsFitsTheBody() async throws {
+        let slots = (0..<672).map { index in
+            let start = ManualClock.at(Double(index) * 900).formatted(.iso8601)
+            return
+                #"{"start": "\#(start)", "duration": 900, "activateControlModes": {"ess": {"mode": "GRID_SETPOINT", "gridPower": -1000}, "evcs": {"mode": "LIMIT", "current": 10}}}"#
+        }
+        let body = #"{"schedule": [\#(slots.joined(separator: ",\n"))]}"#
+        #expect(body.utf8.count > 64 * 1024)
+        let response = try await withAPI { try await Self.post($0, body) }
+        #expect(response.status == .ok)
+        #expect((Self.json(response)["outcome"] as? [String: Any])?["scheduledSlots"] as? Int == 2 * 672)
     }
 
     @Test func unknownPathsGet404() async throws {

@@ -1,8 +1,10 @@
 import Control
 import Foundation
+import Gateway
 import GatewayHTTP
 import Hummingbird
 import Logging
+import Synchronization
 import Testing
 
 @Suite("Push client against a fake cloud EMS", .timeLimit(.minutes(1)))
@@ -84,7 +86,7 @@ struct PushClientTests {
             ),
             .init(body: #"{"activateControlModes": {"ess": {"mode": "HYPERDRIVE"}}}"#),
             .init(body: #"{"activateControlModes": {"ess": "NO_DISCHARGE"}}"#),
-            .init(body: "{}" + String(repeating: " ", count: 70_000)),
+            .init(body: "{}" + String(repeating: " ", count: 1_100_000)),
         ])
         try await cloud.serve { url in
             let client = makeClient(url)
@@ -100,7 +102,7 @@ struct PushClientTests {
         #expect((reported[2].first?["reason"] as? String)?.hasPrefix("invalid JSON") == true)
         #expect(reported[3].map { $0["target"] as? String } == ["bat9", "ess"])
         #expect((reported[4].first?["reason"] as? String)?.contains("HYPERDRIVE") == true)
-        #expect((reported[6].first?["reason"] as? String) == "body larger than 65536 bytes")
+        #expect((reported[6].first?["reason"] as? String) == "body larger than 1048576 bytes")
     }
 
     @Test func anHTTPErrorOrATimeoutEndsNoModeAndKeepsTheReports() async throws {
@@ -129,7 +131,39 @@ struct PushClientTests {
         #expect(pushes.map { ($0.json["rejectedControlModes"] as? [Any])?.count } == [0, 0, 1, 1])
     }
 
-    @Test func aScheduleFromTheResponseStartsItsSlotsOnTime() async throws {
+    @Test func theFirstPushWaitsForTheFirstPoll() async throws {
+        let cloud = FakeCloud()
+        let polled = Mutex(false)
+        let site = self.site
+        try await cloud.serve { url in
+            let client = PushClient(
+                configuration: PushConfiguration(url: url, interval: .seconds(3600), timeout: .seconds(5)),
+                snapshot: {
+                    let full = site.snapshot()
+                    guard !polled.withLock({ $0 }) else { return full }
+                    return GatewaySnapshot(
+                        siteName: full.siteName, at: full.at,
+                        devices: full.devices.map {
+                            DeviceStatus(
+                                id: $0.id, kind: $0.kind, online: false, age: nil, values: [:], identity: [:],
+                                ratings: $0.ratings)
+                        },
+                        decision: nil, gridPower: nil)
+                },
+                sink: site, logger: Logger(label: "test"), wallClock: { site.clock.wall })
+            let running = Task { await client.run() }
+            try await Task.sleep(for: .milliseconds(600))
+            #expect(await cloud.pushes.isEmpty)
+            polled.withLock { $0 = true }
+            let pushes = await cloud.waitForPushes(1)
+            client.stop()
+            await running.value
+            #expect(pushes.first?.json["soc"] as? Double == 55)
+            #expect((pushes.first?.json["availableControlModes"] as? [String: Any])?.isEmpty == false)
+        }
+    }
+
+    @Test func aScheduleFromTheResponseGoesToTheCore() async throws {
         let cloud = FakeCloud([
             .init(
                 body: #"""
@@ -141,19 +175,20 @@ struct PushClientTests {
             let client = makeClient(url, interval: .seconds(3600))
             let running = Task { await client.run() }
             _ = await cloud.waitForPushes(1)
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(site.submitted.isEmpty)
-            #expect(client.session.schedule.count == 1)
-            site.clock.advance(by: .seconds(900))
-            try await waitUntil { !site.submitted.isEmpty }
+            try await waitUntil { !site.schedules.isEmpty }
             client.stop()
             await running.value
         }
+        #expect(site.submitted.isEmpty)
         #expect(
-            site.submitted == [
-                Command(
-                    source: "cloud", target: .essCluster, mode: .ess(.limitCharge(maxChargePower: 2000)),
-                    issuedAt: ManualClock.instant(900), end: .at(ManualClock.instant(1800)))
+            site.schedules == [
+                Schedule(
+                    source: "cloud", target: .essCluster,
+                    slots: [
+                        Schedule.Slot(
+                            start: ManualClock.instant(900), end: ManualClock.instant(1800),
+                            mode: .ess(.limitCharge(maxChargePower: 2000)))
+                    ])
             ])
     }
 

@@ -6,7 +6,7 @@ import Synchronization
 import Vocabulary
 
 /// A command sink that records what a profile hands it and answers with a chosen verdict.
-final class RecordingSink: CommandSink {
+final class RecordingSink: ProfileTestSink {
     enum Event: Hashable {
         case submit(Command)
         case refresh(SourceID)

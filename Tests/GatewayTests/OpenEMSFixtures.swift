@@ -8,7 +8,7 @@ import TestSupport
 import Vocabulary
 
 /// A command sink that records what a profile sends, with a clock the test moves.
-final class OpenEMSRecordingSink: CommandSink {
+final class OpenEMSRecordingSink: ProfileTestSink {
     struct Record {
         var commands: [Command] = []
         var refreshes: [SourceID] = []

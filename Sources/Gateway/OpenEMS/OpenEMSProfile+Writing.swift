@@ -118,7 +118,9 @@ extension OpenEMSProfile {
     static func exception(for rejection: CommandRejection) -> ExceptionCode {
         switch rejection {
         case .unknownDevice, .modeNotForTarget: .illegalDataAddress
-        case .unknownSource, .parameterMissing, .parameterOutOfRange, .endNotInFuture: .illegalDataValue
+        case .unknownSource, .parameterMissing, .parameterOutOfRange, .endNotInFuture,
+            .scheduleTooLong, .slotEmpty, .slotsOverlap, .scheduleOfOtherSource, .scheduleTwice:
+            .illegalDataValue
         }
     }
 }

@@ -19,6 +19,7 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     private let logger: Logger
     private let thread = WorkerThread(name: "busbar-control")
     private let activeModes = Mutex<[Target: String]>([:])
+    private let scheduleFile: Mutex<ScheduleFile?>
     let watch = Mutex(Watch())
 
     /// Who is told of the controller's events, and what was last told them.
@@ -48,6 +49,7 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
         self.core = Mutex(ControlCore(configuration: configuration))
         self.wiring = Mutex(Wiring(siteName: site.name, devices: devices, workers: workers))
         self.logger = logger
+        self.scheduleFile = Mutex(site.stateFile.map(ScheduleFile.init(path:)))
         self.published = Mutex(
             GatewaySnapshot(siteName: site.name, at: .seconds(0), devices: [], decision: nil, gridPower: nil))
     }
@@ -67,6 +69,8 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
             logger.notice("command dropped by the reload", metadata: ["command": "\(command)", "reason": "\(reason)"])
         }
         wiring.withLock { $0 = Wiring(siteName: site.name, devices: devices, workers: workers) }
+        scheduleFile.withLock { $0 = site.stateFile.map(ScheduleFile.init(path:)) }
+        saveSchedules()
         requestDecision()
     }
 
@@ -79,6 +83,26 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     // MARK: CommandSink
 
     public func now() -> ControlInstant { ControlInstant(sinceEpoch: ContinuousClock.now - epoch) }
+
+    public func replaceSchedules(
+        _ schedules: [Schedule], of source: SourceID, scope: Schedule.Scope
+    ) -> Result<ScheduleReceipt, CommandRejection> {
+        let result = core.withLock { $0.replaceSchedules(schedules, of: source, scope: scope, at: now()) }
+        switch result {
+        case .success(let receipt):
+            logger.info(
+                "schedule replaced",
+                metadata: [
+                    "source": "\(source)", "slots": "\(receipt.slots)",
+                    "targets": "\(receipt.replaced.map(\.description).joined(separator: ","))",
+                ])
+            saveSchedules()
+            requestDecision()
+        case .failure(let rejection):
+            logger.notice("schedule rejected", metadata: ["source": "\(source)", "reason": "\(rejection)"])
+        }
+        return result
+    }
 
     public func submit(_ command: Command) -> Result<CommandReceipt, CommandRejection> {
         let result = core.withLock { $0.apply(command, at: now()) }
@@ -116,10 +140,54 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     func requestDecision() { thread.wake() }
 
     func start() {
+        restoreSchedules()
         decide()
-        // The watchdog's resolution: expiry is seen within a quarter of a second.
+        // The watchdog's resolution: expiry is seen within a quarter of a second; a slot boundary
+        // or an explicit end wakes the loop at its instant.
         thread.start { [self] thread in
-            while thread.wait(upTo: .milliseconds(250)) { decide() }
+            while thread.wait(upTo: nextWait()) { decide() }
+        }
+    }
+
+    /// How long the loop may sleep: until the next slot boundary or command end, at most 250 ms.
+    private func nextWait() -> Duration {
+        let now = now()
+        let next = core.withLock { $0.nextChange(after: now) }
+        return min(.milliseconds(250), max(.zero, next.map { now.duration(to: $0) } ?? .milliseconds(250)))
+    }
+
+    /// Writes the schedules to the state file, if the site names one. A failure is logged and
+    /// the schedules stay in force.
+    private func saveSchedules() {
+        guard let file = scheduleFile.withLock({ $0 }) else { return }
+        let time = TimeBase(wall: Date(), control: now())
+        let schedules = core.withLock { $0.schedulesHeld }
+        do { try file.save(schedules, at: time) } catch {
+            logger.error("cannot write the state file", metadata: ["file": "\(file.path)", "error": "\(error)"])
+        }
+    }
+
+    /// Takes up the schedules the state file kept from the last run: slots already over are
+    /// dropped, and a schedule the site no longer allows is logged and left out.
+    private func restoreSchedules() {
+        guard let file = scheduleFile.withLock({ $0 }) else { return }
+        let time = TimeBase(wall: Date(), control: now())
+        let stored: [Schedule]
+        do { stored = try file.load(at: time) } catch {
+            logger.error("cannot read the state file", metadata: ["file": "\(file.path)", "error": "\(error)"])
+            return
+        }
+        for (source, schedules) in Dictionary(grouping: stored, by: \.source).sorted(by: { $0.key < $1.key }) {
+            let result = core.withLock {
+                $0.replaceSchedules(schedules, of: source, scope: .namedTargets, at: time.control)
+            }
+            switch result {
+            case .success(let receipt):
+                logger.notice("schedule restored", metadata: ["source": "\(source)", "slots": "\(receipt.slots)"])
+            case .failure(let rejection):
+                logger.notice(
+                    "schedule dropped at start", metadata: ["source": "\(source)", "reason": "\(rejection)"])
+            }
         }
     }
 

@@ -10,6 +10,13 @@ public protocol CommandSink: Sendable {
     func refresh(_ source: SourceID)
     /// Ends what `source` holds on `target` (all targets when `nil`); the targets fall back.
     func release(_ source: SourceID, target: Target?)
+    /// Replaces `source`'s schedules whole (`ControlCore.replaceSchedules`): a push response or
+    /// the local API hands in the source's whole plan with `.allTargets`; an upstream profile
+    /// hands in one target's list of slots with `.namedTargets`. Checked whole; a refused one
+    /// changes nothing.
+    func replaceSchedules(
+        _ schedules: [Schedule], of source: SourceID, scope: Schedule.Scope
+    ) -> Result<ScheduleReceipt, CommandRejection>
     /// The instant on the control core's clock, for commands issued now.
     func now() -> ControlInstant
 }

@@ -187,7 +187,9 @@ public final class NativeProfile: ModbusRequestHandler {
     static func exception(for rejection: CommandRejection) -> ExceptionCode {
         switch rejection {
         case .unknownSource, .unknownDevice: .serverDeviceFailure
-        case .modeNotForTarget, .parameterMissing, .parameterOutOfRange, .endNotInFuture: .illegalDataValue
+        case .modeNotForTarget, .parameterMissing, .parameterOutOfRange, .endNotInFuture,
+            .scheduleTooLong, .slotEmpty, .slotsOverlap, .scheduleOfOtherSource, .scheduleTwice:
+            .illegalDataValue
         }
     }
 }

@@ -15,7 +15,7 @@ final class SiteDecoder {
     static let siteKeys = [
         "site", "upstream", "devices", "allocation", "sources", "poll_interval", "simulation", "surplus",
         "grid_control", "http",
-        "push",
+        "push", "state_file",
     ]
     static let deviceKeys = [
         "id", "map", "uri", "device", "baudrate", "comset", "unit", "device_address", "slave", "capacity", "max_power",
@@ -48,11 +48,16 @@ final class SiteDecoder {
         let gridControl = decodeGridControl(reader)
         let http = decodeHTTP(reader)
         let push = decodePush(reader, devices: devices)
+        let stateFile = reader.string("state_file", expected: "the path of busbar's state file (schedules)").map {
+            $0.value.hasPrefix("/")
+                ? $0.value
+                : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent($0.value).path
+        }
         guard let name, !sink.hasErrors else { return nil }
         return Site(
             name: name, upstreams: upstreams, devices: devices, allocation: allocation, sources: sources,
             pollInterval: pollInterval, profile: profile, surplus: surplus, gridControl: gridControl, http: http,
-            push: push)
+            push: push, stateFile: stateFile)
     }
 
     /// `http: {listen: "127.0.0.1:8080", token: "…"}`.

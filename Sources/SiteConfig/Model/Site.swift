@@ -20,14 +20,18 @@ public struct Site: Sendable, Hashable {
     public var http: HTTPConfig?
     /// The cloud EMS push, when the site file has a `push:` section.
     public var push: PushConfig?
+    /// Where the schedules with explicit times are kept across restarts (`state_file`, resolved
+    /// against the site file's folder); `nil`: they last as long as the process.
+    public var stateFile: String?
 
     public init(
         name: String, upstreams: [UpstreamConfig] = [], devices: [DeviceConfig],
         allocation: AllocationStrategy = .equal,
         sources: [SourceConfig] = [], pollInterval: Duration = .seconds(1), profile: SiteProfile = SiteProfile(),
         surplus: SurplusConfig = SurplusConfig(), gridControl: GridControlSettings = GridControlSettings(),
-        http: HTTPConfig? = nil, push: PushConfig? = nil
+        http: HTTPConfig? = nil, push: PushConfig? = nil, stateFile: String? = nil
     ) {
+        self.stateFile = stateFile
         self.surplus = surplus
         self.gridControl = gridControl
         self.http = http

@@ -1,5 +1,6 @@
 import Control
 import Foundation
+import Gateway
 import GatewayHTTP
 import Synchronization
 

@@ -57,6 +57,16 @@ final class SiteDouble: CommandSink, Sendable {
         _ = core.withLock { $0.release(source: source, target: target) }
     }
 
+    func replaceSchedules(
+        _ schedules: [Schedule], of source: SourceID, scope: Schedule.Scope
+    ) -> Result<ScheduleReceipt, CommandRejection> {
+        let now = clock.control
+        return core.withLock { $0.replaceSchedules(schedules, of: source, scope: scope, at: now) }
+    }
+
+    /// The schedules the core holds.
+    var schedules: [Schedule] { core.withLock { $0.schedulesHeld } }
+
     func now() -> ControlInstant { clock.control }
 
     // MARK: Snapshots
