@@ -15,7 +15,7 @@ final class SiteDecoder {
     static let siteKeys = [
         "site", "upstream", "devices", "allocation", "sources", "poll_interval", "simulation", "surplus",
         "grid_control", "http",
-        "push",
+        "push", "mqtt",
     ]
     static let deviceKeys = [
         "id", "map", "uri", "device", "baudrate", "comset", "unit", "device_address", "slave", "capacity", "max_power",
@@ -48,11 +48,12 @@ final class SiteDecoder {
         let gridControl = decodeGridControl(reader)
         let http = decodeHTTP(reader)
         let push = decodePush(reader, devices: devices)
+        let mqtt = decodeMQTT(reader, siteName: name)
         guard let name, !sink.hasErrors else { return nil }
         return Site(
             name: name, upstreams: upstreams, devices: devices, allocation: allocation, sources: sources,
             pollInterval: pollInterval, profile: profile, surplus: surplus, gridControl: gridControl, http: http,
-            push: push)
+            push: push, mqtt: mqtt)
     }
 
     /// `http: {listen: "127.0.0.1:8080", token: "…"}`.

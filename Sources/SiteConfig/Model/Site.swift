@@ -20,14 +20,17 @@ public struct Site: Sendable, Hashable {
     public var http: HTTPConfig?
     /// The cloud EMS push, when the site file has a `push:` section.
     public var push: PushConfig?
+    /// The MQTT broker, when the site file has an `mqtt:` section.
+    public var mqtt: MQTTConfig?
 
     public init(
         name: String, upstreams: [UpstreamConfig] = [], devices: [DeviceConfig],
         allocation: AllocationStrategy = .equal,
         sources: [SourceConfig] = [], pollInterval: Duration = .seconds(1), profile: SiteProfile = SiteProfile(),
         surplus: SurplusConfig = SurplusConfig(), gridControl: GridControlSettings = GridControlSettings(),
-        http: HTTPConfig? = nil, push: PushConfig? = nil
+        http: HTTPConfig? = nil, push: PushConfig? = nil, mqtt: MQTTConfig? = nil
     ) {
+        self.mqtt = mqtt
         self.surplus = surplus
         self.gridControl = gridControl
         self.http = http
