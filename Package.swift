@@ -89,6 +89,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // libmosquitto, as a system library, for the MQTT client.
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        // An MQTT client over libmosquitto: its own network thread, reconnect with back-off.
+        .target(name: "MQTT", dependencies: ["CMosquitto"], swiftSettings: strictSettings),
+        // The site on an MQTT broker: documents, Home Assistant discovery, commands as source mqtt.
+        .target(
+            name: "GatewayMQTT",
+            dependencies: [
+                "MQTT", "GatewayHTTP", "Gateway", "Control", "SiteConfig", "Vocabulary",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The cloud EMS push client and the local JSON API over HTTP.
         .target(
             name: "GatewayHTTP",
@@ -110,7 +124,7 @@ let package = Package(
             name: "busbar",
             dependencies: [
                 "Commissioning", "DeviceIO", "Modbus", "SiteConfig", "Control", "Vocabulary", "Simulation", "Gateway",
-                "GatewayHTTP", "GatewayMetrics", "Journal",
+                "GatewayHTTP", "GatewayMetrics", "Journal", "GatewayMQTT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

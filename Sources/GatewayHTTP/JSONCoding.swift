@@ -1,9 +1,9 @@
-import Foundation
+package import Foundation
 
 /// The one JSON dialect of both APIs: ISO 8601 dates in UTC, sorted keys (stable documents
 /// for diffs and tests), no escaped slashes (`_sum/EssSoc` stays readable).
-enum JSONCoding {
-    static func encoder() -> JSONEncoder {
+package enum JSONCoding {
+    package static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -76,7 +76,8 @@ struct DemoCommand: ParsableCommand {
                 ]))
             let settings = HTTPServices.Settings(
                 http: httpPort > 0 ? HTTPConfig(host: "127.0.0.1", port: httpPort) : nil,
-                push: pushURL.map { PushConfig(url: $0, interval: pushInterval) }, sources: loaded.site.sources)
+                push: pushURL.map { PushConfig(url: $0, interval: pushInterval) }, mqtt: loaded.site.mqtt,
+                sources: loaded.site.sources)
             http = try HTTPServices(
                 settings, controller: gateway.controller, logger: logger, operations: routes.operations(for: gateway))
         } catch {

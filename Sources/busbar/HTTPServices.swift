@@ -2,34 +2,37 @@ import Control
 import Dispatch
 import Gateway
 import GatewayHTTP
+import GatewayMQTT
 import Logging
 import ServiceLifecycle
 import SiteConfig
 import Synchronization
 
-/// The local JSON API and the cloud push client of a site, run beside the gateway on Swift
-/// concurrency (they do no blocking I/O) as one service group, until `stop()`.
+/// The local JSON API, the cloud push client and the MQTT bridge of a site, run beside the
+/// gateway on Swift concurrency (they do no blocking I/O) as one service group, until `stop()`.
 final class HTTPServices: Sendable {
     /// What the services are made from: equal settings after a reload keep them running (with
     /// the local API's schedules, the push client's rate limit and their connections).
     struct Settings: Hashable {
         var http: HTTPConfig?
         var push: PushConfig?
+        var mqtt: MQTTConfig?
         var cloudPriority: Int
         var localPriority: Int
 
-        init(http: HTTPConfig?, push: PushConfig?, sources: [SourceConfig]) {
+        init(http: HTTPConfig?, push: PushConfig?, mqtt: MQTTConfig? = nil, sources: [SourceConfig]) {
             self.http = http
             self.push = push
+            self.mqtt = mqtt
             let priorities = Dictionary(sources.map { ($0.id, $0.priority) }) { first, _ in first }
             cloudPriority = priorities[GatewaySources.cloud] ?? 5
             localPriority = priorities[GatewaySources.local] ?? 5
         }
 
-        init(site: Site) { self.init(http: site.http, push: site.push, sources: site.sources) }
+        init(site: Site) { self.init(http: site.http, push: site.push, mqtt: site.mqtt, sources: site.sources) }
 
-        /// Whether the site has anything to serve or push.
-        var isEmpty: Bool { http == nil && push == nil }
+        /// Whether the site has anything to serve, push or publish.
+        var isEmpty: Bool { http == nil && push == nil && mqtt == nil }
     }
 
     struct CannotListen: Error, CustomStringConvertible {
@@ -82,8 +85,11 @@ final class HTTPServices: Sendable {
         } else {
             listening.signal()
         }
+        let mqtt = try settings.mqtt.map { config in
+            try MQTTBridge(config: config, snapshot: { controller.snapshot }, sink: controller, logger: logger)
+        }
         // Each service ends by itself on a graceful shutdown; one that fails ends the group.
-        let services: [any Service] = [api as (any Service)?, push].compactMap { $0 }
+        let services: [any Service] = [api as (any Service)?, push, mqtt].compactMap { $0 }
         let group = ServiceGroup(services: services, logger: logger)
         self.group = group
         let done = self.done

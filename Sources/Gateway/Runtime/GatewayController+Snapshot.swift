@@ -112,6 +112,8 @@ public enum GatewaySources {
     public static let local = "local"
     /// A cloud EMS through the push API.
     public static let cloud = "cloud"
+    /// Commands published on the site's MQTT command topic.
+    public static let mqtt = "mqtt"
 
-    static let defaults: [(String, Int)] = [(modbus, 10), (openems, 10), (local, 5), (cloud, 5)]
+    static let defaults: [(String, Int)] = [(modbus, 10), (openems, 10), (local, 5), (cloud, 5), (mqtt, 5)]
 }

@@ -15,7 +15,7 @@ final class SiteDecoder {
     static let siteKeys = [
         "site", "upstream", "devices", "allocation", "sources", "poll_interval", "simulation", "surplus",
         "grid_control", "http",
-        "push", "state_file",
+        "push", "state_file", "mqtt",
     ]
     static let deviceKeys = [
         "id", "map", "uri", "device", "baudrate", "comset", "unit", "device_address", "slave", "capacity", "max_power",
@@ -53,11 +53,12 @@ final class SiteDecoder {
                 ? $0.value
                 : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent($0.value).path
         }
+        let mqtt = decodeMQTT(reader, siteName: name)
         guard let name, !sink.hasErrors else { return nil }
         return Site(
             name: name, upstreams: upstreams, devices: devices, allocation: allocation, sources: sources,
             pollInterval: pollInterval, profile: profile, surplus: surplus, gridControl: gridControl, http: http,
-            push: push, stateFile: stateFile)
+            push: push, stateFile: stateFile, mqtt: mqtt)
     }
 
     /// `http: {listen: "127.0.0.1:8080", token: "…"}`.

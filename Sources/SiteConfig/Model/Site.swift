@@ -23,15 +23,18 @@ public struct Site: Sendable, Hashable {
     /// Where the schedules with explicit times are kept across restarts (`state_file`, resolved
     /// against the site file's folder); `nil`: they last as long as the process.
     public var stateFile: String?
+    /// The MQTT broker, when the site file has an `mqtt:` section.
+    public var mqtt: MQTTConfig?
 
     public init(
         name: String, upstreams: [UpstreamConfig] = [], devices: [DeviceConfig],
         allocation: AllocationStrategy = .equal,
         sources: [SourceConfig] = [], pollInterval: Duration = .seconds(1), profile: SiteProfile = SiteProfile(),
         surplus: SurplusConfig = SurplusConfig(), gridControl: GridControlSettings = GridControlSettings(),
-        http: HTTPConfig? = nil, push: PushConfig? = nil, stateFile: String? = nil
+        http: HTTPConfig? = nil, push: PushConfig? = nil, stateFile: String? = nil, mqtt: MQTTConfig? = nil
     ) {
         self.stateFile = stateFile
+        self.mqtt = mqtt
         self.surplus = surplus
         self.gridControl = gridControl
         self.http = http
