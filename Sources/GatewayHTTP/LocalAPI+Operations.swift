@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import Hummingbird
 import NIOCore
 import SiteConfig
