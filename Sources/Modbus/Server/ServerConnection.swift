@@ -124,14 +124,7 @@ final class ServerConnection {
 
     /// Waits until the socket has bytes to read (or is closed); false after `timeout`.
     private func wait(for timeout: Duration) -> Bool {
-        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-        let (seconds, attoseconds) = timeout.components
-        let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-        while true {
-            let ready = poll(&descriptor, 1, milliseconds)
-            if ready < 0, errno == EINTR { continue }
-            return ready > 0
-        }
+        SocketReadiness.wait(socket, for: Int32(POLLIN), timeout: timeout)
     }
 
     private func send(_ bytes: [UInt8]) -> Bool {
