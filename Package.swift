@@ -29,8 +29,15 @@ let package = Package(
     targets: [
         // libmodbus, as a system library; the shim re-exports what Swift cannot import.
         .systemLibrary(name: "CModbus", pkgConfig: "libmodbus", providers: [.apt(["libmodbus-dev"])]),
-        // The Swift face of libmodbus: clients, the server loop, typed values and errors.
-        .target(name: "Modbus", dependencies: ["CModbus"], swiftSettings: strictSettings),
+        // The Swift face of libmodbus (clients, typed values and errors) and the Modbus/TCP server on SwiftNIO.
+        .target(
+            name: "Modbus",
+            dependencies: [
+                "CModbus", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The domain's words: device kinds, mode kinds with codes and parameters, telemetry roles,
         // allocation strategies, units. No dependencies; SiteConfig and Control share it.
         .target(name: "Vocabulary", swiftSettings: strictSettings),

@@ -1,3 +1,5 @@
+// The socket structures belong to CNIOLinux once NIO is linked into the module.
+import CNIOLinux
 import Glibc
 
 /// Opens a listening TCP socket for the server.

@@ -1,3 +1,5 @@
+// The socket structures belong to CNIOLinux once NIO is linked into the module.
+import CNIOLinux
 import Glibc
 
 /// Resolves a TCP host and port for the listener and the device connections alike.

@@ -1,3 +1,5 @@
+// The socket structures belong to CNIOLinux once NIO is linked into the module.
+import CNIOLinux
 import Glibc
 
 /// Opens the TCP connection of a device endpoint, in place of libmodbus's `modbus_connect`,
