@@ -118,7 +118,10 @@ public final class ModbusTCPServer: Sendable {
     /// - Throws: `ModbusError` when the address cannot be resolved or bound.
     public func start() throws(ModbusError) {
         let socket = try Listener.open(host: host, port: requestedPort)
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        // One event loop accepts and serves: connections are admitted, and so ranked for
+        // eviction, in the order they were accepted.
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let bootstrap = ServerBootstrap(group: loop, childGroup: loop)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in admit(channel) }
         do {
