@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -31,8 +32,15 @@ let package = Package(
     targets: [
         // libmodbus, as a system library; the shim re-exports what Swift cannot import.
         .systemLibrary(name: "CModbus", pkgConfig: "libmodbus", providers: [.apt(["libmodbus-dev"])]),
-        // The Swift face of libmodbus: clients, the server loop, typed values and errors.
-        .target(name: "Modbus", dependencies: ["CModbus"], swiftSettings: strictSettings),
+        // The Swift face of libmodbus (clients, typed values and errors) and the Modbus/TCP server on SwiftNIO.
+        .target(
+            name: "Modbus",
+            dependencies: [
+                "CModbus", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The domain's words: device kinds, mode kinds with codes and parameters, telemetry roles,
         // allocation strategies, units. No dependencies; SiteConfig and Control share it.
         .target(name: "Vocabulary", swiftSettings: strictSettings),
@@ -110,9 +118,11 @@ let package = Package(
                 "Gateway", "Control", "SiteConfig", "Vocabulary",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings

@@ -2,6 +2,7 @@ import Control
 public import Foundation
 public import Gateway
 package import Hummingbird
+import HummingbirdCore
 public import Logging
 import NIOCore
 public import ServiceLifecycle
@@ -51,7 +52,7 @@ public struct LocalAPI: Sendable, Service {
         try await makeApplication().run()
     }
 
-    /// The Hummingbird application: routes, token check, address.
+    /// The Hummingbird application: routes, token check, address, and the connection limits.
     package func makeApplication() -> some ApplicationProtocol {
         let router = Router()
         if let token = configuration.bearerToken {
@@ -63,10 +64,16 @@ public struct LocalAPI: Sendable, Service {
         router.post("/api/control-modes") { request, _ in await api.controlModes(request) }
         addOperationRoutes(to: router)
         let onServerRunning = self.onServerRunning
+        let requestTimeout = TimeAmount(configuration.requestTimeout)
         return Application(
             router: router,
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [RequestDeadlineHandler(timeout: requestTimeout)],
+                    idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "busbar"),
+                address: .hostname(configuration.host, port: configuration.port), serverName: "busbar",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

@@ -18,6 +18,15 @@ public struct LocalAPIConfiguration: Sendable, Hashable {
     /// How long `POST /api/control-modes` waits for the control core's next decision, so that
     /// its answer shows the modes in force after the request.
     package var decisionWait: Duration
+    /// At this many open connections the API accepts no more until one closes (the others wait
+    /// in the listen queue): held connections cost bounded descriptors and memory.
+    public var maxConnections: Int
+    /// A connection with no request for this long is closed, as is one whose request head takes
+    /// longer than this to arrive.
+    public var idleTimeout: Duration
+    /// A request whose body takes longer than this to arrive after its head is dropped with its
+    /// connection.
+    public var requestTimeout: Duration
 
     /// The source the local API's commands come from.
     public static let source = SourceID(GatewaySources.local)
@@ -27,7 +36,8 @@ public struct LocalAPIConfiguration: Sendable, Hashable {
     public init(
         host: String = "127.0.0.1", port: Int = LocalAPIConfiguration.defaultPort, bearerToken: String? = nil,
         priority: Int = 5, maximumBodySize: Int = ControlRequestDecoder.defaultMaximumBodySize,
-        decisionWait: Duration = .seconds(1)
+        decisionWait: Duration = .seconds(1), maxConnections: Int = 64, idleTimeout: Duration = .seconds(30),
+        requestTimeout: Duration = .seconds(10)
     ) {
         self.host = host
         self.port = port
@@ -35,5 +45,8 @@ public struct LocalAPIConfiguration: Sendable, Hashable {
         self.priority = priority
         self.maximumBodySize = maximumBodySize
         self.decisionWait = decisionWait
+        self.maxConnections = maxConnections
+        self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
     }
 }

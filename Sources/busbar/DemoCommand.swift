@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Gateway
 import Logging
+import Modbus
 import Simulation
 import SiteConfig
 import Vocabulary
@@ -51,6 +52,7 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
+        LowDescriptors.prepare(reserving: RunCommand.deviceDescriptorReserve)
         let signals = SignalWaiter([SIGTERM, SIGINT, SIGHUP])
         let logger = logging.bootstrap()
         let site = try sitePath()

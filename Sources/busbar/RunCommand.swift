@@ -5,6 +5,7 @@ import Gateway
 import GatewayHTTP
 import Journal
 import Logging
+import Modbus
 import SiteConfig
 
 struct RunCommand: ParsableCommand {
@@ -16,7 +17,8 @@ struct RunCommand: ParsableCommand {
             recipe). SIGHUP reloads the site file in place, keeping the commands in force and the \
             connections of unchanged device endpoints and listeners; an invalid file, or one \
             whose listeners or local API address cannot be bound, is rejected and the running \
-            configuration continues.
+            configuration continues. A SIGTERM or SIGINT during a reload stops the gateway \
+            without waiting for the new file to load.
             """
     )
 
@@ -32,6 +34,8 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() throws {
+        // Before anything opens a socket: the lowest descriptors are set aside for the devices.
+        LowDescriptors.prepare(reserving: Self.deviceDescriptorReserve)
         let signals = SignalWaiter([SIGTERM, SIGINT, SIGHUP])
         let logger = logging.bootstrap()
         let overrides = try listen.map(ListenAddress.parse).map { [UpstreamConfig.Profile.native: $0] } ?? [:]
@@ -55,7 +59,12 @@ struct RunCommand: ParsableCommand {
         logger.notice(
             "gateway running", metadata: ["site": "\(loaded.site.name)", "devices": "\(loaded.site.devices.count)"])
         while signals.next() == SIGHUP {
-            switch SiteLoader.load(path: site) {
+            let path = site
+            guard let result = signals.run({ SiteLoader.load(path: path) }, unlessAny: [SIGTERM, SIGINT]) else {
+                logger.notice("reload abandoned: the gateway stops")
+                break
+            }
+            switch result {
             case .failure(let diagnostics):
                 logger.error("reload rejected: the site file has errors; the running configuration continues")
                 for diagnostic in diagnostics.diagnostics {
@@ -99,6 +108,10 @@ struct RunCommand: ParsableCommand {
         routes.journal?.lifecycle(.stop)
         logger.notice("gateway stopped")
     }
+
+    /// Descriptors set aside below `FD_SETSIZE` for device connections (more are taken from
+    /// the lowest free numbers while there are any).
+    static let deviceDescriptorReserve = 64
 
     /// The local API and push client for a reloaded site: the running ones when their settings
     /// are unchanged, else new ones, bound before the running ones stop, unless they take the

@@ -47,6 +47,7 @@ public final class Peer: @unchecked Sendable {
     public var output: String { lock.withLock { String(decoding: collectedOutput, as: UTF8.self) } }
     public var errorOutput: String { lock.withLock { String(decoding: collectedError, as: UTF8.self) } }
     public var isRunning: Bool { process.isRunning }
+    public var processIdentifier: Int32 { process.processIdentifier }
 
     /// Waits until `output` contains `text`, or `timeout` passes. Returns whether it appeared.
     @discardableResult

@@ -3,10 +3,18 @@ import Glibc
 
 /// The one owner of a libmodbus client context. Every libmodbus call of a client runs here, on
 /// the thread that owns this value; it is deliberately not `Sendable`.
+///
+/// Its descriptor is always below `FD_SETSIZE` (see `LowDescriptors`): a TCP connection is made
+/// here rather than by `modbus_connect`, a serial line is opened by libmodbus (which does not
+/// wait on it), and either is moved below the limit before libmodbus waits on it.
 final class ModbusContext {
     private let context: OpaquePointer
     let endpoint: Endpoint
     private(set) var isConnected = false
+    /// How long a TCP connection may take to open: the response timeout, as libmodbus has it.
+    private var connectTimeout = Duration.milliseconds(500)
+    /// The spare descriptor the connection sits on, given back when it closes.
+    private var spare: Int32?
 
     init(endpoint: Endpoint) throws(ModbusError) {
         let created: OpaquePointer?
@@ -27,7 +35,7 @@ final class ModbusContext {
     }
 
     deinit {
-        modbus_close(context)
+        close()
         modbus_free(context)
     }
 
@@ -36,20 +44,44 @@ final class ModbusContext {
         let (byteSeconds, byteMicros) = Self.split(byte)
         modbus_set_response_timeout(context, responseSeconds, responseMicros)
         modbus_set_byte_timeout(context, byteSeconds, byteMicros)
+        connectTimeout = response
     }
 
     func connect() throws(ModbusError) {
         guard !isConnected else { return }
-        guard modbus_connect(context) == 0 else {
-            let code = CModbus_errno()
-            // libmodbus keeps a half-open socket on some failures; close it so a retry starts clean.
-            modbus_close(context)
-            throw Self.error(errno: code, operation: "connect to \(endpoint)")
+        let opened: Int32
+        switch endpoint {
+        case .tcp(let host, let port):
+            opened = try TCPConnector.connect(host: host, port: port, timeout: connectTimeout)
+        case .rtu:
+            guard modbus_connect(context) == 0 else {
+                let code = CModbus_errno()
+                // libmodbus keeps a half-open descriptor on some failures; close it so a retry starts clean.
+                modbus_close(context)
+                throw Self.error(errno: code, operation: "connect to \(endpoint)")
+            }
+            opened = modbus_get_socket(context)
+            modbus_set_socket(context, -1)
         }
+        guard let placement = LowDescriptors.lower(opened) else {
+            let message = "no descriptor below \(LowDescriptors.limit) is free for libmodbus"
+            throw ModbusError(.system(errno: EMFILE, message: message), operation: "connect to \(endpoint)")
+        }
+        spare = placement.isSpare ? placement.descriptor : nil
+        modbus_set_socket(context, placement.descriptor)
         isConnected = true
     }
 
+    /// Closes the connection. One on a spare descriptor goes back to the reserve instead of
+    /// being closed by libmodbus (a serial line's settings before the connection are then not
+    /// restored: the line is busbar's alone).
     func close() {
+        if let spare {
+            // Putting /dev/null onto the spare closes the socket's last descriptor.
+            modbus_set_socket(context, -1)
+            LowDescriptors.release(spare)
+            self.spare = nil
+        }
         modbus_close(context)
         isConnected = false
     }

@@ -1,10 +1,14 @@
-import Foundation
+// The socket structures belong to CNIOLinux once NIO is linked into the module.
+import CNIOLinux
 import Glibc
+import NIOCore
+import NIOPosix
 import Synchronization
 
-/// A Modbus/TCP server for many masters at once: one thread accepts, and every connection is
-/// served on a thread of its own, so a slow or silent master only ever holds its own
-/// connection. Requests reach `handler` checked and decoded.
+/// A Modbus/TCP server for many masters at once, on SwiftNIO's event loops: no thread per
+/// connection, so a thousand held connections cost little memory and no master's latency.
+/// Each connection's bytes are framed by `MBAPFrameDecoder`, and its requests reach `handler`
+/// checked and decoded, in order, on the connection's event loop (a handler must not block).
 ///
 /// It cannot be locked out: a connection from outside the access policy's networks is closed at
 /// accept; at the connection limit the least recently active connection is closed to admit the
@@ -58,14 +62,14 @@ public final class ModbusTCPServer: Sendable {
     }
 
     private struct Tracked {
-        var peer: [UInt8]
+        var channel: any Channel
         var lastActivity: ContinuousClock.Instant
     }
 
     private struct State {
-        var listener: Int32 = -1
+        var server: (any Channel)?
         var stopping = false
-        var connections: [Int32: Tracked] = [:]
+        var connections: [ObjectIdentifier: Tracked] = [:]
         var configuration: Configuration
         var statistics = Statistics()
     }
@@ -75,13 +79,12 @@ public final class ModbusTCPServer: Sendable {
     private let handler: any ModbusRequestHandler
     private let state: Mutex<State>
     private let boundPort = Mutex(0)
-    private let threads = DispatchGroup()
     private let onRefusal: (@Sendable (Refusal) -> Void)?
 
     /// - Parameters:
     ///   - host: the address to listen on (`127.0.0.1`, `0.0.0.0`, `::`).
     ///   - port: the port; 0 picks a free one, readable from `port` after `start()`.
-    ///   - onRefusal: told of every refused connection and write (on a server thread).
+    ///   - onRefusal: told of every refused connection and write (on an event loop).
     public init(
         host: String, port: Int, handler: any ModbusRequestHandler, configuration: Configuration = .init(),
         onRefusal: (@Sendable (Refusal) -> Void)? = nil
@@ -111,117 +114,102 @@ public final class ModbusTCPServer: Sendable {
     /// The port the server listens on (the one chosen by the system when asked for 0).
     public var port: Int { boundPort.withLock { $0 } }
 
-    /// Binds and starts accepting on a thread of its own.
+    /// Binds and starts accepting.
     /// - Throws: `ModbusError` when the address cannot be resolved or bound.
     public func start() throws(ModbusError) {
         let socket = try Listener.open(host: host, port: requestedPort)
-        boundPort.withLock { $0 = socket.port }
-        state.withLock { $0.listener = socket.descriptor }
-        threads.enter()
-        Thread.detachNewThread { [self] in
-            acceptLoop(listener: socket.descriptor)
-            threads.leave()
+        // One event loop accepts and serves: connections are admitted, and so ranked for
+        // eviction, in the order they were accepted.
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let bootstrap = ServerBootstrap(group: loop, childGroup: loop)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in admit(channel) }
+        do {
+            let server = try bootstrap.withBoundSocket(socket.descriptor).wait()
+            boundPort.withLock { $0 = socket.port }
+            state.withLock { $0.server = server }
+        } catch {
+            let operation = "listen on \(Endpoint.tcp(host: host, port: requestedPort))"
+            throw ModbusContext.error(errno: (error as? IOError)?.errnoCode ?? EIO, operation: operation)
         }
     }
 
-    /// Stops accepting, closes every connection, and returns once all server threads have ended.
+    /// Stops accepting, closes every connection, and returns once all of them are closed.
     public func stop() {
-        state.withLock { state in
-            guard !state.stopping else { return }
+        let open = state.withLock { state -> [any Channel]? in
+            guard !state.stopping else { return nil }
             state.stopping = true
-            shutdown(state.listener, Int32(SHUT_RDWR))
-            for connection in state.connections.keys { shutdown(connection, Int32(SHUT_RDWR)) }
+            return (state.server.map { [$0] } ?? []) + state.connections.values.map(\.channel)
         }
-        threads.wait()
+        for channel in open ?? [] { try? channel.close().wait() }
     }
 
     /// Closes every open connection and keeps listening: the masters connect again (when what
     /// they talk to behind this address changed).
     public func dropConnections() {
-        state.withLock { state in
-            for connection in state.connections.keys { shutdown(connection, Int32(SHUT_RDWR)) }
-        }
+        let open = state.withLock { $0.connections.values.map(\.channel) }
+        for channel in open { channel.close(promise: nil) }
     }
 
-    private func acceptLoop(listener: Int32) {
-        defer { close(listener) }
-        while true {
-            let client = accept(listener, nil, nil)
-            if client < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                if state.withLock({ $0.stopping }) { return }
-                if errno == EMFILE || errno == ENFILE {
-                    usleep(100_000)  // out of descriptors: back off rather than spin
-                    continue
-                }
-                return
+    /// Admits a new connection under the access policy and the connection limit, or closes it.
+    private func admit(_ channel: any Channel) -> EventLoopFuture<Void> {
+        let peer = Self.peerAddress(of: channel.remoteAddress)
+        let id = ObjectIdentifier(channel)
+        let admission = state.withLock { state -> (role: AccessPolicy.Role, configuration: Configuration)? in
+            guard !state.stopping, let role = state.configuration.access.role(for: peer) else {
+                if !state.stopping { state.statistics.refusedConnections += 1 }
+                return nil
             }
-            let peer = Self.peerAddress(of: client)
-            let admission = state.withLock { state -> (role: AccessPolicy.Role, configuration: Configuration)? in
-                guard !state.stopping, let role = state.configuration.access.role(for: peer) else {
-                    if !state.stopping { state.statistics.refusedConnections += 1 }
-                    return nil
-                }
-                if state.connections.count >= state.configuration.maxConnections,
-                    let oldest = state.connections.min(by: { $0.value.lastActivity < $1.value.lastActivity })
-                {
-                    shutdown(oldest.key, Int32(SHUT_RDWR))
-                    state.connections[oldest.key] = nil
-                    state.statistics.evictedConnections += 1
-                }
-                state.connections[client] = Tracked(peer: peer, lastActivity: .now)
-                return (role, state.configuration)
+            if state.connections.count >= state.configuration.maxConnections,
+                let oldest = state.connections.min(by: { $0.value.lastActivity < $1.value.lastActivity })
+            {
+                oldest.value.channel.close(promise: nil)
+                state.connections[oldest.key] = nil
+                state.statistics.evictedConnections += 1
             }
-            guard let admission else {
-                close(client)
-                onRefusal?(Refusal(kind: .connection, client: Self.describe(peer)))
-                continue
-            }
-            threads.enter()
-            Thread.detachNewThread { [self] in
-                serve(client, peer: peer, role: admission.role, configuration: admission.configuration)
-                threads.leave()
-            }
+            state.connections[id] = Tracked(channel: channel, lastActivity: .now)
+            return (role, state.configuration)
         }
-    }
-
-    private func serve(_ client: Int32, peer: [UInt8], role: AccessPolicy.Role, configuration: Configuration) {
-        let connection = ServerConnection(
-            socket: client, handler: handler, role: role, idleTimeout: configuration.idleTimeout,
-            byteTimeout: configuration.byteTimeout, frameTimeout: configuration.frameTimeout,
+        guard let admission else {
+            onRefusal?(Refusal(kind: .connection, client: Self.describe(peer)))
+            return channel.close()
+        }
+        // An evicted connection is forgotten already; the channel stays alive until it has closed,
+        // so no newer connection has its identifier yet.
+        channel.closeFuture.whenComplete { [self] _ in
+            state.withLock { _ = $0.connections.removeValue(forKey: id) }
+        }
+        let configuration = admission.configuration
+        let responder = ModbusFrameResponder(
+            handler: handler, role: admission.role,
             maxReadRegisters: min(max(1, handler.maxReadRegisters), ModbusLimits.maxExtendedReadRegisters),
-            onFrame: { [self] in
-                state.withLock { $0.connections[client]?.lastActivity = .now }
-            },
             onRefusedWrite: { [self] in
                 state.withLock { $0.statistics.refusedWrites += 1 }
                 onRefusal?(Refusal(kind: .write, client: Self.describe(peer)))
             })
-        connection.serve()
-        // Forget the descriptor before it is closed (when `connection` is freed), so neither
-        // `stop()` nor an eviction ever shuts down a reused number.
-        // (An evicted connection is forgotten already; its number stays taken until it is closed.)
-        state.withLock { _ = $0.connections.removeValue(forKey: client) }
-        withExtendedLifetime(connection) {}
+        return channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandlers([
+                IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)),
+                ByteToMessageHandler(
+                    MBAPFrameDecoder(
+                        byteTimeout: TimeAmount(configuration.byteTimeout),
+                        frameTimeout: TimeAmount(configuration.frameTimeout))),
+                ModbusConnectionHandler(
+                    responder: responder,
+                    onFrame: { [self] in state.withLock { $0.connections[id]?.lastActivity = .now } }),
+            ])
+        }
     }
 
     /// The bytes of the client's address (4 for IPv4, 16 for IPv6); empty when unknown.
-    private static func peerAddress(of socket: Int32) -> [UInt8] {
-        var address = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let found = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(socket, $0, &length) }
-        }
-        guard found == 0 else { return [] }
-        return withUnsafePointer(to: &address) { pointer -> [UInt8] in
-            if Int32(pointer.pointee.ss_family) == AF_INET6 {
-                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
-                    withUnsafeBytes(of: $0.pointee.sin6_addr) { NetworkRange.unmapped(Array($0)) }
-                }
-            }
-            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
-                withUnsafeBytes(of: $0.pointee.sin_addr) { Array($0) }
-            }
+    private static func peerAddress(of address: SocketAddress?) -> [UInt8] {
+        switch address {
+        case .v4(let address)?:
+            return withUnsafeBytes(of: address.address.sin_addr) { Array($0) }
+        case .v6(let address)?:
+            return withUnsafeBytes(of: address.address.sin6_addr) { NetworkRange.unmapped(Array($0)) }
+        default:
+            return []
         }
     }
 

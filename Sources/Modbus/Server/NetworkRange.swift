@@ -1,3 +1,5 @@
+// The socket structures belong to CNIOLinux once NIO is linked into the module.
+import CNIOLinux
 import Glibc
 
 /// A block of IPv4 or IPv6 addresses in CIDR notation (`192.168.1.0/24`, `10.0.0.5`,
