@@ -47,11 +47,23 @@ let package = Package(
             dependencies: ["Modbus", "SiteConfig", "Vocabulary", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
-        // The runtime: drivers, polling, upstream profiles.
+        // What the runtime publishes and takes: the site state snapshot, the command sink, the
+        // command sources busbar speaks for. Shared by the runtime, the profiles and the APIs.
+        .target(
+            name: "GatewayState", dependencies: ["Control", "SiteConfig", "Vocabulary"], swiftSettings: strictSettings),
+        // The upstream register profiles (native, openems) over one shared layer: fields,
+        // tables, images per snapshot, whole-write assembly and one request handler.
+        .target(
+            name: "Upstreams",
+            dependencies: ["Modbus", "Control", "SiteConfig", "Vocabulary", "GatewayState"],
+            swiftSettings: strictSettings
+        ),
+        // The runtime: drivers, polling, the upstream listeners.
         .target(
             name: "Gateway",
             dependencies: [
-                "Modbus", "SiteConfig", "Control", "Vocabulary", .product(name: "Logging", package: "swift-log"),
+                "Modbus", "SiteConfig", "Control", "Vocabulary", "GatewayState", "Upstreams",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -59,7 +71,7 @@ let package = Package(
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "Gateway", "Control", "SiteConfig", "Vocabulary",
+                "Gateway", "GatewayState", "Control", "SiteConfig", "Vocabulary",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -75,7 +87,8 @@ let package = Package(
         .executableTarget(
             name: "busbar",
             dependencies: [
-                "Modbus", "SiteConfig", "Control", "Vocabulary", "Simulation", "Gateway", "GatewayHTTP",
+                "Modbus", "SiteConfig", "Control", "Vocabulary", "Simulation", "Gateway", "GatewayHTTP", "GatewayState",
+                "Upstreams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -87,7 +100,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Modbus", "SiteConfig", "Control", "Vocabulary", "Gateway", "Simulation",
+                "Modbus", "SiteConfig", "Control", "Vocabulary", "Gateway", "GatewayState", "Upstreams", "Simulation",
                 .product(name: "Logging", package: "swift-log"),
             ], path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary"], swiftSettings: strictSettings),
@@ -108,12 +121,16 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary", "TestSupport"],
+            dependencies: [
+                "Gateway", "GatewayState", "Upstreams", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary",
+                "TestSupport",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayHTTPTests",
             dependencies: [
-                "GatewayHTTP", "Gateway", "Control", "SiteConfig", "Vocabulary", "Simulation", "TestSupport",
+                "GatewayHTTP", "Gateway", "GatewayState", "Upstreams", "Control", "SiteConfig", "Vocabulary", "Simulation",
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -5,6 +5,7 @@ import Gateway
 import Logging
 import Simulation
 import SiteConfig
+import Upstreams
 import Vocabulary
 
 struct DemoCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import Control
 import Dispatch
 import Gateway
 import GatewayHTTP
+import GatewayState
 import Logging
 import ServiceLifecycle
 import SiteConfig

@@ -1,11 +1,13 @@
 import Control
 import Foundation
 import Gateway
+import GatewayState
 import Modbus
 import SiteConfig
 import Synchronization
 import TestSupport
 import Testing
+import Upstreams
 import Vocabulary
 
 /// The OpenEMS-compatible table as a master reads it over a real socket.

@@ -1,4 +1,5 @@
 import Control
+import GatewayState
 import Logging
 import Modbus
 import SiteConfig

@@ -1,5 +1,6 @@
 import Control
 import Foundation
+import GatewayState
 import SiteConfig
 import Vocabulary
 
@@ -22,19 +23,18 @@ struct OpenEMSRendering {
         gridMeter = snapshot.devices.first { $0.kind == .meter && $0.online }
     }
 
-    func registers(for entry: OpenEMSTable.Entry) -> [UInt16] {
-        switch entry.role {
-        case .structure, .reserved:
-            return entry.fixed ?? entry.type.undefined
-        case .meta(let field):
-            return entry.type.encode(meta(field))
+    /// What `entry` shows; `nil` is undefined (NaN, 0xFFFF…, NULs).
+    func value(for entry: OpenEMSTable.Entry) -> FieldValue? {
+        switch entry.point.role {
+        case .structure(let value): value
+        case .reserved: nil
+        case .meta(let field): meta(field)
         case .channel(let channel):
-            guard entry.access != .writeOnly, let index = entry.componentIndex else { return entry.type.undefined }
-            return entry.type.encode(value(channel, of: layout.components[index].kind))
+            entry.point.componentIndex.flatMap { value(channel, of: layout.components[$0].kind) }
         }
     }
 
-    private func meta(_ field: OpenEMSTable.MetaField) -> OpenEMSValue? {
+    private func meta(_ field: OpenEMSTable.MetaField) -> FieldValue? {
         let version = Self.openemsVersion
         return switch field {
         case .versionMajor: .number(Double(version.major))
@@ -50,7 +50,7 @@ struct OpenEMSRendering {
         }
     }
 
-    private func value(_ channel: OpenEMSChannel, of kind: OpenEMSLayout.Component.Kind) -> OpenEMSValue? {
+    private func value(_ channel: OpenEMSChannel, of kind: OpenEMSLayout.Component.Kind) -> FieldValue? {
         let number: Double? =
             switch kind {
             case .sum: sum(channel)
@@ -58,7 +58,7 @@ struct OpenEMSRendering {
             case .meter(let id): snapshot.device(id).flatMap { meter(channel, $0) }
             case .evcs(let id): snapshot.device(id).flatMap { evcs(channel, $0) }
             }
-        return number.map(OpenEMSValue.number)
+        return number.map(FieldValue.number)
     }
 
     // MARK: Components
