@@ -36,7 +36,11 @@ public final class ProfileHandler<Profile: RegisterProfile>: ModbusRequestHandle
         self.held = Mutex(Held(state: profile.initialState))
     }
 
-    public var maxReadRegisters: Int { profile.policy.maxReadRegisters }
+    public var maxReadRegisters: Int {
+        let policy = profile.policy
+        return policy.longReadException == nil
+            ? policy.maxReadRegisters : min(policy.maxReadRegisters + 1, ModbusLimits.maxExtendedReadRegisters)
+    }
 
     /// What the profile holds now (staged values, the last write's instant).
     public var state: Profile.State { held.withLock { $0.state } }
@@ -82,12 +86,7 @@ public final class ProfileHandler<Profile: RegisterProfile>: ModbusRequestHandle
         guard address >= 0, count > 0, policy.readsPastEnd || range.upperBound <= table.end else {
             return .exception(.illegalDataAddress)
         }
-        if policy.refusesLoneGap, count == 1, table.field(at: address) == nil { return .exception(.illegalDataAddress) }
-        if policy.refusesCutField, let last = table.field(at: range.upperBound - 1),
-            last.addresses.upperBound > range.upperBound
-        {
-            return .exception(.illegalDataAddress)
-        }
+        if count > policy.maxReadRegisters, let code = policy.longReadException { return .exception(code) }
         let state = self.state
         let rendered = image.withLock { image in
             if let cached = image, cached.at == snapshot.at, cached.state == state { return cached.image }
@@ -95,7 +94,16 @@ public final class ProfileHandler<Profile: RegisterProfile>: ModbusRequestHandle
             image = (snapshot.at, state, rendered)
             return rendered
         }
-        return .registers(rendered.slice(range, gap: policy.gapWord))
+        var words = rendered.slice(range, gap: policy.gapWord)
+        if !policy.servesCutFields {
+            for edge in [range.lowerBound, range.upperBound - 1] {
+                guard let field = table.field(at: edge),
+                    field.address < range.lowerBound || field.addresses.upperBound > range.upperBound
+                else { continue }
+                for word in field.addresses.clamped(to: range) { words[word - range.lowerBound] = policy.gapWord }
+            }
+        }
+        return .registers(words)
     }
 
     // MARK: - Writes

@@ -62,10 +62,12 @@ public struct ProfilePolicy: Sendable, Hashable {
     public var gapWord: UInt16
     /// Reads may run past the table's end (the words there read as `gapWord`); otherwise 0x02.
     public var readsPastEnd: Bool
-    /// A read of one register that no field covers gets 0x02.
-    public var refusesLoneGap: Bool
-    /// A read that ends inside a multi-word field gets 0x02.
-    public var refusesCutField: Bool
+    /// A read that starts or ends inside a multi-word field gets the words it covers; otherwise
+    /// those words read as `gapWord` (OpenEMS serves only whole records).
+    public var servesCutFields: Bool
+    /// A read of more than `maxReadRegisters` gets this exception from the profile (the server
+    /// lets one more register through); `nil` leaves such reads to the server's 0x03.
+    public var longReadException: ExceptionCode?
     /// FC1/FC2 read zeros instead of getting 0x01.
     public var bitReadsAsZero: Bool
     /// A write that covers part of a multi-word field: `nil` keeps the words until the rest
@@ -76,7 +78,8 @@ public struct ProfilePolicy: Sendable, Hashable {
 
     public init(
         otherUnit: ExceptionCode, busyUntilDecided: Bool, maxReadRegisters: Int = ModbusLimits.maxReadRegisters,
-        gapWord: UInt16, readsPastEnd: Bool, refusesLoneGap: Bool, refusesCutField: Bool, bitReadsAsZero: Bool,
+        gapWord: UInt16, readsPastEnd: Bool, servesCutFields: Bool, longReadException: ExceptionCode? = nil,
+        bitReadsAsZero: Bool,
         partialWrite: ExceptionCode?, singleWriteToWideField: ExceptionCode?
     ) {
         self.otherUnit = otherUnit
@@ -84,8 +87,8 @@ public struct ProfilePolicy: Sendable, Hashable {
         self.maxReadRegisters = maxReadRegisters
         self.gapWord = gapWord
         self.readsPastEnd = readsPastEnd
-        self.refusesLoneGap = refusesLoneGap
-        self.refusesCutField = refusesCutField
+        self.servesCutFields = servesCutFields
+        self.longReadException = longReadException
         self.bitReadsAsZero = bitReadsAsZero
         self.partialWrite = partialWrite
         self.singleWriteToWideField = singleWriteToWideField

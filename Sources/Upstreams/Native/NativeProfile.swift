@@ -62,7 +62,7 @@ public struct NativeRegisterProfile: RegisterProfile {
     public var policy: ProfilePolicy {
         ProfilePolicy(
             otherUnit: .gatewayPathUnavailable, busyUntilDecided: false, gapWord: 0, readsPastEnd: false,
-            refusesLoneGap: false, refusesCutField: false, bitReadsAsZero: false, partialWrite: .illegalDataValue,
+            servesCutFields: true, bitReadsAsZero: false, partialWrite: .illegalDataValue,
             singleWriteToWideField: nil)
     }
 

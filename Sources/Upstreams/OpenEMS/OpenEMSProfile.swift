@@ -67,13 +67,16 @@ public struct OpenEMSRegisterProfile: RegisterProfile {
     public var table: ProfileTable<OpenEMSTable.Point> { openems.fields }
     public var initialState: State { State() }
 
-    /// As OpenEMS's j2mod slave: unit 1 only (others 0x02), busy until the table is complete,
-    /// reads of up to 126 registers with gaps as 0xFFFF, bit reads as `false`, the words of a
-    /// 2-word value kept until both arrived, FC6 to a 2-word record refused with 0x02.
+    /// As OpenEMS's j2mod slave (OpenEMS/j2mod 3.2.2-openems, `MyProcessImage`): unit 1 only
+    /// (others 0x02), busy until the table is complete, reads of up to 126 registers (more get
+    /// 0x02) with gaps, padding and the words of records the read cuts as 0xFFFF, bit reads as
+    /// `false`, the words of a 2-word value kept until both arrived, FC6 to a 2-word record
+    /// refused with 0x02.
     public var policy: ProfilePolicy {
         ProfilePolicy(
             otherUnit: .illegalDataAddress, busyUntilDecided: true, maxReadRegisters: 126, gapWord: 0xFFFF,
-            readsPastEnd: true, refusesLoneGap: true, refusesCutField: true, bitReadsAsZero: true, partialWrite: nil,
+            readsPastEnd: true, servesCutFields: false, longReadException: .illegalDataAddress, bitReadsAsZero: true,
+            partialWrite: nil,
             singleWriteToWideField: .illegalDataAddress)
     }
 

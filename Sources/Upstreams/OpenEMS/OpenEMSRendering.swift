@@ -8,7 +8,7 @@ import Vocabulary
 /// (which are busbar's: docs/design.md §2.1). `nil` is unknown and reads as NaN or 0xFFFF.
 struct OpenEMSRendering {
     /// The OpenEMS release whose table layout busbar follows, in the version words 2–4.
-    static let openemsVersion = (major: 2026, minor: 4, patch: 0)
+    static let openemsVersion = (major: 2026, minor: 5, patch: 0)
     /// Volts per phase for converting between chargepoint current and power.
 
     let snapshot: GatewaySnapshot
@@ -98,10 +98,22 @@ struct OpenEMSRendering {
                 let production = snapshot.pvDevices.isEmpty ? 0 : snapshot.productionActivePower
                 return production.map { grid + (essPower ?? 0) + $0 }
             }
+        // Per phase as OpenEMS's SumImpl: ESS + grid + production on that phase.
+        case .consumptionActivePowerL1: consumptionPhase(.activePowerL1)
+        case .consumptionActivePowerL2: consumptionPhase(.activePowerL2)
+        case .consumptionActivePowerL3: consumptionPhase(.activePowerL3)
         case .gridMode: 1
         case .essCapacity: snapshot.essCapacity > 0 ? snapshot.essCapacity : nil
         default: nil
         }
+    }
+
+    /// Consumption on one phase: the ESS's third, the grid meter's phase and the production's
+    /// phase; unknown without the grid's phase or while the site's PV does not report.
+    private func consumptionPhase(_ role: TelemetryRole) -> Double? {
+        guard let grid = gridMeter?.value(role) else { return nil }
+        let production = snapshot.pvDevices.isEmpty ? 0 : productionPhase(role)
+        return production.map { grid + (essPower ?? 0) / 3 + $0 }
     }
 
     /// The online PV devices' power on one phase: what each reports for it, else a third of its
@@ -168,7 +180,7 @@ struct OpenEMSRendering {
             // OpenEMS Evcs Status: 1 not ready, 2 ready for charging, 3 charging.
             if let power = device.value(.activePower), power > 0 { return 3 }
             return device.value(.plugged).map { $0 != 0 ? 2 : 1 }
-        case .chargingType: return 0  // AC
+        case .chargingType: return 2  // AC (OpenEMS ChargingType: 0 is CCS, 1 CHAdeMO, 2 AC)
         case .phases: return phases
         case .maximumHardwarePower, .maximumPower: return device.ratings.maxCurrent.map(watts)
         case .minimumHardwarePower: return watts(ChargepointMode.minimumCurrent)
