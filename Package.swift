@@ -61,11 +61,22 @@ let package = Package(
             dependencies: ["Modbus", "SiteConfig", "Vocabulary", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
-        // The runtime: drivers, polling, upstream profiles.
+        // What the runtime publishes and takes: the site state snapshot, the command sink, the
+        // command sources busbar speaks for. Shared by the runtime, the profiles and the APIs.
+        .target(
+            name: "GatewayState", dependencies: ["Control", "SiteConfig", "Vocabulary"], swiftSettings: strictSettings),
+        // The upstream register profiles (native, openems) over one shared layer: fields,
+        // tables, images per snapshot, whole-write assembly and one request handler.
+        .target(
+            name: "Upstreams",
+            dependencies: ["Modbus", "Control", "SiteConfig", "Vocabulary", "GatewayState"],
+            swiftSettings: strictSettings
+        ),
+        // The runtime: drivers, polling, the upstream listeners.
         .target(
             name: "Gateway",
             dependencies: [
-                "DeviceIO", "Modbus", "SiteConfig", "Control", "Vocabulary",
+                "DeviceIO", "Modbus", "SiteConfig", "Control", "Vocabulary", "GatewayState", "Upstreams",
                 .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
@@ -74,7 +85,7 @@ let package = Package(
         .target(
             name: "Commissioning",
             dependencies: [
-                "DeviceIO", "Gateway", "Control", "Modbus", "SiteConfig", "Vocabulary",
+                "DeviceIO", "Gateway", "GatewayState", "Control", "Modbus", "SiteConfig", "Vocabulary",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -83,7 +94,7 @@ let package = Package(
         .target(
             name: "GatewayMetrics",
             dependencies: [
-                "Gateway", "Control", "Vocabulary", .product(name: "CoreMetrics", package: "swift-metrics"),
+                "Gateway", "GatewayState", "Control", "Vocabulary", .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings
@@ -92,7 +103,7 @@ let package = Package(
         .target(
             name: "Journal",
             dependencies: [
-                "Gateway", "Control", "Vocabulary", .product(name: "GRDB", package: "GRDB.swift"),
+                "Gateway", "GatewayState", "Control", "Vocabulary", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -105,7 +116,7 @@ let package = Package(
         .target(
             name: "GatewayMQTT",
             dependencies: [
-                "MQTT", "GatewayHTTP", "Gateway", "Control", "SiteConfig", "Vocabulary",
+                "MQTT", "GatewayHTTP", "Gateway", "GatewayState", "Control", "SiteConfig", "Vocabulary",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -115,7 +126,7 @@ let package = Package(
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "Gateway", "Control", "SiteConfig", "Vocabulary",
+                "Gateway", "GatewayState", "Control", "SiteConfig", "Vocabulary",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -134,7 +145,7 @@ let package = Package(
             name: "busbar",
             dependencies: [
                 "Commissioning", "DeviceIO", "Modbus", "SiteConfig", "Control", "Vocabulary", "Simulation", "Gateway",
-                "GatewayHTTP", "GatewayMetrics", "Journal", "GatewayMQTT",
+                "GatewayHTTP", "GatewayMetrics", "Journal", "GatewayMQTT", "GatewayState", "Upstreams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -146,7 +157,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Modbus", "SiteConfig", "Control", "Vocabulary", "Gateway", "Simulation",
+                "Modbus", "SiteConfig", "Control", "Vocabulary", "Gateway", "GatewayState", "Upstreams", "Simulation",
                 .product(name: "Logging", package: "swift-log"),
             ], path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(
@@ -174,12 +185,16 @@ let package = Package(
             swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary", "TestSupport"],
+            dependencies: [
+                "Gateway", "GatewayState", "Upstreams", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary",
+                "TestSupport",
+            ],
             swiftSettings: strictSettings),
         .testTarget(
             name: "GatewayHTTPTests",
             dependencies: [
-                "GatewayHTTP", "Gateway", "Control", "SiteConfig", "Vocabulary", "Simulation", "TestSupport",
+                "GatewayHTTP", "Gateway", "GatewayState", "Upstreams", "Control", "SiteConfig", "Vocabulary", "Simulation",
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

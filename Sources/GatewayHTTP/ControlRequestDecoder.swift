@@ -1,6 +1,7 @@
 public import Control
 public import Foundation
 public import Gateway
+public import GatewayState
 import SiteConfig
 public import Vocabulary
 

@@ -1,6 +1,7 @@
 public import Control
 public import Foundation
 public import Gateway
+public import GatewayState
 public import Logging
 import Synchronization
 import Vocabulary

@@ -1,5 +1,6 @@
 public import Control
 public import Gateway
+public import GatewayState
 import SiteConfig
 import Vocabulary
 

@@ -1,5 +1,6 @@
 public import Control
 import Gateway
+public import GatewayState
 
 /// The local JSON API's settings, as the site file's `http:` section or
 /// `busbar demo --http-port` give them.

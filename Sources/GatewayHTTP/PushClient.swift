@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 import Control
 public import Foundation
 public import Gateway
+public import GatewayState
 public import Logging
 import NIOCore
 import NIOHTTP1

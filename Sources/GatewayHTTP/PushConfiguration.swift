@@ -1,5 +1,6 @@
 public import Control
 import Gateway
+public import GatewayState
 
 /// A push client's settings, as the site file's `push:` section or `busbar demo --push-url`
 /// give them.

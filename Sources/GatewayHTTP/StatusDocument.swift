@@ -1,6 +1,7 @@
 import Control
 public import Foundation
 public import Gateway
+public import GatewayState
 import SiteConfig
 import Vocabulary
 

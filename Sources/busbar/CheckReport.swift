@@ -1,6 +1,7 @@
 import Foundation
 import Modbus
 import SiteConfig
+import Upstreams
 
 /// What `busbar check` found in a site file or a single device map: the diagnostics, and the
 /// read plan of every device.
@@ -36,6 +37,14 @@ struct CheckReport: Encodable {
         if SiteLoader.isSiteFile(path: path) {
             let (loaded, diagnostics) = SiteLoader.check(path: path)
             guard let loaded else { return failed(diagnostics) }
+            // The profile tables of a valid site: the site file's checks keep their names
+            // apart, so a problem here is busbar's own, reported rather than trapped on.
+            let tables = SiteProfiles.problems(for: loaded).map { profile, problem in
+                Diagnostic(
+                    file: path, line: 1, column: 1,
+                    message: "the \(profile.rawValue) profile's table: \(problem.message)")
+            }
+            if !tables.isEmpty { return failed(diagnostics + tables) }
             let plans = loaded.site.devices.compactMap { device in
                 loaded.map(for: device).map {
                     Self.plan(device: device.id, map: $0, endpoint: device.endpoint.description, unit: device.unit)

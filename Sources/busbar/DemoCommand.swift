@@ -6,6 +6,7 @@ import Logging
 import Modbus
 import Simulation
 import SiteConfig
+import Upstreams
 import Vocabulary
 
 struct DemoCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import Dispatch
 import Gateway
 import GatewayHTTP
 import GatewayMQTT
+import GatewayState
 import Logging
 import ServiceLifecycle
 import SiteConfig

@@ -1,22 +1,27 @@
 import ArgumentParser
 import Foundation
-import Gateway
 import SiteConfig
+import Upstreams
 
-/// `busbar map SITE`: the native register map document for a site, generated from the table
-/// the gateway serves.
+/// `busbar map SITE --profile native|openems`: the register document of one upstream profile for
+/// a site, generated from the table the gateway serves.
 struct MapCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case md, csv, json
     }
 
+    enum Profile: String, ExpressibleByArgument, CaseIterable {
+        case native, openems, sunspec
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "map",
-        abstract: "Print the native register map of a site (Markdown, CSV or JSON).",
+        abstract: "Print the register map of a site's upstream profile (Markdown, CSV or JSON).",
         discussion: """
-            The document lists every point the native upstream profile serves, with its address, \
-            encoding, access, unit and meaning, and the listen endpoint and unit id of the site's \
-            native upstream. An invalid site prints its problems and exits with status 1.
+            The document lists every point the profile serves (native by default, or openems), with \
+            its address, encoding, access, unit and meaning, and the listen endpoints and unit ids \
+            of the site's upstreams with that profile. An invalid site prints its problems and exits \
+            with status 1.
             """
     )
 
@@ -25,6 +30,9 @@ struct MapCommand: ParsableCommand {
 
     @Option(help: "Output format: md, csv or json.")
     var format: Format = .md
+
+    @Option(help: "The upstream profile: native or openems.")
+    var profile: Profile = .native
 
     func run() throws {
         let site: LoadedSite
@@ -35,11 +43,22 @@ struct MapCommand: ParsableCommand {
             FileHandle.standardError.write(Data((problems.description + "\n").utf8))
             throw ExitCode(1)
         }
-        let document = NativeMapDocument(site: site)
+        let (markdown, csv, json): (() -> String, () -> String, () throws -> String)
+        switch profile {
+        case .native:
+            let document = NativeMapDocument(site: site)
+            (markdown, csv, json) = (document.markdown, document.csv, document.json)
+        case .openems:
+            let document = OpenEMSDocument(site: site)
+            (markdown, csv, json) = (document.markdown, document.csv, document.json)
+        case .sunspec:
+            CommandFailure.printError("the sunspec profile is not served yet; nothing generated")
+            throw ExitCode(1)
+        }
         switch format {
-        case .md: print(document.markdown(), terminator: "")
-        case .csv: print(document.csv(), terminator: "")
-        case .json: print(try document.json())
+        case .md: print(markdown(), terminator: "")
+        case .csv: print(csv(), terminator: "")
+        case .json: print(try json())
         }
     }
 }

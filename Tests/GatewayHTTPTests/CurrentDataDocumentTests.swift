@@ -2,8 +2,10 @@ import Control
 import Foundation
 import Gateway
 import GatewayHTTP
+import GatewayState
 import SiteConfig
 import Testing
+import Upstreams
 import Vocabulary
 
 @Suite("Current-data document")

@@ -2,11 +2,13 @@ import Control
 import Foundation
 import Gateway
 import GatewayHTTP
+import GatewayState
 import Logging
 import Simulation
 import SiteConfig
 import TestSupport
 import Testing
+import Upstreams
 
 /// Issue 7's "done when" against the demo site: a scripted cloud EMS switches NO_DISCHARGE on
 /// and off through the push response, and the local API switches LIMIT_CHARGE with curl; the

@@ -1,11 +1,13 @@
 import Control
 import Foundation
 import Gateway
+import GatewayState
 import Logging
 import Simulation
 import SiteConfig
 import TestSupport
 import Testing
+import Upstreams
 import Vocabulary
 
 /// What the gateway writes, it answers for: a command that ends, a clean stop or a device that

@@ -1,10 +1,12 @@
 import Control
 import Foundation
 import Gateway
+import GatewayState
 import Simulation
 import SiteConfig
 import TestSupport
 import Testing
+import Upstreams
 import Vocabulary
 
 /// A source's chargepoint fallback end to end: a pymodbus master's FORCE on the demo site's

@@ -1,11 +1,13 @@
 import Control
 import Foundation
 import Gateway
+import GatewayState
 import Logging
 import Modbus
 import SiteConfig
 import TestSupport
 import Testing
+import Upstreams
 import Vocabulary
 
 /// The runtime against two SMA batteries served from their device map over real sockets:

@@ -1,10 +1,12 @@
 import Control
 import Foundation
 import Gateway
+import GatewayState
 import Simulation
 import SiteConfig
 import TestSupport
 import Testing
+import Upstreams
 import Vocabulary
 
 /// Issue 4's scenarios end to end: a pymodbus master writes the native profile, the gateway

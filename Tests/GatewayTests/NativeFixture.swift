@@ -1,8 +1,10 @@
 import Control
 import Gateway
+import GatewayState
 import Modbus
 import SiteConfig
 import Synchronization
+import Upstreams
 import Vocabulary
 
 /// A command sink that records what a profile hands it and answers with a chosen verdict.

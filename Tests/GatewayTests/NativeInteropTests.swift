@@ -1,9 +1,11 @@
 import Control
 import Foundation
 import Gateway
+import GatewayState
 import Modbus
 import TestSupport
 import Testing
+import Upstreams
 import Vocabulary
 
 /// pymodbus as the master EMS against the native profile.

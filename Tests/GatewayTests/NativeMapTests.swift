@@ -1,9 +1,11 @@
 import Control
 import Foundation
 import Gateway
+import GatewayState
 import SiteConfig
 import TestSupport
 import Testing
+import Upstreams
 import Vocabulary
 
 /// The native register map as a table and as the document `busbar map` prints.
@@ -122,5 +124,28 @@ import Vocabulary
         #expect(
             shipped == NativeMapDocument(site: loaded).markdown(),
             "regenerate: busbar map sites/demo.yaml > docs/native-register-map.md")
+    }
+
+    @Test func mapCommandDocumentsTheOpenEMSProfile() throws {
+        let result = try runCommand(Paths.busbar, ["map", Self.demoPath, "--profile", "openems", "--format", "json"])
+        #expect(result.status == 0, "\(result.errorOutput)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect(document["profile"] as? String == "openems")
+        let entries = try #require(document["registers"] as? [[String: Any]])
+        let byName = Dictionary(entries.map { ($0["name"] as? String ?? "", $0) }) { first, _ in first }
+        #expect(byName["_sum/GridActivePower"]?["address"] as? Int == 315)
+        #expect(byName["ess0/SetActivePowerEquals"]?["address"] as? Int == 706)
+        #expect(byName["ess0/SetActivePowerEquals"]?["access"] as? String == "w")
+        let unserved = try runCommand(Paths.busbar, ["map", Self.demoPath, "--profile", "sunspec"])
+        #expect(unserved.status == 1)
+        #expect(unserved.errorOutput.contains("sunspec profile is not served"))
+    }
+
+    @Test func openemsDocumentHoldsTheGeneratedAddressTable() throws {
+        let loaded = try SiteLoader.load(path: Self.demoPath).get()
+        let shipped = try String(contentsOf: Paths.root.appendingPathComponent("docs/openems.md"), encoding: .utf8)
+        #expect(
+            shipped.contains(OpenEMSDocument(site: loaded).addressTable()),
+            "regenerate the address table in docs/openems.md: busbar map sites/demo.yaml --profile openems")
     }
 }

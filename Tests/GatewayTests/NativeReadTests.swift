@@ -1,7 +1,9 @@
 import Control
 import Gateway
+import GatewayState
 import Modbus
 import Testing
+import Upstreams
 import Vocabulary
 
 /// Reads of the native map over a real socket, rendered from a hand-made snapshot.

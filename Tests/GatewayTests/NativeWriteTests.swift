@@ -1,7 +1,9 @@
 import Control
 import Gateway
+import GatewayState
 import Modbus
 import Testing
+import Upstreams
 import Vocabulary
 
 /// Writes to the native map over a real socket: what reaches the command sink, and what is

@@ -1,9 +1,11 @@
 import Control
 import Foundation
 import Gateway
+import GatewayState
 import Simulation
 import TestSupport
 import Testing
+import Upstreams
 
 /// Issue 5's "done when": a test master replays an OpenEMS master Edge's Edge2Edge sequence
 /// against the gateway's OpenEMS profile on the demo site; the simulated batteries follow

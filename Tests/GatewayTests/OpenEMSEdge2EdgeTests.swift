@@ -1,9 +1,11 @@
 import Control
 import Foundation
 import Gateway
+import GatewayState
 import Modbus
 import TestSupport
 import Testing
+import Upstreams
 
 /// A master that replays OpenEMS Edge2Edge's discovery and control with pymodbus
 /// (Tests/Interop/openems_edge2edge.py) against the profile over a real socket.

@@ -1,10 +1,12 @@
 import Control
 import Foundation
 import Gateway
+import GatewayState
 import Modbus
 import SiteConfig
 import Synchronization
 import TestSupport
+import Upstreams
 import Vocabulary
 
 /// A command sink that records what a profile sends, with a clock the test moves.
@@ -108,7 +110,7 @@ extension ModbusClient {
         while start < range.upperBound {
             var end = min(start + ModbusLimits.maxReadRegisters, range.upperBound)
             if range.upperBound - end == 1 { end -= 1 }  // a lone padding word would be refused
-            while let entry = layout.entry(at: end - 1), entry.span.upperBound > end { end -= 1 }
+            while let entry = layout.entry(at: end - 1), entry.addresses.upperBound > end { end -= 1 }
             words += try read(table, unit: 1, address: start, count: end - start)
             start = end
         }

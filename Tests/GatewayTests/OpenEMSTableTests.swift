@@ -1,11 +1,13 @@
 import Control
 import Foundation
 import Gateway
+import GatewayState
 import Modbus
 import SiteConfig
 import Synchronization
 import TestSupport
 import Testing
+import Upstreams
 import Vocabulary
 
 /// The OpenEMS-compatible table as a master reads it over a real socket.
@@ -15,7 +17,7 @@ import Vocabulary
     @Test func headerHoldsTheOpenEMSHashTheMetaLengthAndTheMetaBlock() throws {
         try OpenEMSFixture.withServer(OpenEMSFixture.profile(sink: sink)) { server in
             let client = try OpenEMSFixture.client(server)
-            #expect(try client.read(.holding, unit: 1, address: 0, count: 5) == [0x6201, 199, 2026, 4, 0])
+            #expect(try client.read(.holding, unit: 1, address: 0, count: 5) == [0x6201, 199, 2026, 5, 0])
             #expect(OpenEMSFixture.text(try client.read(.holding, unit: 1, address: 5, count: 16)) == "busbar")
             #expect(OpenEMSFixture.text(try client.read(.holding, unit: 1, address: 69, count: 16)) == "Test site")
             let time = try client.read(.holding, unit: 1, address: 101, count: 4).reduce(UInt64(0)) {
@@ -135,19 +137,47 @@ import Vocabulary
         }
     }
 
-    @Test func unknownSingleRegistersAndReadsEndingInsideAFloatAreRefused() throws {
+    @Test func gapsAndCutRecordsReadAsUndefinedAndLongReadsAreRefusedAsByOpenEMS() throws {
+        let table = OpenEMSTable(layout: OpenEMSFixture.layout)
+        let power = try #require(table.address(of: .essActivePower, in: "_sum"))
         try OpenEMSFixture.withServer(OpenEMSFixture.profile(sink: sink)) { server in
             let client = try OpenEMSFixture.client(server)
-            #expect(throws: ModbusError.self) { try client.read(.holding, unit: 1, address: 150, count: 1) }
-            #expect((try? client.read(.holding, unit: 1, address: 150, count: 2)) == [0xFFFF, 0xFFFF])
-            #expect(
-                OpenEMSFixture.exception { _ = try client.read(.holding, unit: 1, address: 303, count: 1) }
-                    == .illegalDataAddress)
+            // j2mod's MyProcessImage fills what no whole record covers with 0xFFFF.
+            #expect(try client.read(.holding, unit: 1, address: 150, count: 1) == [0xFFFF])
+            #expect(try client.read(.holding, unit: 1, address: 150, count: 2) == [0xFFFF, 0xFFFF])
+            #expect(try client.read(.holding, unit: 1, address: power, count: 1) == [0xFFFF])
+            let whole = try client.read(.holding, unit: 1, address: power, count: 2)
+            #expect(OpenEMSFixture.float(whole) == 1500)
+            #expect(try client.read(.holding, unit: 1, address: power + 1, count: 2) == [0xFFFF, 0xFFFF])
+            // libmodbus's client stops at 125, so the 127-register read goes out as a raw frame.
+            let connection = try RawConnection(port: server.port)
+            connection.send(RawConnection.frame(pdu: [0x03, 0x00, 0xC8, 0x00, 127]))
+            #expect((connection.receive() ?? []).suffix(2) == [0x83, 0x02])
             #expect(
                 OpenEMSFixture.exception { _ = try client.read(.holding, unit: 2, address: 0, count: 1) }
                     == .illegalDataAddress)
         }
     }
+
+    @Test func evcsChargingTypeIsACAndConsumptionIsSummedPerPhase() throws {
+        let table = OpenEMSTable(layout: OpenEMSFixture.layout)
+        let profile = OpenEMSFixture.profile(sink: sink)
+        func read(_ channel: OpenEMSChannel, _ component: String) throws -> [UInt16] {
+            let address = try #require(table.address(of: channel, in: component))
+            let count = try #require(table.entry(at: address)).count
+            guard
+                case .registers(let words) = profile.handle(
+                    .readHoldingRegisters(address: address, count: count), unit: 1)
+            else { throw OpenEMSTestFailure.noRegisters }
+            return words
+        }
+        #expect(try read(.chargingType, "evcs0") == [2])
+        // The fixture: batteries 1500 W in all (500 W a phase), grid L1 800 W, no PV devices.
+        #expect(OpenEMSFixture.float(try read(.consumptionActivePowerL1, "_sum")) == 1300)
+        #expect(OpenEMSFixture.float(try read(.consumptionActivePowerL2, "_sum")) == 1400)
+    }
+
+    private enum OpenEMSTestFailure: Error { case noRegisters }
 
     @Test func answersBusyUntilTheGatewayHasASnapshot() throws {
         let ready = Mutex(false)

@@ -1,8 +1,10 @@
 import Control
 import Gateway
+import GatewayState
 import Modbus
 import TestSupport
 import Testing
+import Upstreams
 import Vocabulary
 
 /// What the master's writes become: commands of the source `openems`, whole or not at all.

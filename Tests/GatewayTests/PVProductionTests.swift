@@ -1,8 +1,10 @@
 import Control
 import Gateway
+import GatewayState
 import Modbus
 import SiteConfig
 import Testing
+import Upstreams
 import Vocabulary
 
 /// The site's PV production in the native and OpenEMS profiles: the online PV devices' sum,
@@ -68,7 +70,7 @@ import Vocabulary
             { channel in
                 let address = try #require(table.address(of: channel, in: "_sum"))
                 let type = try #require(table.entry(at: address)?.type)
-                let words = try client.read(.holding, unit: 1, address: address, count: type.words)
+                let words = try client.read(.holding, unit: 1, address: address, count: type.registerCount)
                 return words.count == 4
                     ? Double(bitPattern: words.reduce(UInt64(0)) { $0 << 16 | UInt64($1) })
                     : Double(OpenEMSFixture.float(words))

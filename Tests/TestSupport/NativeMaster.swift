@@ -1,6 +1,7 @@
 import Gateway
 public import Modbus
 public import SiteConfig
+import Upstreams
 
 /// A master of busbar's native upstream profile (docs/native-register-map.md) through busbar's
 /// own client, naming registers as the site's native map does (`ess1.online`, `site.ess.mode`).

@@ -1,10 +1,12 @@
 import Control
 import Foundation
 public import Gateway
+import GatewayState
 import Logging
 import Modbus
 public import Simulation
 public import SiteConfig
+public import Upstreams
 
 /// The demo site, every device simulated in real time, the gateway in front of it, and a
 /// pymodbus master (Tests/Interop/native_master.py) talking to the native profile.

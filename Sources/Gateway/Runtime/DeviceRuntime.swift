@@ -1,5 +1,6 @@
 import Control
 import DeviceIO
+import GatewayState
 import Logging
 import Modbus
 import SiteConfig

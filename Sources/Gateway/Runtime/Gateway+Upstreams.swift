@@ -1,7 +1,9 @@
 import Control
+public import GatewayState
 import Logging
 public import Modbus
 public import SiteConfig
+import Upstreams
 
 extension Gateway {
     /// The handler for each upstream of the site file in force, by profile, each listening where

@@ -1,5 +1,6 @@
 public import Control
 import Foundation
+public import GatewayState
 import Logging
 import Modbus
 import SiteConfig

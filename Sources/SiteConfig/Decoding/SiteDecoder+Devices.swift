@@ -71,6 +71,14 @@ extension SiteDecoder {
             return nil
         }
         let id = reader.string("id", required: true, expected: "the device's name, such as ess1")
+        if let id, UpstreamConfig.collides(deviceID: id.value) {
+            let names = UpstreamConfig.reservedGroupNames
+            sink.error(
+                id.location,
+                "id: found \"\(id.value)\", expected a name the upstream profiles do not use for their own points "
+                    + "(not \(names.joined(separator: " or ")), nor starting with \(names.map { "\"\($0).\"" }.joined(separator: " or ")))"
+            )
+        }
         let device = MappingReader(
             node, file: file, sink: sink, context: id.map { "device \"\($0.value)\"" } ?? "a device", expected: "")!
         device.checkKeys(Self.deviceKeys)

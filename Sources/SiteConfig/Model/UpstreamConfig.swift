@@ -5,6 +5,19 @@ public struct UpstreamConfig: Sendable, Hashable {
     /// The register layout the master sees (docs/design.md §4).
     public enum Profile: String, Sendable, Hashable, CaseIterable {
         case native, openems, sunspec
+
+        /// Whether busbar serves the profile; `busbar check` refuses one it does not.
+        public var isServed: Bool { self != .sunspec }
+    }
+
+    /// The names the upstream profiles give their own groups of points (the native map's
+    /// `header.*` and `site.*`): a device id that equals one, or starts with one and a dot,
+    /// would give two points one name.
+    public static let reservedGroupNames = ["header", "site"]
+
+    /// Whether a device called `id` would collide with a profile's own names.
+    public static func collides(deviceID id: String) -> Bool {
+        reservedGroupNames.contains { id == $0 || id.hasPrefix($0 + ".") }
     }
 
     public var profile: Profile

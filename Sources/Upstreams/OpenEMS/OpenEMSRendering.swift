@@ -1,5 +1,6 @@
 import Control
 import Foundation
+import GatewayState
 import SiteConfig
 import Vocabulary
 
@@ -7,7 +8,7 @@ import Vocabulary
 /// (which are busbar's: docs/design.md §2.1). `nil` is unknown and reads as NaN or 0xFFFF.
 struct OpenEMSRendering {
     /// The OpenEMS release whose table layout busbar follows, in the version words 2–4.
-    static let openemsVersion = (major: 2026, minor: 4, patch: 0)
+    static let openemsVersion = (major: 2026, minor: 5, patch: 0)
     /// Volts per phase for converting between chargepoint current and power.
 
     let snapshot: GatewaySnapshot
@@ -22,19 +23,18 @@ struct OpenEMSRendering {
         gridMeter = snapshot.devices.first { $0.kind == .meter && $0.online }
     }
 
-    func registers(for entry: OpenEMSTable.Entry) -> [UInt16] {
-        switch entry.role {
-        case .structure, .reserved:
-            return entry.fixed ?? entry.type.undefined
-        case .meta(let field):
-            return entry.type.encode(meta(field))
+    /// What `entry` shows; `nil` is undefined (NaN, 0xFFFF…, NULs).
+    func value(for entry: OpenEMSTable.Entry) -> FieldValue? {
+        switch entry.point.role {
+        case .structure(let value): value
+        case .reserved: nil
+        case .meta(let field): meta(field)
         case .channel(let channel):
-            guard entry.access != .writeOnly, let index = entry.componentIndex else { return entry.type.undefined }
-            return entry.type.encode(value(channel, of: layout.components[index].kind))
+            entry.point.componentIndex.flatMap { value(channel, of: layout.components[$0].kind) }
         }
     }
 
-    private func meta(_ field: OpenEMSTable.MetaField) -> OpenEMSValue? {
+    private func meta(_ field: OpenEMSTable.MetaField) -> FieldValue? {
         let version = Self.openemsVersion
         return switch field {
         case .versionMajor: .number(Double(version.major))
@@ -50,7 +50,7 @@ struct OpenEMSRendering {
         }
     }
 
-    private func value(_ channel: OpenEMSChannel, of kind: OpenEMSLayout.Component.Kind) -> OpenEMSValue? {
+    private func value(_ channel: OpenEMSChannel, of kind: OpenEMSLayout.Component.Kind) -> FieldValue? {
         let number: Double? =
             switch kind {
             case .sum: sum(channel)
@@ -58,7 +58,7 @@ struct OpenEMSRendering {
             case .meter(let id): snapshot.device(id).flatMap { meter(channel, $0) }
             case .evcs(let id): snapshot.device(id).flatMap { evcs(channel, $0) }
             }
-        return number.map(OpenEMSValue.number)
+        return number.map(FieldValue.number)
     }
 
     // MARK: Components
@@ -98,10 +98,22 @@ struct OpenEMSRendering {
                 let production = snapshot.pvDevices.isEmpty ? 0 : snapshot.productionActivePower
                 return production.map { grid + (essPower ?? 0) + $0 }
             }
+        // Per phase as OpenEMS's SumImpl: ESS + grid + production on that phase.
+        case .consumptionActivePowerL1: consumptionPhase(.activePowerL1)
+        case .consumptionActivePowerL2: consumptionPhase(.activePowerL2)
+        case .consumptionActivePowerL3: consumptionPhase(.activePowerL3)
         case .gridMode: 1
         case .essCapacity: snapshot.essCapacity > 0 ? snapshot.essCapacity : nil
         default: nil
         }
+    }
+
+    /// Consumption on one phase: the ESS's third, the grid meter's phase and the production's
+    /// phase; unknown without the grid's phase or while the site's PV does not report.
+    private func consumptionPhase(_ role: TelemetryRole) -> Double? {
+        guard let grid = gridMeter?.value(role) else { return nil }
+        let production = snapshot.pvDevices.isEmpty ? 0 : productionPhase(role)
+        return production.map { grid + (essPower ?? 0) / 3 + $0 }
     }
 
     /// The online PV devices' power on one phase: what each reports for it, else a third of its
@@ -168,7 +180,7 @@ struct OpenEMSRendering {
             // OpenEMS Evcs Status: 1 not ready, 2 ready for charging, 3 charging.
             if let power = device.value(.activePower), power > 0 { return 3 }
             return device.value(.plugged).map { $0 != 0 ? 2 : 1 }
-        case .chargingType: return 0  // AC
+        case .chargingType: return 2  // AC (OpenEMS ChargingType: 0 is CCS, 1 CHAdeMO, 2 AC)
         case .phases: return phases
         case .maximumHardwarePower, .maximumPower: return device.ratings.maxCurrent.map(watts)
         case .minimumHardwarePower: return watts(ChargepointMode.minimumCurrent)

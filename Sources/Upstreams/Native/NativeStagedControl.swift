@@ -3,7 +3,7 @@ import Control
 /// What a master wrote to the native map's writable registers: the control blocks' mode,
 /// parameter and duration, and the heartbeat. Parameters and durations written without a mode
 /// wait here for the next mode write; the registers read back these values.
-struct NativeStagedControl: Sendable, Hashable {
+public struct NativeStagedControl: Sendable, Hashable {
     /// The values of one control block.
     struct Request: Sendable, Hashable {
         /// The last mode code written; `nil` before the first.
@@ -16,6 +16,8 @@ struct NativeStagedControl: Sendable, Hashable {
 
     private var requests: [Target: Request] = [:]
     var heartbeat: UInt16 = 0
+
+    public init() {}
 
     func request(for group: NativeControlGroup) -> Request {
         requests[group.target] ?? Request()

@@ -11,7 +11,7 @@ public struct OpenEMSTable: Sendable {
     /// What a record is.
     public enum Role: Sendable, Hashable {
         /// A fixed word or string of the header and block structure.
-        case structure
+        case structure(FieldValue)
         /// A meta-block value rendered per request.
         case meta(MetaField)
         /// A channel of a component.
@@ -27,26 +27,19 @@ public struct OpenEMSTable: Sendable {
         case systemTimeUtc
     }
 
-    /// One record.
-    public struct Entry: Sendable, Hashable {
-        public var address: Int
+    /// What one record of the table stands for.
+    public struct Point: Sendable, Hashable {
         /// The component id; `_meta` for the header.
-        package var component: String
+        public var component: String
         /// The index of the component in the layout; `nil` for the header.
         public var componentIndex: Int?
         /// The nature, for nature hash/length words and channels.
         public var nature: String?
-        /// A readable name: the channel, or what the structure word holds.
-        public var name: String
         public var role: Role
-        public var type: OpenEMSType
-        public var access: OpenEMSAccess
-        /// The registers of a structure word, known when the table is built.
-        public var fixed: [UInt16]?
-
-        /// The addresses the record occupies.
-        public var span: Range<Int> { address..<address + type.words }
     }
+
+    /// One record.
+    public typealias Entry = RegisterField<Point>
 
     /// The hash of "OpenEMS" in register 0.
     public static let openemsHash = OpenEMSNature.hash("OpenEMS")
@@ -56,36 +49,39 @@ public struct OpenEMSTable: Sendable {
     public static let firstComponent = 1 + metaLength
     /// Words between a block's start and its first nature (id, length, padding).
     public static let blockHeader = 20
+    /// The group of the meta block's records.
+    public static let metaGroup = "_meta"
 
     public let layout: OpenEMSLayout
-    /// By address.
-    public let entries: [Entry]
-    /// The first address after the table, spare words included.
-    public let end: Int
-    /// Entry index per address below `end`; -1 where no record is.
-    private let owners: [Int32]
+    /// Every record, by address; the end keeps the last nature's spare words.
+    public let fields: ProfileTable<Point>
 
     public init(layout: OpenEMSLayout) {
         self.layout = layout
         var entries: [Entry] = []
-        func add(_ entry: Entry) { entries.append(entry) }
+        func add(
+            _ address: Int, _ point: Point, _ name: String, _ type: OpenEMSType, _ access: OpenEMSAccess,
+            unit: String = ""
+        ) {
+            entries.append(
+                Entry(
+                    name: name, address: address, type: type.valueType, encoding: type.rawValue,
+                    access: access.fieldAccess, unit: unit, group: point.component, style: .truncating, point: point))
+        }
         func structure(
             _ address: Int, _ component: String, _ index: Int?, _ nature: String?, _ name: String,
-            _ type: OpenEMSType, _ value: OpenEMSValue
+            _ type: OpenEMSType, _ value: FieldValue
         ) {
-            add(
-                Entry(
-                    address: address, component: component, componentIndex: index, nature: nature, name: name,
-                    role: .structure, type: type, access: .readOnly, fixed: type.encode(value)))
+            let point = Point(component: component, componentIndex: index, nature: nature, role: .structure(value))
+            let qualified = [component, nature, name].compactMap { $0 }.joined(separator: "/")
+            add(address, point, qualified, type, .readOnly)
         }
         func meta(_ address: Int, _ field: MetaField, _ type: OpenEMSType) {
-            add(
-                Entry(
-                    address: address, component: "_meta", componentIndex: nil, nature: nil, name: field.rawValue,
-                    role: .meta(field), type: type, access: .readOnly, fixed: nil))
+            let point = Point(component: Self.metaGroup, componentIndex: nil, nature: nil, role: .meta(field))
+            add(address, point, "_meta/\(field.rawValue)", type, .readOnly)
         }
-        structure(0, "_meta", nil, nil, "OpenEMS hash", .uint16, .number(Double(Self.openemsHash)))
-        structure(1, "_meta", nil, nil, "Meta length", .uint16, .number(Double(Self.metaLength)))
+        structure(0, Self.metaGroup, nil, nil, "Hash", .uint16, .number(Double(Self.openemsHash)))
+        structure(1, Self.metaGroup, nil, nil, "Length", .uint16, .number(Double(Self.metaLength)))
         meta(2, .versionMajor, .uint16)
         meta(3, .versionMinor, .uint16)
         meta(4, .versionPatch, .uint16)
@@ -110,51 +106,36 @@ public struct OpenEMSTable: Sendable {
                     natureStart + 1, component.id, index, nature.name, "Length", .uint16, .number(Double(nature.length))
                 )
                 for record in nature.records {
-                    add(
-                        Entry(
-                            address: natureStart + 2 + record.offset, component: component.id, componentIndex: index,
-                            nature: nature.name, name: record.channel?.rawValue ?? "Reserved",
-                            role: record.channel.map(Role.channel) ?? .reserved, type: record.type,
-                            access: record.access,
-                            fixed: nil))
+                    let point = Point(
+                        component: component.id, componentIndex: index, nature: nature.name,
+                        role: record.channel.map(Role.channel) ?? .reserved)
+                    let name = "\(component.id)/\(record.channel?.rawValue ?? "\(nature.name)/Reserved")"
+                    add(natureStart + 2 + record.offset, point, name, record.type, record.access)
                 }
                 natureStart += nature.length
             }
             end = natureStart
             start += length
         }
-        entries.sort { $0.address < $1.address }
-        var owners = [Int32](repeating: -1, count: end)
-        for (index, entry) in entries.enumerated() {
-            for address in entry.span {
-                // Natures keep their last 20 words free, so blocks overlap only in unused words.
-                precondition(owners[address] == -1, "OpenEMS table: two records at \(address)")
-                owners[address] = Int32(index)
-            }
-        }
-        self.entries = entries
-        self.owners = owners
-        self.end = end
+        // Natures keep their last 20 words free, so blocks overlap only in unused words.
+        self.fields = ProfileTable(entries, end: end)
     }
 
-    /// The index of the record covering `address`.
-    func entryIndex(at address: Int) -> Int? {
-        guard address >= 0, address < end, owners[address] >= 0 else { return nil }
-        return Int(owners[address])
-    }
+    /// Every record, by address.
+    public var entries: [Entry] { fields.fields }
+    /// The first address after the table, spare words included.
+    public var end: Int { fields.end }
 
     /// The record covering `address`.
-    public func entry(at address: Int) -> Entry? {
-        entryIndex(at: address).map { entries[$0] }
-    }
+    public func entry(at address: Int) -> Entry? { fields.field(at: address) }
 
     /// The address of `channel` in the component `component`.
     public func address(of channel: OpenEMSChannel, in component: String) -> Int? {
-        entries.first { $0.component == component && $0.role == .channel(channel) }?.address
+        entries.first { $0.point.component == component && $0.point.role == .channel(channel) }?.address
     }
 
     /// Where each component block starts, by id, in table order.
     package var componentStarts: [(id: String, address: Int)] {
-        entries.filter { $0.name == "Component-ID" }.map { ($0.component, $0.address) }
+        entries.filter { $0.name == "\($0.point.component)/Component-ID" }.map { ($0.point.component, $0.address) }
     }
 }

@@ -21,12 +21,7 @@ public struct NativeRegisterMap: Sendable {
     /// The devices with a block, in block order.
     public let devices: [DeviceID]
     /// Every point, by address.
-    public let registers: [NativeRegister]
-    /// The first address past the table.
-    public let end: Int
-
-    /// Index into `registers` for every address a point occupies.
-    private let index: [Int: Int]
+    public let table: ProfileTable<NativePoint>
 
     /// The map for a loaded site: the device blocks follow the site file's device order, and
     /// each device's kind comes from its map.
@@ -41,38 +36,20 @@ public struct NativeRegisterMap: Sendable {
     public init(siteName: String, devices: [(id: DeviceID, kind: DeviceKind)]) {
         self.siteName = siteName
         self.devices = devices.map(\.id)
-        let registers = NativeLayout.registers(siteName: siteName, devices: devices)
-        self.registers = registers
-        precondition(Set(registers.map(\.name)).count == registers.count, "native map: two points share a name")
-        var index: [Int: Int] = [:]
-        for (position, register) in registers.enumerated() {
-            for address in register.addresses {
-                precondition(index[address] == nil, "native map: \(register.name) overlaps another point")
-                index[address] = position
-            }
-        }
-        self.index = index
-        self.end = registers.map(\.addresses.upperBound).max() ?? 0
+        self.table = ProfileTable(NativeLayout.registers(siteName: siteName, devices: devices))
     }
+
+    /// Every point, by address.
+    public var registers: [NativeRegister] { table.fields }
+    /// The first address past the table.
+    public var end: Int { table.end }
 
     /// The point occupying `address`, if any.
-    public func register(at address: Int) -> NativeRegister? {
-        index[address].map { registers[$0] }
-    }
+    public func register(at address: Int) -> NativeRegister? { table.field(at: address) }
 
     /// The point named `name`, if any.
-    public func register(named name: String) -> NativeRegister? {
-        registers.first { $0.name == name }
-    }
+    public func register(named name: String) -> NativeRegister? { table.field(named: name) }
 
     /// The address ranges inside the table that no point occupies (reserved: read as 0).
-    public var reserved: [Range<Int>] {
-        var gaps: [Range<Int>] = []
-        var cursor = 0
-        for register in registers.sorted(by: { $0.address < $1.address }) {
-            if register.address > cursor { gaps.append(cursor..<register.address) }
-            cursor = max(cursor, register.addresses.upperBound)
-        }
-        return gaps
-    }
+    public var reserved: [Range<Int>] { table.reserved }
 }

@@ -1,4 +1,5 @@
 import Control
+import GatewayState
 import SiteConfig
 import Vocabulary
 
@@ -9,22 +10,23 @@ struct NativeRenderer {
     let source: SourceID
     let map: NativeRegisterMap
 
-    func words(for register: NativeRegister) -> [UInt16] {
-        switch register.point {
+    /// What `point` shows: a text, a number, or `nil` for unknown.
+    func value(for point: NativePoint) -> FieldValue? {
+        switch point {
         case .header(.siteName):
-            return register.words(for: map.siteName)
+            return .text(map.siteName)
         case .status(let target, .sourceName):
-            return register.words(for: active(on: target).map { $0.command.origin.description } ?? "")
+            return .text(active(on: target).map { $0.command.origin.description } ?? "")
         case .device(let id, .id):
-            return register.words(for: id.rawValue)
+            return .text(id.rawValue)
         case .device(let id, .manufacturer):
-            return register.words(for: identity(id, .manufacturer))
+            return .text(identity(id, .manufacturer))
         case .device(let id, .model):
-            return register.words(for: identity(id, .model))
+            return .text(identity(id, .model))
         case .device(let id, .serial):
-            return register.words(for: identity(id, .serial))
+            return .text(identity(id, .serial))
         default:
-            return register.words(for: number(for: register.point))
+            return number(for: point).map(FieldValue.number)
         }
     }
 

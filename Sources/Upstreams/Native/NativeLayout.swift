@@ -34,23 +34,31 @@ enum NativeLayout {
     /// The heartbeat takes any value.
     static let heartbeatRange: ClosedRange<Double> = 0...Double(UInt16.max)
 
+    /// The groups of the cluster blocks; a device block's group is its device id.
+    static let headerGroup = "header"
+    static let telemetryGroup = "site"
+    static let controlGroup = "site.control"
+    static let statusGroup = "site.status"
+
     static func registers(siteName: String, devices: [(id: DeviceID, kind: DeviceKind)]) -> [NativeRegister] {
         var registers: [NativeRegister] = []
         registers += header(deviceCount: devices.count)
         registers += siteTelemetry()
         registers += control(
-            NativeControlGroup(target: .essCluster, kind: .battery), prefix: "site.ess", base: essControlBase)
+            NativeControlGroup(target: .essCluster, kind: .battery), prefix: "site.ess", base: essControlBase,
+            group: controlGroup)
         registers += control(
             NativeControlGroup(target: .chargepointCluster, kind: .chargepoint), prefix: "site.evcs",
-            base: evcsControlBase)
-        var heartbeat = Block(base: heartbeatBase)
+            base: evcsControlBase, group: controlGroup)
+        var heartbeat = Block(base: heartbeatBase, group: controlGroup)
         heartbeat.add(
             "site.heartbeat", .uint16, .readWrite, "",
             "Write any value to refresh this master's watchdog (so does any other valid write); reads back the last value written.",
             range: heartbeatRange, point: .heartbeat)
         registers += heartbeat.registers
-        registers += status(.essCluster, kind: .battery, prefix: "site.ess", base: essStatusBase)
-        registers += status(.chargepointCluster, kind: .chargepoint, prefix: "site.evcs", base: evcsStatusBase)
+        registers += status(.essCluster, kind: .battery, prefix: "site.ess", base: essStatusBase, group: statusGroup)
+        registers += status(
+            .chargepointCluster, kind: .chargepoint, prefix: "site.evcs", base: evcsStatusBase, group: statusGroup)
         for (position, device) in devices.enumerated() {
             registers += deviceBlock(device.id, kind: device.kind, base: deviceBase + position * deviceStride)
         }
@@ -60,7 +68,7 @@ enum NativeLayout {
     // MARK: - Blocks
 
     private static func header(deviceCount: Int) -> [NativeRegister] {
-        var block = Block(base: headerBase)
+        var block = Block(base: headerBase, group: headerGroup)
         block.add(
             "header.magic", .uint16, .read, "", "Always 0x4242 (\"BB\"): this is busbar's native map.",
             point: .header(.magic))
@@ -77,7 +85,7 @@ enum NativeLayout {
     }
 
     private static func siteTelemetry() -> [NativeRegister] {
-        var block = Block(base: siteTelemetryBase)
+        var block = Block(base: siteTelemetryBase, group: telemetryGroup)
         block.add(
             "site.ess.soc", .float32, .read, "%", "Cluster SoC, weighted by capacity over the online batteries.",
             point: .site(.essSoc))
@@ -115,8 +123,10 @@ enum NativeLayout {
     }
 
     /// Mode, parameter and duration, contiguous so that one FC16 sets a mode with its parameters.
-    private static func control(_ group: NativeControlGroup, prefix: String, base: Int) -> [NativeRegister] {
-        var block = Block(base: base)
+    private static func control(
+        _ group: NativeControlGroup, prefix: String, base: Int, group name: String
+    ) -> [NativeRegister] {
+        var block = Block(base: base, group: name)
         let what = group.target == .essCluster || group.target == .chargepointCluster ? "the cluster" : "this device"
         block.add(
             "\(prefix).mode", .uint16, .readWrite, "",
@@ -146,8 +156,10 @@ enum NativeLayout {
         return block.registers
     }
 
-    private static func status(_ target: Target, kind: DeviceKind, prefix: String, base: Int) -> [NativeRegister] {
-        var block = Block(base: base)
+    private static func status(
+        _ target: Target, kind: DeviceKind, prefix: String, base: Int, group: String
+    ) -> [NativeRegister] {
+        var block = Block(base: base, group: group)
         let own =
             if case .device = target { "this device (its own command, else its cluster's)" } else { "the cluster" }
         block.add(
@@ -202,7 +214,7 @@ enum NativeLayout {
 
     private static func deviceBlock(_ id: DeviceID, kind: DeviceKind, base: Int) -> [NativeRegister] {
         let name = id.rawValue
-        var identity = Block(base: base)
+        var identity = Block(base: base, group: name)
         identity.add(
             "\(name).kind", .uint16, .read, "", "What the device is.", values: kindValues, point: .device(id, .kind))
         identity.add(
@@ -222,7 +234,7 @@ enum NativeLayout {
         identity.add(
             "\(name).serial", .string(registers: shortTextRegisters), .read, "", "Serial number, if the map reads it.",
             point: .device(id, .serial))
-        var telemetry = Block(base: base + deviceTelemetryOffset)
+        var telemetry = Block(base: base + deviceTelemetryOffset, group: name)
         let powerMeaning: String =
             switch kind {
             case .battery: "positive = discharge"
@@ -246,15 +258,16 @@ enum NativeLayout {
             telemetry.add("\(name).capacity", .uint32, .read, "Wh", "Usable energy.", point: .device(id, .capacity))
             registers += telemetry.registers
             let group = NativeControlGroup(target: .device(id), kind: .battery)
-            registers += control(group, prefix: name, base: base + deviceControlOffset)
-            registers += status(.device(id), kind: .battery, prefix: name, base: base + deviceStatusOffset)
+            registers += control(group, prefix: name, base: base + deviceControlOffset, group: name)
+            registers += status(.device(id), kind: .battery, prefix: name, base: base + deviceStatusOffset, group: name)
         case .chargepoint:
             telemetry.add(
                 "\(name).plugged", .uint16, .read, "", "1 while a car is plugged in.", point: .device(id, .plugged))
             registers += telemetry.registers
             let group = NativeControlGroup(target: .device(id), kind: .chargepoint)
-            registers += control(group, prefix: name, base: base + deviceControlOffset)
-            registers += status(.device(id), kind: .chargepoint, prefix: name, base: base + deviceStatusOffset)
+            registers += control(group, prefix: name, base: base + deviceControlOffset, group: name)
+            registers += status(
+                .device(id), kind: .chargepoint, prefix: name, base: base + deviceStatusOffset, group: name)
         case .meter, .pv:
             registers += telemetry.registers
         }
@@ -283,9 +296,13 @@ enum NativeLayout {
     /// Packs points one after the other from a base address.
     private struct Block {
         var next: Int
+        let group: String
         var registers: [NativeRegister] = []
 
-        init(base: Int) { next = base }
+        init(base: Int, group: String) {
+            next = base
+            self.group = group
+        }
 
         mutating func add(
             _ name: String, _ type: ValueType, _ access: NativeRegister.Access, _ unit: String, _ description: String,
@@ -293,7 +310,7 @@ enum NativeLayout {
         ) {
             let register = NativeRegister(
                 name: name, address: next, type: type, access: access, unit: unit, description: description,
-                values: values, range: range, point: point)
+                values: values, range: range, group: group, point: point)
             registers.append(register)
             next += type.registerCount
         }

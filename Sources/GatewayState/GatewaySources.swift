@@ -1,0 +1,15 @@
+/// The command sources busbar itself speaks for.
+public enum GatewaySources {
+    /// The native Modbus profile's masters.
+    public static let modbus = "modbus"
+    /// An OpenEMS master Edge through the openems profile.
+    public static let openems = "openems"
+    /// The local JSON API.
+    public static let local = "local"
+    /// A cloud EMS through the push API.
+    public static let cloud = "cloud"
+    /// Commands published on the site's MQTT command topic.
+    public static let mqtt = "mqtt"
+
+    package static let defaults: [(String, Int)] = [(modbus, 10), (openems, 10), (local, 5), (cloud, 5), (mqtt, 5)]
+}
