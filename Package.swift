@@ -210,7 +210,7 @@ let package = Package(
         .testTarget(
             name: "JournalTests",
             dependencies: [
-                "Journal", "Gateway", "Control", "Vocabulary", "TestSupport",
+                "Journal", "Gateway", "GatewayState", "Control", "Vocabulary", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings),

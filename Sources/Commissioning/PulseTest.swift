@@ -1,6 +1,7 @@
 import Control
 import Foundation
 import Gateway
+import GatewayState
 import Logging
 import Modbus
 import SiteConfig

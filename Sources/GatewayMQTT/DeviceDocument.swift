@@ -1,4 +1,6 @@
 public import Gateway
+public import GatewayState
+import Vocabulary
 
 /// One device as the MQTT bridge publishes it: what Home Assistant's sensors read their values
 /// from (`value_json.values.soc`).

@@ -1,4 +1,6 @@
+import Foundation
 public import Gateway
+public import GatewayState
 import SiteConfig
 import Vocabulary
 

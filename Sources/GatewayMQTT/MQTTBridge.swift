@@ -1,6 +1,7 @@
 public import Control
 import Foundation
 public import Gateway
+public import GatewayState
 import GatewayHTTP
 public import Logging
 import MQTT
@@ -15,12 +16,12 @@ import Synchronization
 /// stay in the control core meanwhile, and everything is published again on reconnect.
 public final class MQTTBridge: Sendable, Service {
     public static let source = GatewaySources.mqtt
-    /// How often the bridge looks for changes (and starts schedule slots).
+    /// How often the bridge looks for changes.
     static let tick = Duration.milliseconds(250)
 
     public let config: MQTTConfig
     public let topics: MQTTTopics
-    package let session: ControlSession
+    private let session: ControlSession
     private let client: MQTTClient
     private let snapshot: @Sendable () -> GatewaySnapshot
     private let logger: Logger
@@ -61,7 +62,6 @@ public final class MQTTBridge: Sendable, Service {
         try client.start()
         defer { client.stop() }
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            session.runDueSlots()
             publish(at: .now)
             try? await Task.sleep(for: Self.tick)
         }

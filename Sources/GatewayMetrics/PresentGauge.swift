@@ -1,5 +1,6 @@
 import Control
 import Gateway
+import GatewayState
 import Modbus
 import Vocabulary
 

@@ -3,6 +3,7 @@ import Commissioning
 import Foundation
 import Gateway
 import SiteConfig
+import Upstreams
 import Vocabulary
 
 /// `busbar commission SITE`: proves a site file against the live devices and writes a report.

@@ -139,7 +139,8 @@ struct MQTTTests {
         Thread.sleep(forTimeInterval: 0.5)
         try broker.publish(
             "busbar/test/command", #"{"activateControlModes": {"ess": {"mode": "FORCE_CHARGE", "power": 3000}}}"#)
-        #expect(try waitUntil { abs(try essPower(broker) + 3000) < 300 }, "\(try essPower(broker))")
+        let charging = try waitUntil { abs(try essPower(broker) + 3000) < 300 }
+        #expect(charging, "ESS power \((try? essPower(broker)) ?? .nan) W")
         try broker.publish("busbar/test/command", "{not json")
         #expect(result.waitForExit() == 0)
         let answers = result.output.split(separator: "\n")
@@ -150,7 +151,8 @@ struct MQTTTests {
         // The broker goes away and comes back: busbar reconnects, publishes again (nothing was
         // persisted) and the command is still in force.
         try broker.restart()
-        #expect(try waitUntil(40) { (try? broker.messages("busbar/test/device/ess1", seconds: 2).count) == 1 })
+        let republished = waitUntil(40) { (try? broker.messages("busbar/test/device/ess1", seconds: 2).count) == 1 }
+        #expect(republished)
         #expect(abs(try essPower(broker) + 3000) < 300)
         #expect(demo.errorOutput.components(separatedBy: "lost the MQTT broker").count - 1 == 1, "\(demo.errorOutput)")
 

@@ -1,5 +1,6 @@
 import Control
 import Gateway
+import GatewayState
 
 /// A command sink the profile tests record with. The profiles under test hand in no schedules;
 /// one would be taken as it came.

@@ -1,6 +1,7 @@
 import Control
 import Foundation
 import Gateway
+import GatewayState
 import Journal
 import Logging
 import TestSupport

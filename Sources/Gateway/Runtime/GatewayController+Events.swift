@@ -1,3 +1,4 @@
+import GatewayState
 import Control
 import Synchronization
 
