@@ -1,8 +1,8 @@
 public import Control
 import Foundation
 public import Gateway
-public import GatewayState
 import GatewayHTTP
+public import GatewayState
 public import Logging
 import MQTT
 public import ServiceLifecycle
@@ -101,12 +101,12 @@ public final class MQTTBridge: Sendable, Service {
         }
         let current = snapshot()
         let encoder = JSONCoding.encoder()
-        if fresh, let prefix = config.discoveryPrefix {
+        // A device's sensors appear as its readings do (none before its first poll).
+        if let prefix = config.discoveryPrefix {
             for device in current.devices {
                 for sensor in DiscoveryConfig.sensors(of: device, site: current.siteName, topics: topics) {
-                    if let payload = try? encoder.encode(sensor) {
-                        client.publish(sensor.topic(discoveryPrefix: prefix), Array(payload), retain: true)
-                    }
+                    guard let payload = try? Array(encoder.encode(sensor)) else { continue }
+                    _ = send(sensor.topic(discoveryPrefix: prefix), payload, force: fresh)
                 }
             }
         }

@@ -42,14 +42,23 @@ struct MQTTTests {
 
         func stop() { peer.stop() }
 
-        /// The first `count` messages on `topic` (retained ones at once), as topic → payload.
-        func messages(_ topic: String, count: Int = 1, seconds: Int = 15) throws -> [(topic: String, payload: String)] {
+        /// The messages on `topic` (retained ones at once) within `seconds`, or the first `count`,
+        /// read by a paho-mqtt client.
+        func messages(_ topic: String, count: Int = 1, seconds: Double = 10) throws -> [(
+            topic: String, payload: String
+        )] {
             let result = try runCommand(
-                "/usr/bin/mosquitto_sub", ["-p", "\(port)", "-t", topic, "-C", "\(count)", "-W", "\(seconds)", "-v"],
-                timeout: .seconds(seconds + 5))
-            return result.output.split(separator: "\n").map { line in
-                let space = line.firstIndex(of: " ") ?? line.endIndex
-                return (String(line[..<space]), String(line[space...].dropFirst()))
+                Paths.python,
+                [
+                    Paths.root.appendingPathComponent("Tests/Interop/mqtt_peer.py").path, "collect", "--port",
+                    "\(port)",
+                    "--topic", topic, "--count", "\(count)", "--seconds", "\(seconds)",
+                ], timeout: .seconds(Int(seconds) + 10))
+            return result.output.split(separator: "\n").compactMap { line in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                    let topic = object["topic"] as? String, let payload = object["payload"] as? String
+                else { return nil }
+                return (topic, payload)
             }
         }
 
@@ -59,7 +68,13 @@ struct MQTTTests {
         }
 
         func publish(_ topic: String, _ message: String) throws {
-            let result = try runCommand("/usr/bin/mosquitto_pub", ["-p", "\(port)", "-t", topic, "-m", message])
+            let result = try runCommand(
+                Paths.python,
+                [
+                    Paths.root.appendingPathComponent("Tests/Interop/mqtt_peer.py").path, "publish", "--port",
+                    "\(port)",
+                    "--topic", topic, "--message", message,
+                ])
             #expect(result.status == 0, "\(result.errorOutput)")
         }
     }
@@ -114,7 +129,7 @@ struct MQTTTests {
         // Discovery: every device of the demo, with units and classes Home Assistant knows.
         #expect(try waitUntil { try broker.messages("busbar/test/availability").first?.payload == "online" })
         let configs = try broker.messages("homeassistant/sensor/+/config", count: 20)
-        #expect(configs.count == 20)
+        #expect(configs.count >= 20)
         let soc = try #require(
             try broker.messages("homeassistant/sensor/busbar_demo_site_ess1_soc/config").first?.payload)
         let socConfig = try #require(try JSONSerialization.jsonObject(with: Data(soc.utf8)) as? [String: Any])
@@ -122,7 +137,7 @@ struct MQTTTests {
         #expect(socConfig["device_class"] as? String == "battery")
         #expect(socConfig["state_topic"] as? String == "busbar/test/device/ess1")
         #expect(socConfig["availability_topic"] as? String == "busbar/test/availability")
-        let all = try broker.messages("homeassistant/sensor/+/config", count: 60, seconds: 3).map(\.topic)
+        let all = try broker.messages("homeassistant/sensor/+/config", count: 0, seconds: 2).map(\.topic)
         for id in ["ess1", "ess2", "evse1", "evse2", "grid", "pv1"] {
             #expect(all.contains { $0.contains("busbar_demo_site_\(id)_active_power") }, "\(id)")
         }
@@ -133,8 +148,11 @@ struct MQTTTests {
 
         // A command on the command topic, answered on the result topic, followed by the batteries.
         let result = try Peer(
-            "/usr/bin/mosquitto_sub",
-            ["-p", "\(broker.port)", "-t", "busbar/test/command/result", "-C", "2", "-W", "20"])
+            Paths.python,
+            [
+                Paths.root.appendingPathComponent("Tests/Interop/mqtt_peer.py").path, "collect", "--port",
+                "\(broker.port)", "--topic", "busbar/test/command/result", "--count", "2", "--seconds", "20",
+            ])
         defer { result.stop() }
         Thread.sleep(forTimeInterval: 0.5)
         try broker.publish(
@@ -145,8 +163,8 @@ struct MQTTTests {
         #expect(result.waitForExit() == 0)
         let answers = result.output.split(separator: "\n")
         #expect(answers.count == 2)
-        #expect(answers.first?.contains("\"FORCE_CHARGE\"") == true, "\(answers)")
-        #expect(answers.last?.contains("\"error\"") == true, "\(answers)")
+        #expect(answers.first?.contains("FORCE_CHARGE") == true, "\(answers)")
+        #expect(answers.last?.contains("error") == true, "\(answers)")
 
         // The broker goes away and comes back: busbar reconnects, publishes again (nothing was
         // persisted) and the command is still in force.
