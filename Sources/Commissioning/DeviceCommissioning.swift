@@ -15,7 +15,8 @@ public struct DeviceCommissioning: Sendable, Encodable {
     public var map: String
     public var endpoint: String
     public var unit: Int
-    /// Round-trip time of the first read in milliseconds; nil when the device did not answer.
+    /// The mean round-trip time of the survey's requests in milliseconds; nil when the device did
+    /// not answer.
     public var roundTripMilliseconds: Double? = nil
     /// Requests per poll cycle of the read plan.
     public var requestsPerCycle: Int
