@@ -65,7 +65,7 @@ enum DeviceSurvey {
                     ? " unit \(point.unit(device: device.unit))" : "")
             let verdict: Verdict = if case .unreadable = decoded.outcome { .warn } else { .pass }
             return DeviceCommissioning.ReadPoint(
-                name: point.name, register: place, shown: shown(decoded), verdict: verdict)
+                name: point.name, register: place, shown: decoded.shown, verdict: verdict)
         }
         points += map.computed.map { computed in
             let value = reading.computed[computed.name] ?? nil
@@ -77,13 +77,4 @@ enum DeviceSurvey {
         return points
     }
 
-    static func shown(_ decoded: DecodedPoint) -> String {
-        switch decoded.outcome {
-        case .value(let value):
-            if let label = decoded.label { return label }
-            return value.description + (decoded.point.unit.map { " \($0)" } ?? "")
-        case .notAvailable: return "n/a"
-        case .unreadable: return "unreadable: " + (decoded.failure ?? "")
-        }
-    }
 }

@@ -38,6 +38,19 @@ public struct DecodedPoint: Sendable {
         return point.values[number]
     }
 
+    /// What a person reads: `230.1 V`, `charging`, `C2`, `n/a`, or why it is missing.
+    public var shown: String {
+        switch outcome {
+        case .value(let value):
+            if let label { return label }
+            return value.description + (point.unit.map { " \($0)" } ?? "")
+        case .notAvailable:
+            return "n/a"
+        case .unreadable:
+            return "unreadable: " + (failure ?? "")
+        }
+    }
+
     /// Why the point has no value when a read failed: "scale factor W_SF: illegal data address
     /// (0x02)".
     public var failure: String? {

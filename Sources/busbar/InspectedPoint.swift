@@ -15,15 +15,5 @@ struct InspectedPoint {
     var failure: String? { decoded.failure }
 
     /// What a person reads in the table: `230.1 V`, `charging`, `C2`, `n/a`, or why it is missing.
-    var shown: String {
-        switch outcome {
-        case .value(let value):
-            if let label { return label }
-            return value.description + (point.unit.map { " \($0)" } ?? "")
-        case .notAvailable:
-            return "n/a"
-        case .unreadable:
-            return "unreadable: " + (failure ?? "")
-        }
-    }
+    var shown: String { decoded.shown }
 }
