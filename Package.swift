@@ -72,6 +72,14 @@ let package = Package(
             dependencies: ["Modbus", "Control", "SiteConfig", "Vocabulary", "GatewayState"],
             swiftSettings: strictSettings
         ),
+        // Integrations generated from the profiles' tables: Home Assistant and evcc configurations.
+        .target(
+            name: "Integrations",
+            dependencies: [
+                "Upstreams", "SiteConfig", "GatewayState", "Control", "Modbus", "Vocabulary", .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The runtime: drivers, polling, the upstream listeners.
         .target(
             name: "Gateway",
@@ -146,7 +154,7 @@ let package = Package(
             dependencies: [
                 "Commissioning", "DeviceIO", "Modbus", "SiteConfig", "Control", "Vocabulary", "Simulation", "Gateway",
                 "GatewayHTTP", "GatewayMetrics", "Journal", "GatewayMQTT", "GatewayState", "Upstreams",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Integrations", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
