@@ -1,3 +1,4 @@
+import DeviceIO
 import Logging
 import Modbus
 import SiteConfig
@@ -174,60 +175,24 @@ extension DeviceRuntime {
         }
     }
 
-    /// Evaluates a step's value over the mode parameters, the map's constants and the last read
-    /// values, encodes it with the point's codec and writes it: FC5 for a coil, FC6 for one
-    /// register, FC16 for more (a multi-register value is never split).
+    /// Writes a recipe step (``StepWrite``), unless it would write the words the device was
+    /// last given and `skipUnchanged` is set; a read-back that differs is logged.
     @available(*, noasync)
     private func write(
         _ step: WriteStep, parameters: [String: Double], with client: ModbusClient, skipUnchanged: Bool,
         held: Bool = true
     ) throws {
-        guard let point = map.point(named: step.point) else { return }
-        let unit = UInt8(clamping: point.unit(device: config.unit))
         let values = state.withLock { $0.values }
-        guard let value = step.value.evaluate({ parameters[$0] ?? map.constants[$0] ?? values[$0] }) else {
-            throw WriteFailure(message: "cannot evaluate \(step.value) for \(step.point): a value it needs is unknown")
-        }
-        if point.table == .coil {
-            let words: [UInt16] = [value != 0 ? 1 : 0]
-            guard !skipUnchanged || state.withLock({ $0.lastWords[point.name] }) != words else { return }
-            try client.writeSingleCoil(unit: unit, address: point.address, value: value != 0)
-            if held { state.withLock { $0.lastWords[point.name] = words } }
-            return
-        }
-        var codec = point.codec
-        if let factor = point.scaleRegister {
-            guard let exponent = values[factor] else {
-                throw WriteFailure(message: "scale factor \(factor) of \(step.point) has not been read yet")
-            }
-            codec = point.codec(scaleFactor: Int(exponent))
-        }
-        let words: [UInt16]
-        do {
-            words = try codec.encode(engineering: value)
-        } catch {
-            throw WriteFailure(message: "\(step.point): \(error)")
-        }
-        guard !skipUnchanged || state.withLock({ $0.lastWords[point.name] }) != words else { return }
-        if words.count == 1 {
-            try client.writeSingleRegister(unit: unit, address: point.address, value: words[0])
-        } else {
-            try client.writeMultipleRegisters(unit: unit, address: point.address, values: words)
-        }
-        if held { state.withLock { $0.lastWords[point.name] = words } }
-        if map.control.readback, point.access != .write {
-            let back = try client.read(point.table, unit: unit, address: point.address, count: words.count)
-            if back != words {
-                logger.warning(
-                    "read-back differs from the write",
-                    metadata: ["point": "\(step.point)", "written": "\(words)", "read": "\(back)"])
-            }
+        guard let write = try StepWrite(step, of: map, deviceUnit: config.unit, parameters: parameters, values: values)
+        else { return }
+        let name = write.point.name
+        guard !skipUnchanged || state.withLock({ $0.lastWords[name] }) != write.words else { return }
+        let differing = try write.perform(with: client, readBack: map.control.readback)
+        if held { state.withLock { $0.lastWords[name] = write.words } }
+        if let back = differing {
+            logger.warning(
+                "read-back differs from the write",
+                metadata: ["point": "\(step.point)", "written": "\(write.words)", "read": "\(back)"])
         }
     }
-}
-
-/// A recipe step that could not be written, with why.
-struct WriteFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }
