@@ -32,6 +32,8 @@ public final class MQTTBridge: Sendable, Service {
         var published: [String: [UInt8]] = [:]
         var lastFull: ContinuousClock.Instant?
         var wasConnected = false
+        /// A connection failure was logged since the last connection.
+        var failureLogged = false
     }
 
     /// - Throws: `MQTTError` when libmosquitto refuses the settings (a TLS CA it cannot load).
@@ -70,10 +72,25 @@ public final class MQTTBridge: Sendable, Service {
     public var isConnected: Bool { client.isConnected }
 
     private func connection(_ event: MQTTClient.Event) {
+        if case .failed(let reason) = event {
+            // Once until the next connection: the library retries with back-off on its own.
+            let first = state.withLock { state in
+                defer { state.failureLogged = true }
+                return !state.failureLogged
+            }
+            if first {
+                logger.warning(
+                    "cannot connect to the MQTT broker; retrying with back-off", metadata: ["error": "\(reason)"])
+            }
+            return
+        }
         let was = state.withLock { state in
             defer {
                 state.wasConnected = event == .connected
-                if event == .connected { state.fresh = true }
+                if event == .connected {
+                    state.fresh = true
+                    state.failureLogged = false
+                }
             }
             return state.wasConnected
         }
@@ -85,6 +102,8 @@ public final class MQTTBridge: Sendable, Service {
         case .disconnected:
             // Once per outage, not at every retry.
             if was { logger.warning("lost the MQTT broker; reconnecting with back-off") }
+        case .failed:
+            break
         }
     }
 

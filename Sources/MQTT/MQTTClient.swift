@@ -6,11 +6,13 @@ import Synchronization
 /// reconnects with back-off (1 s doubling to 30 s) whenever the broker goes away; subscriptions
 /// are made again on every connect. Messages and connection changes arrive on that thread.
 public final class MQTTClient: Sendable {
-    /// A connection change: connected (with the broker's return code 0) or lost.
+    /// A connection change: connected (with the broker's return code 0), refused, lost, or an
+    /// error the library reports on the way (a TLS handshake that fails, a broker not there).
     public enum Event: Sendable, Hashable {
         case connected
         case refused(code: Int32)
         case disconnected
+        case failed(reason: String)
     }
 
     public let settings: MQTTSettings
@@ -54,6 +56,12 @@ public final class MQTTClient: Sendable {
         }
         mosquitto_disconnect_callback_set(handle) { _, user, _ in
             MQTTClient.from(user)?.disconnected()
+        }
+        // The library's own errors: the only word of a connection that never got as far as the
+        // broker (a certificate that does not verify).
+        mosquitto_log_callback_set(handle) { _, user, level, text in
+            guard level & Int32(MOSQ_LOG_ERR) != 0, let text else { return }
+            MQTTClient.from(user)?.failed(String(cString: text))
         }
         mosquitto_message_callback_set(handle) { _, user, message in
             guard let client = MQTTClient.from(user), let message = message?.pointee, let topic = message.topic else {
@@ -156,6 +164,10 @@ public final class MQTTClient: Sendable {
             return state.onEvent
         }
         handler?(.disconnected)
+    }
+
+    private func failed(_ reason: String) {
+        state.withLock { $0.onEvent }?(.failed(reason: reason))
     }
 
     private func received(_ message: MQTTMessage) {

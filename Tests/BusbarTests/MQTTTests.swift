@@ -13,19 +13,49 @@ struct MQTTTests {
         let folder: URL
         private(set) var peer: Peer
 
-        init(port: Int = freePort(), folder: URL) throws {
-            self.port = port
-            self.folder = folder
-            peer = try Self.start(port: port, folder: folder)
+        /// What a client needs besides the port: TLS's CA, a user and its password.
+        struct Credentials {
+            var ca: String
+            var username: String
+            var password: String
         }
 
-        private static func start(port: Int, folder: URL) throws -> Peer {
+        let credentials: Credentials?
+
+        /// - Parameter credentials: a TLS listener with these, users from a password file and
+        ///   no anonymous clients; nil for a plain, anonymous listener.
+        init(port: Int = freePort(), folder: URL, credentials: Credentials? = nil) throws {
+            self.port = port
+            self.folder = folder
+            self.credentials = credentials
+            peer = try Self.start(port: port, folder: folder, credentials: credentials)
+        }
+
+        private static func start(port: Int, folder: URL, credentials: Credentials?) throws -> Peer {
             let config = folder.appendingPathComponent("mosquitto.conf")
-            try "listener \(port) 127.0.0.1\nallow_anonymous true\npersistence false\n".write(
-                to: config, atomically: true, encoding: .utf8)
+            var text = "listener \(port) 127.0.0.1\npersistence false\n"
+            var probe = ["-p", "\(port)", "-t", "probe", "-n"]
+            if let credentials {
+                let passwords = folder.appendingPathComponent("mosquitto.passwd").path
+                let made = try runCommand(
+                    "/usr/bin/mosquitto_passwd", ["-b", "-c", passwords, credentials.username, credentials.password])
+                guard made.status == 0 else { throw FixtureFailure("mosquitto_passwd: \(made.errorOutput)") }
+                try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: passwords)
+                let tls = folder.path
+                text +=
+                    "allow_anonymous false\npassword_file \(passwords)\ncafile \(credentials.ca)\n"
+                    + "certfile \(tls)/broker.pem\nkeyfile \(tls)/broker.key\n"
+                probe += [
+                    "--cafile", credentials.ca, "-h", "127.0.0.1", "-u", credentials.username, "-P",
+                    credentials.password,
+                ]
+            } else {
+                text += "allow_anonymous true\n"
+            }
+            try text.write(to: config, atomically: true, encoding: .utf8)
             let peer = try Peer("/usr/sbin/mosquitto", ["-c", config.path])
             for _ in 0..<100 {
-                if (try? runCommand("/usr/bin/mosquitto_pub", ["-p", "\(port)", "-t", "probe", "-n"]))?.status == 0 {
+                if (try? runCommand("/usr/bin/mosquitto_pub", probe))?.status == 0 {
                     return peer
                 }
                 Thread.sleep(forTimeInterval: 0.1)
@@ -37,7 +67,16 @@ struct MQTTTests {
         func restart() throws {
             peer.stop()
             _ = peer.waitForExit()
-            peer = try Self.start(port: port, folder: folder)
+            peer = try Self.start(port: port, folder: folder, credentials: credentials)
+        }
+
+        /// mqtt_peer.py's arguments for this broker.
+        private var clientArguments: [String] {
+            guard let credentials else { return ["--port", "\(port)"] }
+            return [
+                "--port", "\(port)", "--ca", credentials.ca, "--username", credentials.username, "--password",
+                credentials.password,
+            ]
         }
 
         func stop() { peer.stop() }
@@ -50,8 +89,8 @@ struct MQTTTests {
             let result = try runCommand(
                 Paths.python,
                 [
-                    Paths.root.appendingPathComponent("Tests/Interop/mqtt_peer.py").path, "collect", "--port",
-                    "\(port)",
+                    Paths.root.appendingPathComponent("Tests/Interop/mqtt_peer.py").path, "collect",
+                ] + clientArguments + [
                     "--topic", topic, "--count", "\(count)", "--seconds", "\(seconds)",
                 ], timeout: .seconds(Int(seconds) + 10))
             return result.output.split(separator: "\n").compactMap { line in
@@ -71,8 +110,8 @@ struct MQTTTests {
             let result = try runCommand(
                 Paths.python,
                 [
-                    Paths.root.appendingPathComponent("Tests/Interop/mqtt_peer.py").path, "publish", "--port",
-                    "\(port)",
+                    Paths.root.appendingPathComponent("Tests/Interop/mqtt_peer.py").path, "publish",
+                ] + clientArguments + [
                     "--topic", topic, "--message", message,
                 ])
             #expect(result.status == 0, "\(result.errorOutput)")
@@ -80,12 +119,21 @@ struct MQTTTests {
     }
 
     /// The demo site with an `mqtt:` section for `broker`, run by `busbar demo`.
-    private func demo(broker: Broker) throws -> Peer {
+    /// - Parameter ca: the CA the site trusts, when not the broker's own.
+    private func demo(broker: Broker, ca: String? = nil) throws -> Peer {
         let sites = Paths.root.appendingPathComponent("sites").path
+        var mqtt = "url: \"mqtt://127.0.0.1:\(broker.port)\""
+        if let credentials = broker.credentials {
+            let passwordFile = broker.folder.appendingPathComponent("busbar.password")
+            try "\(credentials.password)\n".write(to: passwordFile, atomically: true, encoding: .utf8)
+            mqtt =
+                "url: \"mqtts://127.0.0.1:\(broker.port)\", tls: {ca: \"\(ca ?? credentials.ca)\"}, "
+                + "username: \(credentials.username), password_file: \"\(passwordFile.path)\""
+        }
         let text =
             try String(contentsOfFile: sites + "/demo.yaml", encoding: .utf8)
             .replacingOccurrences(of: "map: devices/", with: "map: \(sites)/devices/")
-            + "\nmqtt: {url: \"mqtt://127.0.0.1:\(broker.port)\", topic_prefix: busbar/test, interval: 2 s}\n"
+            + "\nmqtt: {\(mqtt), topic_prefix: busbar/test, interval: 2 s}\n"
         let file = broker.folder.appendingPathComponent("site.yaml")
         try text.write(to: file, atomically: true, encoding: .utf8)
         let demo = try Peer(
@@ -177,5 +225,67 @@ struct MQTTTests {
         demo.signal(SIGTERM)
         #expect(demo.waitForExit() == 0)
         #expect(try broker.messages("busbar/test/availability").first?.payload == "offline")
+    }
+
+    /// A CA and a broker certificate for 127.0.0.1 signed by it, made with the openssl CLI in
+    /// `folder` (broker.pem, broker.key), and a second CA that signed nothing; returns both CA
+    /// files.
+    private func certificates(in folder: URL) throws -> (ca: String, other: String) {
+        func openssl(_ arguments: [String]) throws {
+            let result = try runCommand("/usr/bin/openssl", arguments, currentDirectory: folder)
+            guard result.status == 0 else { throw FixtureFailure("openssl \(arguments): \(result.errorOutput)") }
+        }
+        for name in ["ca", "other-ca"] {
+            try openssl([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=busbar test \(name)",
+                "-keyout", "\(name).key", "-out", "\(name).pem",
+            ])
+        }
+        try "subjectAltName=IP:127.0.0.1\n".write(
+            to: folder.appendingPathComponent("san.ext"), atomically: true, encoding: .utf8)
+        try openssl([
+            "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "broker.key", "-out",
+            "broker.csr",
+        ])
+        try openssl([
+            "x509", "-req", "-in", "broker.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+            "-extfile", "san.ext", "-out", "broker.pem",
+        ])
+        // Mosquitto started as root reads its files as the mosquitto user.
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o644], ofItemAtPath: folder.appendingPathComponent("broker.key").path)
+        return (folder.appendingPathComponent("ca.pem").path, folder.appendingPathComponent("other-ca.pem").path)
+    }
+
+    @Test func reachesABrokerOverTLSWithAUserAndAPasswordFileAndRefusesAnUntrustedOne() throws {
+        let folder = try temporaryFolder("mqtt-tls")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = try certificates(in: folder)
+        let broker = try Broker(
+            folder: folder, credentials: .init(ca: files.ca, username: "busbar", password: "s3cret pass"))
+        defer { broker.stop() }
+        let demo = try demo(broker: broker)
+        defer { demo.stop() }
+
+        #expect(try waitUntil { try broker.messages("busbar/test/availability").first?.payload == "online" })
+        #expect(try broker.json("busbar/test/device/ess1")["online"] as? Bool == true)
+        try broker.publish(
+            "busbar/test/command", #"{"activateControlModes": {"ess": {"mode": "FORCE_CHARGE", "power": 2000}}}"#)
+        #expect(try waitUntil { abs(try essPower(broker) + 2000) < 300 })
+        #expect(!demo.errorOutput.contains(" error "), "\(demo.errorOutput)")
+        #expect(!demo.errorOutput.contains("s3cret"), "the password is never logged")
+        demo.signal(SIGTERM)
+        #expect(demo.waitForExit() == 0)
+
+        // A site that trusts another CA never gets through the handshake, and says so once.
+        let untrusted = try self.demo(broker: broker, ca: files.other)
+        defer { untrusted.stop() }
+        #expect(
+            waitUntil { untrusted.errorOutput.contains("cannot connect to the MQTT broker") },
+            "\(untrusted.errorOutput)")
+        #expect(untrusted.errorOutput.contains("certificate verify failed"), "\(untrusted.errorOutput)")
+        Thread.sleep(forTimeInterval: 3)
+        #expect(untrusted.errorOutput.components(separatedBy: "cannot connect to the MQTT broker").count - 1 == 1)
+        #expect(!untrusted.errorOutput.contains("connected to the MQTT broker"))
     }
 }

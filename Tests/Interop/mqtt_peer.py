@@ -16,9 +16,16 @@ def main():
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--count", type=int, default=0, help="stop after this many messages (0: collect for --seconds)")
     parser.add_argument("--message", default="")
+    parser.add_argument("--ca", help="TLS: the CA that signed the broker's certificate")
+    parser.add_argument("--username")
+    parser.add_argument("--password")
     args = parser.parse_args()
 
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+    if args.ca:
+        client.tls_set(ca_certs=args.ca)
+    if args.username:
+        client.username_pw_set(args.username, args.password)
     received = []
 
     def on_message(_client, _userdata, message):
