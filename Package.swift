@@ -126,7 +126,7 @@ let package = Package(
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "Gateway", "GatewayState", "Control", "SiteConfig", "Vocabulary",
+                "Gateway", "GatewayState", "Upstreams", "Control", "SiteConfig", "Vocabulary",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
