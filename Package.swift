@@ -186,7 +186,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "GatewayState", "Upstreams", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary",
+                "Gateway", "GatewayState", "Upstreams", "DeviceIO", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary",
                 "TestSupport",
             ],
             swiftSettings: strictSettings),

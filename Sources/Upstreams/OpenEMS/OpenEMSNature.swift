@@ -1,3 +1,5 @@
+import SiteConfig
+
 /// One OpenEMS nature's Modbus table (`getModbusSlaveNatureTable`): its hash, its length and
 /// its records at offsets from the nature start + 2. Copied from OpenEMS `develop` 0e4ea8881f
 /// (docs/openems.md, "Records and natures"); an Edge2Edge master maps a nature by its hash with its **own**
@@ -30,11 +32,7 @@ public struct OpenEMSNature: Sendable, Hashable {
     public var hash: UInt16 { OpenEMSNature.hash(name) }
 
     /// Java's `String.hashCode()` cut to its low 16 bits: "OpenEMS" gives 0x6201.
-    public static func hash(_ text: String) -> UInt16 {
-        var hash: Int32 = 0
-        for unit in text.utf16 { hash = hash &* 31 &+ Int32(unit) }
-        return UInt16(truncatingIfNeeded: hash)
-    }
+    public static func hash(_ text: String) -> UInt16 { OpenEMSEdgeSpec.hash(text) }
 
     /// The record holding `channel`.
     package func record(_ channel: OpenEMSChannel) -> Record? {
