@@ -17,10 +17,7 @@ import Vocabulary
 struct OpenEMSRestTests {
     /// The demo site at night: no sun, 4 kW load, so the batteries discharge in AUTO.
     func nightSite() throws -> ScenarioFixture {
-        var night = SiteProfile()
-        night.load = 4000
-        night.pvPeak = 0
-        return try ScenarioFixture(profile: night)
+        try ScenarioFixture(profile: .night(load: 4000))
     }
 
     /// The local API over `site` on a free port with the token "secret": its host:port and the

@@ -58,16 +58,17 @@ struct OpenEMSEdgeMasterTests {
     /// sites/devices/openems-edge.yaml. A command to the outer gateway moves the inner site's
     /// simulated batteries.
     @Test func oneBusbarsSiteIsABatteryOfAnothers() throws {
-        var night = SiteProfile()
-        night.load = 4000
-        night.pvPeak = 0
-        let inner = try ScenarioFixture(profile: night)
+        let inner = try ScenarioFixture(profile: .night(load: 4000))
         defer { inner.stop() }
         let mapPath = Paths.root.appendingPathComponent("sites/devices/openems-edge.yaml").path
         var outerSite = inner.loaded
+        // A second "Edge" that is not one: the inner site's native profile, whose register 0
+        // holds busbar's own magic. Discovery refuses it and it stays offline, never written.
         outerSite.site.devices = [
             DeviceConfig(
-                id: "edge1", mapPath: mapPath, endpoint: .tcp(host: "127.0.0.1", port: inner.openemsPort), unit: 1)
+                id: "edge1", mapPath: mapPath, endpoint: .tcp(host: "127.0.0.1", port: inner.openemsPort), unit: 1),
+            DeviceConfig(
+                id: "notEdge", mapPath: mapPath, endpoint: .tcp(host: "127.0.0.1", port: inner.nativePort), unit: 1),
         ]
         outerSite.maps = [mapPath: try DeviceMapLoader.load(path: mapPath).get()]
         let outer = Gateway(
@@ -76,7 +77,7 @@ struct OpenEMSEdgeMasterTests {
         try outer.start(upstreams: [])
         defer { outer.stop() }
         // The outer gateway reads the inner site as one battery: its SoC, power and limits.
-        #expect(eventually { outer.controller.snapshot.devicesOnline == 1 })
+        #expect(eventually { outer.controller.snapshot.device("edge1")?.online == true })
         #expect(eventually { (outer.controller.snapshot.device("edge1")?.value(.activePower) ?? 0) > 2000 })
         let edge = try #require(outer.controller.snapshot.device("edge1"))
         let essSoc = try #require(inner.gateway.controller.snapshot.essSoc)
@@ -93,6 +94,11 @@ struct OpenEMSEdgeMasterTests {
         let held = inner.gateway.controller.snapshot.decision?.activeCommand(for: .essCluster)?.command
         #expect(held?.origin == .source(SourceID(GatewaySources.openems)))
         #expect(held?.mode == .ess(.setPower(-3000)))
+        #expect(outer.controller.snapshot.device("notEdge")?.online == false)
+        #expect(
+            inner.gateway.controller.snapshot.decision?.active.contains {
+                $0.command.origin == .source(SourceID(GatewaySources.modbus))
+            } == false)
         // And the outer gateway sees the power it asked for.
         #expect(eventually { abs((outer.controller.snapshot.device("edge1")?.value(.activePower) ?? 0) + 3000) < 150 })
     }
