@@ -11,6 +11,8 @@ struct LocatedMap: Sendable {
     var plan: [PlannedRead]
     /// Whether the addresses are final: always for a plain map, after discovery for an Edge.
     var found: Bool
+    /// Whether a failed discovery was logged: a table that keeps failing is logged once.
+    var failureLogged = false
 
     init(map: DeviceMap) {
         self.map = map
@@ -44,7 +46,12 @@ extension DeviceRuntime {
         } catch let error as ModbusError {
             throw error
         } catch {
-            logger.error("OpenEMS discovery failed", metadata: ["error": "\(error)"])
+            let first = located.withLock { located in
+                let first = !located.failureLogged
+                located.failureLogged = true
+                return first
+            }
+            if first { logger.error("OpenEMS discovery failed", metadata: ["error": "\(error)"]) }
             throw ModbusError(.invalidResponse("\(error)"), operation: "OpenEMS Edge2Edge discovery", unit: unit)
         }
     }
