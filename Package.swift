@@ -134,7 +134,7 @@ let package = Package(
         .target(
             name: "GatewayHTTP",
             dependencies: [
-                "Gateway", "GatewayState", "Control", "SiteConfig", "Vocabulary",
+                "Gateway", "GatewayState", "Upstreams", "Control", "SiteConfig", "Vocabulary",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -194,7 +194,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "GatewayState", "Upstreams", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary",
+                "Gateway", "GatewayState", "Upstreams", "DeviceIO", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary",
                 "TestSupport",
             ],
             swiftSettings: strictSettings),

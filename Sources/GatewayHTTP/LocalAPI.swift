@@ -23,6 +23,8 @@ public struct LocalAPI: Sendable, Service {
     private let pushStatus: (@Sendable () -> PushStatus)?
     /// The metrics and other operators' routes beside the control documents.
     let operations: LocalAPIOperations
+    /// OpenEMS's REST API on `/rest/channel`, as source `openems-rest`.
+    private let openemsRest: OpenEMSRestRoutes
 
     /// An API on `configuration`'s address, reading `snapshot` and commanding `sink`.
     /// `pushStatus` adds a push client's state to `/api/status` (pass `{ push.status }`);
@@ -41,6 +43,7 @@ public struct LocalAPI: Sendable, Service {
         self.snapshot = snapshot
         self.logger = logger
         self.onServerRunning = onServerRunning
+        self.openemsRest = OpenEMSRestRoutes(snapshot: snapshot, sink: sink)
         self.session = ControlSession(
             source: LocalAPIConfiguration.source, sink: sink, snapshot: snapshot,
             maximumBodySize: configuration.maximumBodySize, logger: logger, wallClock: wallClock)
@@ -64,6 +67,7 @@ public struct LocalAPI: Sendable, Service {
         router.get("/api/status") { _, _ in api.status() }
         router.post("/api/control-modes") { request, _ in await api.controlModes(request) }
         addOperationRoutes(to: router)
+        openemsRest.register(on: router)
         let onServerRunning = self.onServerRunning
         let requestTimeout = TimeAmount(configuration.requestTimeout)
         return Application(

@@ -4,6 +4,8 @@ public enum GatewaySources {
     public static let modbus = "modbus"
     /// An OpenEMS master Edge through the openems profile.
     public static let openems = "openems"
+    /// OpenEMS REST clients (evcc's `openems` template) on the local API's `/rest/channel`.
+    public static let openemsRest = "openems-rest"
     /// The local JSON API.
     public static let local = "local"
     /// A cloud EMS through the push API.
@@ -11,5 +13,7 @@ public enum GatewaySources {
     /// Commands published on the site's MQTT command topic.
     public static let mqtt = "mqtt"
 
-    package static let defaults: [(String, Int)] = [(modbus, 10), (openems, 10), (local, 5), (cloud, 5), (mqtt, 5)]
+    package static let defaults: [(String, Int)] = [
+        (modbus, 10), (openems, 10), (openemsRest, 10), (local, 5), (cloud, 5), (mqtt, 5),
+    ]
 }

@@ -5,7 +5,7 @@ import Testing
 struct ShippedMapTests {
     @Test(arguments: [
         "phoenix-ev-charge-control.yaml", "sunspec-storage-124.yaml", "webasto-next.yaml", "sunspec-inverter-103.yaml",
-        "sma-sunny-tripower.yaml", "fronius-symo.yaml",
+        "sma-sunny-tripower.yaml", "fronius-symo.yaml", "openems-edge.yaml",
     ])
     func passesCheck(file: String) throws {
         let result = try busbar("check", shippedMap(file))

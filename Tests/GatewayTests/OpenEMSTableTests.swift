@@ -177,6 +177,26 @@ import Vocabulary
         #expect(OpenEMSFixture.float(try read(.consumptionActivePowerL2, "_sum")) == 1400)
     }
 
+    @Test func displayTextReadsNulWordsAndUnreadMeterFloatsReadNaN() throws {
+        let table = OpenEMSTable(layout: OpenEMSFixture.layout)
+        try OpenEMSFixture.withServer(OpenEMSFixture.profile(sink: sink)) { server in
+            let client = try OpenEMSFixture.client(server)
+            let text = try #require(table.address(of: .setDisplayText, in: "evcs0"))
+            #expect(text == 1463)
+            #expect(try client.read(.holding, unit: 1, address: text, count: 16) == Array(repeating: 0, count: 16))
+            // ElectricityMeter's per-phase voltages and energies: FLOAT32 channels without a value.
+            for (channel, component) in [
+                (OpenEMSChannel.voltageL1, "meter0"), (.currentL3, "meter0"), (.activeConsumptionEnergyL3, "evcs0"),
+            ] {
+                let address = try #require(table.address(of: channel, in: component))
+                #expect(try client.read(.holding, unit: 1, address: address, count: 2) == [0x7FC0, 0x0000])
+            }
+            #expect(table.address(of: .voltageL1, in: "meter0") == 994)
+            // Its reserved words stay UINT32 reserved records: all ones.
+            #expect(try client.read(.holding, unit: 1, address: 900, count: 2) == [0xFFFF, 0xFFFF])
+        }
+    }
+
     private enum OpenEMSTestFailure: Error { case noRegisters }
 
     @Test func answersBusyUntilTheGatewayHasASnapshot() throws {

@@ -145,3 +145,13 @@ public struct FixtureFailure: Error, CustomStringConvertible {
         self.description = description
     }
 }
+
+extension SiteProfile {
+    /// The demo site's night: no sun and a steady `load` in W, which the batteries cover in AUTO.
+    public static func night(load: Double) -> SiteProfile {
+        var night = SiteProfile()
+        night.load = load
+        night.pvPeak = 0
+        return night
+    }
+}

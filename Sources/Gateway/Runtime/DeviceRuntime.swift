@@ -52,8 +52,11 @@ final class DeviceRuntime: Sendable {
     }
 
     let config: DeviceConfig
-    let map: DeviceMap
-    let plan: [PlannedRead]
+    /// The map and its read plan, at the addresses discovery found on the device once it ran
+    /// (`DeviceRuntime+Discovery.swift`); the map's own until then.
+    var map: DeviceMap { located.withLock { $0.map } }
+    var plan: [PlannedRead] { located.withLock { $0.plan } }
+    let located: Mutex<LocatedMap>
     let staleAfter: Duration
     /// How often the device is polled: its own `poll_interval`, else the site's.
     let pollInterval: Duration
@@ -69,8 +72,7 @@ final class DeviceRuntime: Sendable {
     /// - Parameter pollInterval: the site's; the device's own `poll_interval` takes precedence.
     init(config: DeviceConfig, map: DeviceMap, pollInterval: Duration, logger: Logger) {
         self.config = config
-        self.map = map
-        self.plan = ReadPlanner.plan(map: map)
+        self.located = Mutex(LocatedMap(map: map))
         self.supportedModes = Set(map.control.recipes.keys)
         self.currentStep = Self.currentStep(of: map)
         self.pollInterval = config.pollInterval ?? pollInterval
@@ -118,6 +120,8 @@ final class DeviceRuntime: Sendable {
     func inherit(from previous: DeviceRuntime) {
         let known = previous.state.withLock { $0 }
         state.withLock { $0 = known }
+        let addresses = previous.located.withLock { $0 }
+        located.withLock { $0 = addresses }
     }
 
     /// Replaces the order; returns whether it differs from what the device has now.
@@ -138,6 +142,8 @@ extension DeviceRuntime {
     /// exception loses only its own points; no answer at all fails the whole poll.
     @available(*, noasync)
     func poll(with client: ModbusClient, at now: ContinuousClock.Instant) throws(ModbusError) {
+        try locate(with: client)
+        let (map, plan) = located.withLock { ($0.map, $0.plan) }
         let read = try DeviceRead.perform(plan, of: map, deviceUnit: config.unit, client: client, policy: .poll)
         if let (name, error) = read.failures.first {
             logger.debug(

@@ -24,12 +24,15 @@ public struct DeviceMap: Sendable, Hashable {
     public var fallback: Fallback?
     /// What the registers mean to `busbar simulate`; nil: the simulator's defaults.
     public var simulation: SimulationSpec?
+    /// For an OpenEMS Edge's Modbus/TCP API: the component and where its natures sit in the
+    /// layout the addresses are written for; found on the device at connect.
+    public var openems: OpenEMSEdgeSpec?
 
     public init(
         kind: DeviceKind, name: String, unit: Int = 1, maxGap: Int = 0, blocks: [ReadBlock] = [],
         barriers: [ReadBlock] = [], points: [Point], constants: [String: Double] = [:], identity: [String] = [],
         control: DeviceControl = DeviceControl(), fallback: Fallback? = nil, simulation: SimulationSpec? = nil,
-        computed: [ComputedPoint] = []
+        computed: [ComputedPoint] = [], openems: OpenEMSEdgeSpec? = nil
     ) {
         self.kind = kind
         self.name = name
@@ -44,6 +47,7 @@ public struct DeviceMap: Sendable, Hashable {
         self.control = control
         self.fallback = fallback
         self.simulation = simulation
+        self.openems = openems
     }
 
     /// Every unit id the device answers on: its own and those of points on another unit.

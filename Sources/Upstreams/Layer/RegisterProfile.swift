@@ -40,6 +40,11 @@ extension RegisterProfile {
 public struct FieldWrite<Point: Hashable & Sendable>: Sendable, Hashable {
     public var field: RegisterField<Point>
     public var value: Double
+
+    package init(field: RegisterField<Point>, value: Double) {
+        self.field = field
+        self.value = value
+    }
 }
 
 /// A write or read refused with a Modbus exception; nothing was changed.

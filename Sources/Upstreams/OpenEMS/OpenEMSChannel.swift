@@ -77,6 +77,21 @@ public enum OpenEMSChannel: String, Sendable, Hashable, CaseIterable {
     case activePowerL1 = "ActivePowerL1"
     case activePowerL2 = "ActivePowerL2"
     case activePowerL3 = "ActivePowerL3"
+    case reactivePowerL1 = "ReactivePowerL1"
+    case reactivePowerL2 = "ReactivePowerL2"
+    case reactivePowerL3 = "ReactivePowerL3"
+    case voltageL1 = "VoltageL1"
+    case voltageL2 = "VoltageL2"
+    case voltageL3 = "VoltageL3"
+    case currentL1 = "CurrentL1"
+    case currentL2 = "CurrentL2"
+    case currentL3 = "CurrentL3"
+    case activeProductionEnergyL1 = "ActiveProductionEnergyL1"
+    case activeProductionEnergyL2 = "ActiveProductionEnergyL2"
+    case activeProductionEnergyL3 = "ActiveProductionEnergyL3"
+    case activeConsumptionEnergyL1 = "ActiveConsumptionEnergyL1"
+    case activeConsumptionEnergyL2 = "ActiveConsumptionEnergyL2"
+    case activeConsumptionEnergyL3 = "ActiveConsumptionEnergyL3"
 
     // Evcs
     case status = "Status"
@@ -90,4 +105,7 @@ public enum OpenEMSChannel: String, Sendable, Hashable, CaseIterable {
 
     // ManagedEvcs
     case setChargePowerLimit = "SetChargePowerLimit"
+    /// A STRING16 OpenEMS keeps for the station's display; busbar drives no display, so it
+    /// reads 16 NUL words, as an OpenEMS Edge holds it while nothing was written.
+    case setDisplayText = "SetDisplayText"
 }

@@ -1,3 +1,4 @@
+public import GatewayState
 public import SiteConfig
 import Vocabulary
 
@@ -62,9 +63,18 @@ public struct OpenEMSLayout: Sendable, Hashable {
 extension OpenEMSProfile {
     /// The layout of `site`: every meter and chargepoint in site-file order.
     public static func layout(for site: Site, maps: [String: DeviceMap], essID: String = "ess0") -> OpenEMSLayout {
-        func devices(_ kind: DeviceKind) -> [String] {
-            site.devices.filter { maps[$0.mapPath]?.kind == kind }.map(\.id)
-        }
-        return OpenEMSLayout(essID: essID, meters: devices(.meter), chargepoints: devices(.chargepoint))
+        layout(of: site.devices.map { ($0.id, maps[$0.mapPath]?.kind) }, essID: essID)
+    }
+
+    /// The layout of the site a snapshot shows: its devices are in site-file order, so this is
+    /// the layout of `layout(for:maps:)` (the REST API reads it per request, so a reload is
+    /// followed).
+    public static func layout(for snapshot: GatewaySnapshot, essID: String = "ess0") -> OpenEMSLayout {
+        layout(of: snapshot.devices.map { ($0.id, $0.kind) }, essID: essID)
+    }
+
+    private static func layout(of devices: [(id: String, kind: DeviceKind?)], essID: String) -> OpenEMSLayout {
+        func ids(_ kind: DeviceKind) -> [String] { devices.filter { $0.kind == kind }.map(\.id) }
+        return OpenEMSLayout(essID: essID, meters: ids(.meter), chargepoints: ids(.chargepoint))
     }
 }

@@ -1,3 +1,5 @@
+import SiteConfig
+
 /// One OpenEMS nature's Modbus table (`getModbusSlaveNatureTable`): its hash, its length and
 /// its records at offsets from the nature start + 2. Copied from OpenEMS `develop` 0e4ea8881f
 /// (docs/openems.md, "Records and natures"); an Edge2Edge master maps a nature by its hash with its **own**
@@ -30,11 +32,7 @@ public struct OpenEMSNature: Sendable, Hashable {
     public var hash: UInt16 { OpenEMSNature.hash(name) }
 
     /// Java's `String.hashCode()` cut to its low 16 bits: "OpenEMS" gives 0x6201.
-    public static func hash(_ text: String) -> UInt16 {
-        var hash: Int32 = 0
-        for unit in text.utf16 { hash = hash &* 31 &+ Int32(unit) }
-        return UInt16(truncatingIfNeeded: hash)
-    }
+    public static func hash(_ text: String) -> UInt16 { OpenEMSEdgeSpec.hash(text) }
 
     /// The record holding `channel`.
     package func record(_ channel: OpenEMSChannel) -> Record? {
@@ -105,8 +103,9 @@ extension OpenEMSNature {
             Record(14, .setReactivePowerGreaterOrEquals, .float32, .writeOnly),
         ])
 
-    /// `ElectricityMeter.getModbusSlaveNatureTable`, without the per-phase reactive power,
-    /// voltages, currents and energies busbar does not read (they stay padding, 0xFFFF).
+    /// `ElectricityMeter.getModbusSlaveNatureTable`. The per-phase reactive powers, voltages,
+    /// currents and energies are FLOAT32 channels busbar does not read: they read NaN
+    /// (0x7FC0 0000), as OpenEMS holds a channel without a value.
     public static let electricityMeter = OpenEMSNature(
         name: "ElectricityMeter", length: 200,
         records: [
@@ -117,6 +116,14 @@ extension OpenEMSNature {
         ] + stride(from: 18, to: 100, by: 2).map { Record($0, nil, .uint32) } + [
             Record(100, .activePowerL1, .float32), Record(102, .activePowerL2, .float32),
             Record(104, .activePowerL3, .float32),
+            Record(106, .reactivePowerL1, .float32), Record(108, .reactivePowerL2, .float32),
+            Record(110, .reactivePowerL3, .float32),
+            Record(112, .voltageL1, .float32), Record(114, .voltageL2, .float32), Record(116, .voltageL3, .float32),
+            Record(118, .currentL1, .float32), Record(120, .currentL2, .float32), Record(122, .currentL3, .float32),
+            Record(124, .activeProductionEnergyL1, .float32), Record(126, .activeProductionEnergyL2, .float32),
+            Record(128, .activeProductionEnergyL3, .float32),
+            Record(130, .activeConsumptionEnergyL1, .float32), Record(132, .activeConsumptionEnergyL2, .float32),
+            Record(134, .activeConsumptionEnergyL3, .float32),
         ])
 
     /// `Evcs.getModbusSlaveNatureTable`.
@@ -129,7 +136,9 @@ extension OpenEMSNature {
             Record(7, .energySession, .uint16), Record(8, .chargingstationCommunicationFailed, .uint16),
         ])
 
-    /// `ManagedEvcs.getModbusSlaveNatureTable`: the charge power limit in W.
+    /// `ManagedEvcs.getModbusSlaveNatureTable`: the charge power limit in W and the display
+    /// text (read-only here: busbar drives no display). SetEnergyLimit at 17 stays padding.
     public static let managedEvcs = OpenEMSNature(
-        name: "ManagedEvcs", length: 100, records: [Record(0, .setChargePowerLimit, .uint16, .readWrite)])
+        name: "ManagedEvcs", length: 100,
+        records: [Record(0, .setChargePowerLimit, .uint16, .readWrite), Record(1, .setDisplayText, .string16)])
 }

@@ -30,9 +30,11 @@ extension OpenEMSRegisterProfile {
     /// source and target, so the ESS set-points of one request collapse into one command:
     /// SetActivePowerEquals before LessOrEquals before GreaterOrEquals. Reactive set-points are
     /// accepted (an Edge2Edge master always sends one) and change nothing: busbar does not
-    /// control reactive power.
-    func commands(
-        for values: [FieldWrite<OpenEMSTable.Point>], snapshot: GatewaySnapshot, now: ControlInstant
+    /// control reactive power. `source` is `openems` for Modbus writes and `openems-rest` for
+    /// the REST API's.
+    package func commands(
+        for values: [FieldWrite<OpenEMSTable.Point>], snapshot: GatewaySnapshot, now: ControlInstant,
+        from source: SourceID = Self.source
     ) throws(CommandRejection) -> [Command] {
         var commands: [Command] = []
         let precedence: [OpenEMSChannel] = [
@@ -48,7 +50,7 @@ extension OpenEMSRegisterProfile {
         if let (rank, value) = ess {
             let mode = Self.essMode(precedence[rank], watts: value.rounded(.towardZero))
             try mode.validate()
-            commands.append(.ess(mode, from: Self.source, on: .essCluster, at: now))
+            commands.append(.ess(mode, from: source, on: .essCluster, at: now))
         }
         for written in values where written.field.point.role == .channel(.setChargePowerLimit) {
             guard let index = written.field.point.componentIndex,
@@ -59,7 +61,7 @@ extension OpenEMSRegisterProfile {
                 written.value <= 0
                 ? .zero : .limit(current: written.value / (nominalPhaseVoltage * phases))
             try mode.validate()
-            commands.append(.chargepoint(mode, from: Self.source, on: .device(DeviceID(device)), at: now))
+            commands.append(.chargepoint(mode, from: source, on: .device(DeviceID(device)), at: now))
         }
         return commands
     }

@@ -110,7 +110,9 @@ public struct OpenEMSTable: Sendable {
                         component: component.id, componentIndex: index, nature: nature.name,
                         role: record.channel.map(Role.channel) ?? .reserved)
                     let name = "\(component.id)/\(record.channel?.rawValue ?? "\(nature.name)/Reserved")"
-                    add(natureStart + 2 + record.offset, point, name, record.type, record.access)
+                    add(
+                        natureStart + 2 + record.offset, point, name, record.type, record.access,
+                        unit: record.channel?.unit ?? "")
                 }
                 natureStart += nature.length
             }
@@ -132,6 +134,14 @@ public struct OpenEMSTable: Sendable {
     /// The address of `channel` in the component `component`.
     public func address(of channel: OpenEMSChannel, in component: String) -> Int? {
         entries.first { $0.point.component == component && $0.point.role == .channel(channel) }?.address
+    }
+
+    /// The records of channels, in table order: what the REST API's `/rest/channel` serves.
+    public var channels: [(channel: OpenEMSChannel, entry: Entry)] {
+        entries.compactMap { entry in
+            guard case .channel(let channel) = entry.point.role else { return nil }
+            return (channel, entry)
+        }
     }
 
     /// Where each component block starts, by id, in table order.
