@@ -278,7 +278,7 @@ def run(args):
              "broken": 0, "broken_closed": 0, "unexpected_closes": 0, "crashes": 0}
     examples = []
     latencies = []
-    peak_rss = before["rss"]
+    peak = dict(before)
     conns = {port: Connection(port) for port, *_ in ports}
     transaction = 0
     started = time.time()
@@ -320,7 +320,11 @@ def run(args):
                 lost = reply is None
         if lost:
             stats["unexpected_closes"] += 1
-            conns[port] = Connection(port) if gateway.poll() is None else conn
+            try:
+                conns[port] = Connection(port)
+            except OSError:  # nothing listens any more: the gateway died
+                stats["crashes"] += 1
+                break
         # A master on a clean connection, served while the fuzz goes on.
         t0 = time.perf_counter()
         clean.send(frame(1, 1, [0x03, 0, 0, 0, 1]))
@@ -333,10 +337,12 @@ def run(args):
             stats["broken_closed"] += broken.closed_by_peer()
             broken.close()
         if batch_index % 200 == 0:
-            peak_rss = max(peak_rss, bench.rss_mb(pid))
             if gateway.poll() is not None:
                 stats["crashes"] += 1
                 break
+            # Growth while the fuzz goes on, not only what is left after it.
+            peak = {"rss": max(peak["rss"], bench.rss_mb(pid)), "fds": max(peak["fds"], count(pid, "fd")),
+                    "threads": max(peak["threads"], count(pid, "task"))}
             done = stats["frames"] / args.frames
             print(f"\rfuzz: {stats['frames']} frames ({done:.0%}), {stats['wrong']} wrong", end="", file=sys.stderr,
                   flush=True)
@@ -356,12 +362,12 @@ def run(args):
             if (after["fds"] <= before["fds"] and after["threads"] <= before["threads"]) or time.time() > deadline:
                 break
             time.sleep(0.1)
-        peak_rss = max(peak_rss, after["rss"])
+        peak["rss"] = max(peak["rss"], after["rss"])
     else:
         after_served = False
     bench.cleanup()
     return {"stats": stats, "examples": examples, "latencies": latencies, "before": before, "after": after,
-            "peak_rss": peak_rss, "elapsed": elapsed, "alive": alive, "served_after": after_served,
+            "peak": peak, "elapsed": elapsed, "alive": alive, "served_after": after_served,
             "seed": args.seed, "log": log}
 
 
@@ -383,9 +389,11 @@ def report(r):
     ]
     b, a = r["before"], r["after"]
     if a:
-        lines.append(f"gateway RSS {b['rss']:.1f} MB before, {r['peak_rss']:.1f} MB peak, {a['rss']:.1f} MB after "
-                     f"({a['rss'] - b['rss']:+.1f} MB); descriptors {b['fds']} → {a['fds']}, threads {b['threads']} → "
-                     f"{a['threads']} (before: one master connected; after: none)")
+        p = r["peak"]
+        lines.append(f"gateway RSS {b['rss']:.1f} MB before, {p['rss']:.1f} MB peak, {a['rss']:.1f} MB after "
+                     f"({a['rss'] - b['rss']:+.1f} MB); descriptors {b['fds']} before, {p['fds']} peak, {a['fds']} after "
+                     f"({a['fds'] - b['fds']:+d}); threads {b['threads']} before, {p['threads']} peak, {a['threads']} after "
+                     f"({a['threads'] - b['threads']:+d}) (before: one master connected; peak: three; after: none)")
     lines += [f"  {e}" for e in r["examples"]]
     return lines
 
@@ -412,8 +420,9 @@ HOW_TO_READ = """## How to read this
 - **Clean master**: after every batch, a second connection reads the native header and times
   it: what a real master sees while the fuzz goes on.
 - **Gateway**: `busbar run` on the demo site, its devices served by `busbar simulate`, polled
-  every second throughout. RSS is VmRSS, sampled every 200 batches; descriptors and threads are
-  counted in /proc/PID.
+  every second throughout. RSS is VmRSS, and descriptors and threads are counted in /proc/PID,
+  every 200 batches (the peak) and before and after: growth while the fuzz runs shows as a
+  peak above "before", a leak as "after" above it.
 - The bounded version of this fuzz (20 000 frames against a `ModbusTCPServer` with a
   `RegisterBank`, every answer checked exactly against the spec's rules) runs in the test suite:
   `Tests/ModbusTests/FuzzTests.swift`.
