@@ -140,7 +140,11 @@ SERVED = {0x01: ("read", True, 2000), 0x02: ("read", True, 2000), 0x03: ("read",
 
 def verdict(pdu, max_read):
     """What the server's checks answer before a handler sees the request: "drop", an exception
-    code, or None when the request reaches the handler (Application Protocol v1.1b3 §4.1, §6)."""
+    code, or None when the request reaches the handler (Application Protocol v1.1b3 §4.1, §6).
+    `max_read` is (the most registers an FC3/FC4 read may ask for, the exception a read of one
+    more gets from the profile or None): the OpenEMS profile serves 126 and answers 127 with 0x02,
+    as OpenEMS's j2mod slave does."""
+    max_read, long_read = max_read
     code = pdu[0]
     if code >= 0x80:
         return "drop"
@@ -158,6 +162,8 @@ def verdict(pdu, max_read):
     if shape == "single":
         return 0x03 if bits and quantity not in (0, 0xFF00) else None
     if not 1 <= quantity <= limit:
+        if long_read and code in (0x03, 0x04) and quantity == limit + 1:
+            return 0x02 if address + quantity > 65536 else long_read
         return 0x03
     if shape == "multiple" and pdu[5] != ((quantity + 7) // 8 if bits else quantity * 2):
         return 0x03
@@ -263,8 +269,8 @@ def run(args):
             sys.exit(f"fuzz: busbar run did not listen on {port} (see {log})")
     time.sleep(3)  # a few poll cycles, so the baseline is the gateway at work
     pid = gateway.pid
-    ports = [(native, 125, 260, [0x03, 0, 0, 0, 1], [0x03, 2, 0x42, 0x42]),
-             (openems, 126, 263, [0x03, 0, 0, 0, 1], [0x03, 2, 0x62, 0x01])]
+    ports = [(native, (125, None), 260, [0x03, 0, 0, 0, 1], [0x03, 2, 0x42, 0x42]),
+             (openems, (126, 0x02), 263, [0x03, 0, 0, 0, 1], [0x03, 2, 0x62, 0x01])]
     clean = Connection(native)
     for port, _, _, probe, expected in ports:
         if not serves(port, probe, expected):
@@ -411,7 +417,8 @@ HOW_TO_READ = """## How to read this
   function code or it with 0x80, a length that frames it, at most 260 bytes (263 for the OpenEMS
   profile's 126-register reads); the exception the server's checks owe before a handler sees the
   request (0x01 for a function not served, 0x03 for a quantity, value, byte count or length out
-  of range, 0x02 for a range past 65535); otherwise the profile's answer, a response of the right
+  of range, 0x02 for a range past 65535, and 0x02 for a 127-register read on the OpenEMS
+  profile, as OpenEMS's j2mod slave answers it); otherwise the profile's answer, a response of the right
   size or an exception. A code from 0x80 is an exception response and must get no reply.
 - **Probes**: after each batch, on the same connection, a read of the header at 0 that must come
   back next and right: the stream stayed in step. **Broken headers**: one batch in ten, a
