@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -32,12 +35,17 @@ let package = Package(
     targets: [
         // libmodbus, as a system library; the shim re-exports what Swift cannot import.
         .systemLibrary(name: "CModbus", pkgConfig: "libmodbus", providers: [.apt(["libmodbus-dev"])]),
-        // The Swift face of libmodbus (clients, typed values and errors) and the Modbus/TCP server on SwiftNIO.
+        // The Swift face of libmodbus (clients, typed values and errors) and the Modbus/TCP server on
+        // SwiftNIO, in the clear or as Modbus/TCP Security (TLS with the client's role from its certificate).
         .target(
             name: "Modbus",
             dependencies: [
                 "CModbus", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: strictSettings
         ),
@@ -85,7 +93,8 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "DeviceIO", "Modbus", "SiteConfig", "Control", "Vocabulary", "GatewayState", "Upstreams",
-                .product(name: "Logging", package: "swift-log"), .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
         ),
@@ -102,7 +111,8 @@ let package = Package(
         .target(
             name: "GatewayMetrics",
             dependencies: [
-                "Gateway", "GatewayState", "Control", "Vocabulary", .product(name: "CoreMetrics", package: "swift-metrics"),
+                "Gateway", "GatewayState", "Control", "Vocabulary",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSettings
@@ -179,7 +189,7 @@ let package = Package(
         .testTarget(name: "ModbusTests", dependencies: ["Modbus", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "SiteConfigTests",
-            dependencies: ["SiteConfig", "Vocabulary"],
+            dependencies: ["SiteConfig", "Vocabulary", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
@@ -201,7 +211,8 @@ let package = Package(
         .testTarget(
             name: "GatewayHTTPTests",
             dependencies: [
-                "GatewayHTTP", "Gateway", "GatewayState", "Upstreams", "Control", "SiteConfig", "Vocabulary", "Simulation",
+                "GatewayHTTP", "Gateway", "GatewayState", "Upstreams", "Control", "SiteConfig", "Vocabulary",
+                "Simulation",
                 "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

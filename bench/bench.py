@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -186,7 +187,9 @@ def demo_site(directory, upstream_ports, device_ports):
     with open(os.path.join(REPO, "sites", "demo.yaml")) as f:
         text = f.read()
     listens = iter(upstream_ports)
-    text = re.sub(r'listen: "[^"]*"', lambda _m: f'listen: "127.0.0.1:{next(listens)}"', text)
+    # Room for the 256-connection reads and the 1,000 held connections (the default is 32).
+    text = re.sub(r'listen: "[^"]*"', lambda _m: f'listen: "127.0.0.1:{next(listens)}", max_connections: {MAX_CONNECTIONS}',
+                  text)
     mapping = {}
 
     def device(m):
@@ -203,6 +206,19 @@ def demo_site(directory, upstream_ports, device_ports):
     with open(path, "w") as f:
         f.write(text)
     return path, len(mapping)
+
+
+# The busbar side of the connection measures: every level of the reads and the held connections.
+MAX_CONNECTIONS = 1100
+# The levels of the upstream reads.
+READ_LEVELS = [1, 4, 16, 256]
+
+
+def raise_descriptor_limit():
+    """This process holds the idle connections: its soft descriptor limit goes to the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def demo_endpoints():
@@ -295,16 +311,10 @@ class Bench:
 
     # -- 1. upstream reads
 
-    def reads(self):
-        """The three servers run side by side (idle but for busbar's 1 s polls) and are loaded in
-        turn, interleaved, for several rounds; each figure is the best round (the most req/s,
-        with its latencies): a burst from a neighbour on a shared machine only ever slows a
-        round down, so the best round is the closest to what the server can do, and it hits
-        one round of one server, not a whole column."""
-        rounds = 1 if self.quick else 5
-        secs = 1.5 if self.quick else 2
-        warm = 0.3 if self.quick else 0.5
-        levels = [1, 4, 16]
+    def read_servers(self):
+        """The bare libmodbus server, pymodbus's, and busbar on the demo site (when it serves the
+        native profile), each answering the reads at 1000: ({kind: (process, port)}, the demo's
+        device process or None)."""
         servers = {}
         proc, ports = start([self.bare], log=self.log, ready=True)
         servers["bare"] = (proc, ports[0])
@@ -321,6 +331,19 @@ class Bench:
             if proc:
                 servers["busbar"] = (proc, ups[0])
                 time.sleep(1.5)  # the first polls
+        return servers, stand
+
+    def reads(self):
+        """The three servers run side by side (idle but for busbar's 1 s polls) and are loaded in
+        turn, interleaved, for several rounds; each figure is the best round (the most req/s,
+        with its latencies): a burst from a neighbour on a shared machine only ever slows a
+        round down, so the best round is the closest to what the server can do, and it hits
+        one round of one server, not a whole column."""
+        rounds = 1 if self.quick else 5
+        secs = 1.5 if self.quick else 2
+        warm = 0.3 if self.quick else 0.5
+        levels = READ_LEVELS
+        servers, stand = self.read_servers()
         samples = {}
         for _ in range(rounds):
             for conns in levels:
@@ -354,6 +377,49 @@ class Bench:
                 if kind in servers:
                     self.say(f"reads {kind} x{conns}: {fmt_read(r)}")
         self.results["reads"] = rows
+
+    # -- 1b. held idle connections
+
+    def idle_hold(self):
+        """Each server with 1,000 idle connections held: its RSS and threads before and after, and
+        a new master's reads while they are held. The three servers are the same as for the reads
+        (the bare libmodbus server has one thread per connection; pymodbus is asyncio)."""
+        held_count = 100 if self.quick else 1000
+        raise_descriptor_limit()
+        rows = {}
+        servers, stand = self.read_servers()
+        for kind, (proc, port) in servers.items():
+            before = {"rss_mb": rss_mb(proc.pid), "threads": threads(proc.pid)}
+            held, failed = [], 0
+            for _ in range(held_count):
+                try:
+                    held.append(socket.create_connection(("127.0.0.1", port), timeout=2))
+                except OSError:
+                    failed += 1
+            time.sleep(2)  # accepted and settled
+            after = {"rss_mb": rss_mb(proc.pid), "threads": threads(proc.pid)}
+            out = run_tool([self.loadgen, "read", "--port", str(port), "--conns", "1", "--seconds", "1",
+                            "--warmup", "0.2", "--address", "1000", "--registers", "100"], timeout=60)
+            # Whether the server still holds them: a closed one reads as EOF at once.
+            closed = 0
+            for sock in held:
+                sock.setblocking(False)
+                try:
+                    if sock.recv(1) == b"":
+                        closed += 1
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    closed += 1
+                sock.close()
+            rows[kind] = {"held": held_count, "refused": failed, "closed": closed, "before": before, "after": after,
+                          "read": result("read", out), "alive": proc.poll() is None}
+            self.say(f"idle hold {kind}: {rows[kind]}")
+        for proc, _ in servers.values():
+            stop(proc)
+        if stand:
+            stop(stand)
+        self.results["idle"] = rows
 
     # -- 2. set-point latency
 
@@ -519,6 +585,7 @@ class Bench:
                               "rows are n/a (not yet on main).")
         self.say(f"busbar run: {'yes' if self.has_run else 'no'}, native profile served: {'yes' if self.busbar_serves else 'no'}")
         self.reads()
+        self.idle_hold()
         self.setpoints()
         self.polling()
         self.scale()
@@ -589,6 +656,29 @@ def fmt_read(r):
     return f"{n(r['rps'])} req/s, p50 {n(r['p50_us'])} µs, p99 {n(r['p99_us'])} µs"
 
 
+def idle_count(idle):
+    return next((r["held"] for r in idle.values() if r), 0)
+
+
+def fmt_idle(r):
+    """RSS and threads before → while held, and the new master's reads."""
+    if not r:
+        return "n/a"
+    b, a = r["before"], r["after"]
+    read = r.get("read")
+    served = f"new master {fmt_read(read)}" if read and read.get("requests") else "new master not served"
+    lost = f", {r['refused']} refused, {r['closed']} closed" if r["refused"] or r["closed"] else ""
+    return (f"RSS {b['rss_mb']:.1f} → {a['rss_mb']:.1f} MB, threads {b['threads']} → {a['threads']}{lost}; {served}"
+            + ("" if r["alive"] else "; the process died"))
+
+
+def idle_verdict(r):
+    if not r:
+        return "n/a"
+    read = r.get("read")
+    return verdict(r["alive"] and bool(read and read.get("requests")) and not read.get("errors"))
+
+
 def fmt_lat(r):
     if not r:
         return "n/a"
@@ -611,7 +701,7 @@ def build_rows(res, quick):
     rows = []
     na = "n/a (not yet on main)"
     reads = res.get("reads", {})
-    for conns in (1, 4, 16):
+    for conns in READ_LEVELS:
         b, bare, py = reads.get(("busbar", conns)), reads.get(("bare", conns)), reads.get(("pymodbus", conns))
         ok, ratio = None, ""
         if b and bare and py:
@@ -623,6 +713,11 @@ def build_rows(res, quick):
         rows.append([f"upstream FC3×100, {conns} conn{'s' if conns > 1 else ''}", fmt_read(b) if b else na,
                      f"bare libmodbus {fmt_read(bare)}; pymodbus {fmt_read(py)}", "≥ 80 % bare, ≥ 10× pymodbus",
                      f"{ratio} — {verdict(ok)}" if ratio else verdict(ok)])
+    idle = res.get("idle") or {}
+    if idle:
+        rows.append([f"{idle_count(idle)} idle connections held", fmt_idle(idle.get("busbar")),
+                     f"bare libmodbus {fmt_idle(idle.get('bare'))}; pymodbus {fmt_idle(idle.get('pymodbus'))}",
+                     "a new master served, the process alive", idle_verdict(idle.get("busbar"))])
     sp = res.get("setpoints", {})
     direct = sp.get("direct")
     for count in (2, 10, 50):
@@ -825,6 +920,12 @@ def how_to_read(demo_simulated):
         "the machine: the load generator costs about what the bare server costs per request (both are "
         "libmodbus), so the bare row is bounded by both, and busbar's ratio to it understates the difference "
         "in server CPU per request (see the details).",
+        "- **Held connections**: 1,000 plain TCP connections opened to each server and left idle (no byte "
+        "sent), then the server's VmRSS and thread count (/proc/PID/status) against the same before, and "
+        "`bench/loadgen` reading 100 registers on one new connection for 1 s while they are held. busbar runs "
+        "the demo site with `max_connections: 1100` (the default 32 would close the oldest idle connections to "
+        "admit new ones, which is the point of the limit but not of this measure); the reads at 256 connections "
+        "use the same setting. The bare libmodbus server holds each connection with a thread of its own.",
         "- **Set-point latency**: from just before the master's FC16 (SET_POWER with its power: one write of "
         "mode, power and duration to the native control block at 200) until the **last** device has received "
         "its set-point register (power_setpoint at 40149 of the SMA Sunny Boy Storage map) with exactly its "
@@ -860,6 +961,18 @@ def details(res):
                   "CPU per request (median over the rounds) is the server process's utime+stime over the whole "
                   "load run (warm-up included) divided by the requests it answered: less sensitive to a busy machine than req/s. The load "
                   "generator's own CPU per request is what it takes to be \"faster than the server it measures\".", ""]
+    idle = res.get("idle") or {}
+    if idle:
+        lines += ["### Held idle connections", "",
+                  md_table(["server", "held", "refused", "closed by the server", "RSS before MB", "RSS held MB",
+                            "threads before", "threads held", "new master req/s", "p50 µs", "p99 µs", "errors",
+                            "alive"],
+                           [[kind, r["held"], r["refused"], r["closed"], f"{r['before']['rss_mb']:.1f}",
+                             f"{r['after']['rss_mb']:.1f}", r["before"]["threads"], r["after"]["threads"],
+                             n(r["read"]["rps"]) if r.get("read") else "-", n(r["read"]["p50_us"]) if r.get("read") else "-",
+                             n(r["read"]["p99_us"]) if r.get("read") else "-",
+                             int(r["read"]["errors"]) if r.get("read") else "-", "yes" if r["alive"] else "no"]
+                            for kind, r in idle.items() if r]), ""]
     sp = res.get("setpoints", {})
     if sp:
         lines += ["### Set-point latency", "",
@@ -888,6 +1001,8 @@ def unplain(results):
     results = dict(results)
     if results.get("reads"):
         results["reads"] = {(k.split("/")[0], int(k.split("/")[1])): v for k, v in results["reads"].items()}
+    if results.get("idle"):
+        results["idle"] = dict(results["idle"])
     if results.get("setpoints"):
         results["setpoints"] = {(k if k == "direct" else int(k)): v for k, v in results["setpoints"].items()}
     if results.get("step"):

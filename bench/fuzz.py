@@ -140,7 +140,11 @@ SERVED = {0x01: ("read", True, 2000), 0x02: ("read", True, 2000), 0x03: ("read",
 
 def verdict(pdu, max_read):
     """What the server's checks answer before a handler sees the request: "drop", an exception
-    code, or None when the request reaches the handler (Application Protocol v1.1b3 §4.1, §6)."""
+    code, or None when the request reaches the handler (Application Protocol v1.1b3 §4.1, §6).
+    `max_read` is (the most registers an FC3/FC4 read may ask for, the exception a read of one
+    more gets from the profile or None): the OpenEMS profile serves 126 and answers 127 with 0x02,
+    as OpenEMS's j2mod slave does."""
+    max_read, long_read = max_read
     code = pdu[0]
     if code >= 0x80:
         return "drop"
@@ -158,6 +162,8 @@ def verdict(pdu, max_read):
     if shape == "single":
         return 0x03 if bits and quantity not in (0, 0xFF00) else None
     if not 1 <= quantity <= limit:
+        if long_read and code in (0x03, 0x04) and quantity == limit + 1:
+            return 0x02 if address + quantity > 65536 else long_read
         return 0x03
     if shape == "multiple" and pdu[5] != ((quantity + 7) // 8 if bits else quantity * 2):
         return 0x03
@@ -263,8 +269,8 @@ def run(args):
             sys.exit(f"fuzz: busbar run did not listen on {port} (see {log})")
     time.sleep(3)  # a few poll cycles, so the baseline is the gateway at work
     pid = gateway.pid
-    ports = [(native, 125, 260, [0x03, 0, 0, 0, 1], [0x03, 2, 0x42, 0x42]),
-             (openems, 126, 263, [0x03, 0, 0, 0, 1], [0x03, 2, 0x62, 0x01])]
+    ports = [(native, (125, None), 260, [0x03, 0, 0, 0, 1], [0x03, 2, 0x42, 0x42]),
+             (openems, (126, 0x02), 263, [0x03, 0, 0, 0, 1], [0x03, 2, 0x62, 0x01])]
     clean = Connection(native)
     for port, _, _, probe, expected in ports:
         if not serves(port, probe, expected):
@@ -278,7 +284,7 @@ def run(args):
              "broken": 0, "broken_closed": 0, "unexpected_closes": 0, "crashes": 0}
     examples = []
     latencies = []
-    peak_rss = before["rss"]
+    peak = dict(before)
     conns = {port: Connection(port) for port, *_ in ports}
     transaction = 0
     started = time.time()
@@ -320,7 +326,11 @@ def run(args):
                 lost = reply is None
         if lost:
             stats["unexpected_closes"] += 1
-            conns[port] = Connection(port) if gateway.poll() is None else conn
+            try:
+                conns[port] = Connection(port)
+            except OSError:  # nothing listens any more: the gateway died
+                stats["crashes"] += 1
+                break
         # A master on a clean connection, served while the fuzz goes on.
         t0 = time.perf_counter()
         clean.send(frame(1, 1, [0x03, 0, 0, 0, 1]))
@@ -333,10 +343,12 @@ def run(args):
             stats["broken_closed"] += broken.closed_by_peer()
             broken.close()
         if batch_index % 200 == 0:
-            peak_rss = max(peak_rss, bench.rss_mb(pid))
             if gateway.poll() is not None:
                 stats["crashes"] += 1
                 break
+            # Growth while the fuzz goes on, not only what is left after it.
+            peak = {"rss": max(peak["rss"], bench.rss_mb(pid)), "fds": max(peak["fds"], count(pid, "fd")),
+                    "threads": max(peak["threads"], count(pid, "task"))}
             done = stats["frames"] / args.frames
             print(f"\rfuzz: {stats['frames']} frames ({done:.0%}), {stats['wrong']} wrong", end="", file=sys.stderr,
                   flush=True)
@@ -356,12 +368,12 @@ def run(args):
             if (after["fds"] <= before["fds"] and after["threads"] <= before["threads"]) or time.time() > deadline:
                 break
             time.sleep(0.1)
-        peak_rss = max(peak_rss, after["rss"])
+        peak["rss"] = max(peak["rss"], after["rss"])
     else:
         after_served = False
     bench.cleanup()
     return {"stats": stats, "examples": examples, "latencies": latencies, "before": before, "after": after,
-            "peak_rss": peak_rss, "elapsed": elapsed, "alive": alive, "served_after": after_served,
+            "peak": peak, "elapsed": elapsed, "alive": alive, "served_after": after_served,
             "seed": args.seed, "log": log}
 
 
@@ -383,9 +395,11 @@ def report(r):
     ]
     b, a = r["before"], r["after"]
     if a:
-        lines.append(f"gateway RSS {b['rss']:.1f} MB before, {r['peak_rss']:.1f} MB peak, {a['rss']:.1f} MB after "
-                     f"({a['rss'] - b['rss']:+.1f} MB); descriptors {b['fds']} → {a['fds']}, threads {b['threads']} → "
-                     f"{a['threads']} (before: one master connected; after: none)")
+        p = r["peak"]
+        lines.append(f"gateway RSS {b['rss']:.1f} MB before, {p['rss']:.1f} MB peak, {a['rss']:.1f} MB after "
+                     f"({a['rss'] - b['rss']:+.1f} MB); descriptors {b['fds']} before, {p['fds']} peak, {a['fds']} after "
+                     f"({a['fds'] - b['fds']:+d}); threads {b['threads']} before, {p['threads']} peak, {a['threads']} after "
+                     f"({a['threads'] - b['threads']:+d}) (before: one master connected; peak: three; after: none)")
     lines += [f"  {e}" for e in r["examples"]]
     return lines
 
@@ -403,7 +417,8 @@ HOW_TO_READ = """## How to read this
   function code or it with 0x80, a length that frames it, at most 260 bytes (263 for the OpenEMS
   profile's 126-register reads); the exception the server's checks owe before a handler sees the
   request (0x01 for a function not served, 0x03 for a quantity, value, byte count or length out
-  of range, 0x02 for a range past 65535); otherwise the profile's answer, a response of the right
+  of range, 0x02 for a range past 65535, and 0x02 for a 127-register read on the OpenEMS
+  profile, as OpenEMS's j2mod slave answers it); otherwise the profile's answer, a response of the right
   size or an exception. A code from 0x80 is an exception response and must get no reply.
 - **Probes**: after each batch, on the same connection, a read of the header at 0 that must come
   back next and right: the stream stayed in step. **Broken headers**: one batch in ten, a
@@ -412,8 +427,9 @@ HOW_TO_READ = """## How to read this
 - **Clean master**: after every batch, a second connection reads the native header and times
   it: what a real master sees while the fuzz goes on.
 - **Gateway**: `busbar run` on the demo site, its devices served by `busbar simulate`, polled
-  every second throughout. RSS is VmRSS, sampled every 200 batches; descriptors and threads are
-  counted in /proc/PID.
+  every second throughout. RSS is VmRSS, and descriptors and threads are counted in /proc/PID,
+  every 200 batches (the peak) and before and after: growth while the fuzz runs shows as a
+  peak above "before", a leak as "after" above it.
 - The bounded version of this fuzz (20 000 frames against a `ModbusTCPServer` with a
   `RegisterBank`, every answer checked exactly against the spec's rules) runs in the test suite:
   `Tests/ModbusTests/FuzzTests.swift`.

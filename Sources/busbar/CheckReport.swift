@@ -44,7 +44,8 @@ struct CheckReport: Encodable {
                     file: path, line: 1, column: 1,
                     message: "the \(profile.rawValue) profile's table: \(problem.message)")
             }
-            if !tables.isEmpty { return failed(diagnostics + tables) }
+            let writable = SiteProfiles.writableProblems(for: loaded)
+            if !tables.isEmpty || !writable.isEmpty { return failed(diagnostics + writable + tables) }
             let plans = loaded.site.devices.compactMap { device in
                 loaded.map(for: device).map {
                     Self.plan(device: device.id, map: $0, endpoint: device.endpoint.description, unit: device.unit)

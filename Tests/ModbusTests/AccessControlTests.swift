@@ -60,6 +60,24 @@ struct AccessControlTests {
         #expect(bank.get(.holding, address: 1, count: 1)[0] == 77)
     }
 
+    @Test func aWriteOutsideTheWritableRegistersGetsIllegalDataAddressAndChangesNothing() throws {
+        let (server, bank) = try server(.init(access: AccessPolicy(writable: [0..<2, 8..<10])))
+        defer { server.stop() }
+        let master = try RawConnection(port: server.port)
+        master.send(writeRegister1)
+        #expect(master.receive()?.count == 12)
+        master.send(RawConnection.frame(pdu: [0x06, 0, 5, 0, 9]))
+        #expect(master.receive().map { Array($0.suffix(2)) } == [0x86, 0x02])
+        // A multi-register write that leaves the writable registers is refused whole.
+        master.send(RawConnection.frame(pdu: [0x10, 0, 1, 0, 2, 4, 0, 1, 0, 2]))
+        #expect(master.receive().map { Array($0.suffix(2)) } == [0x90, 0x02])
+        #expect(bank.get(.holding, address: 1, count: 5) == [77, 0, 0, 0, 0])
+        // Reads are not limited.
+        master.send(RawConnection.frame(pdu: [0x03, 0, 5, 0, 1]))
+        #expect(master.receive()?.count == 11)
+        #expect(server.statistics.refusedWrites == 2)
+    }
+
     @Test func squattersGiveWayToANewMasterAtTheLimit() throws {
         let (server, _) = try server(.init(maxConnections: 4))
         defer { server.stop() }

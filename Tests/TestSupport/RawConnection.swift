@@ -5,9 +5,15 @@ import Foundation
 public final class RawConnection {
     private let descriptor: Int32
 
-    /// - Parameter source: the local address to connect from (loopback has all of 127.0.0.0/8).
-    public init(port: Int, host: String = "127.0.0.1", from source: String? = nil) throws {
+    /// - Parameters:
+    ///   - source: the local address to connect from (loopback has all of 127.0.0.0/8).
+    ///   - receiveBuffer: the socket's receive buffer in bytes (`SO_RCVBUF`), so that a test can
+    ///     keep the server's answers waiting in the server by not reading.
+    public init(port: Int, host: String = "127.0.0.1", from source: String? = nil, receiveBuffer: Int32? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer {
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         if let source {
             var local = sockaddr_in()
             local.sin_family = sa_family_t(AF_INET)

@@ -15,12 +15,16 @@ extension Gateway {
         upstreamHandlers(for: site, listen: overrides)
     }
 
-    /// The handlers `site`'s upstreams get (a reload's, before it is in force).
+    /// The handlers `site`'s upstreams get (a reload's, before it is in force), each upstream
+    /// with the registers its `writable:` groups open.
     func upstreamHandlers(
         for site: LoadedSite, listen overrides: [UpstreamConfig.Profile: (host: String, port: Int)]
     ) -> [(UpstreamConfig, any ModbusRequestHandler)] {
         var result: [(UpstreamConfig, any ModbusRequestHandler)] = []
-        for var upstream in site.site.upstreams {
+        for problem in SiteProfiles.writableProblems(for: site) {
+            logger.warning("writable group not in the profile: it opens nothing", metadata: ["problem": "\(problem)"])
+        }
+        for var upstream in site.site.upstreams.map({ SiteProfiles.applyingWritable($0, of: site) }) {
             if let address = overrides[upstream.profile] {
                 upstream.host = address.host
                 upstream.port = address.port

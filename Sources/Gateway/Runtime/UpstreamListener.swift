@@ -49,9 +49,11 @@ final class UpstreamListener: Sendable {
         }
         slot.serve(handler, profile: upstream.profile.rawValue)
         server.update(upstream.serverConfiguration)
-        // Masters that would find another profile, unit id or access rule behind the address
-        // connect again.
-        if before.profile != upstream.profile || before.unit != upstream.unit || before.access != upstream.access {
+        // Masters that would find another profile, unit id, access rule or TLS setting behind the
+        // address connect again.
+        if before.profile != upstream.profile || before.unit != upstream.unit || before.access != upstream.access
+            || before.security != upstream.security
+        {
             server.dropConnections()
         }
     }
@@ -102,8 +104,12 @@ private final class RefusalLog: Sendable {
         }
         guard due else { return }
         let message: Logger.Message =
-            refusal.kind == .connection
-            ? "connection refused: not an allowed network" : "write refused: read-only client"
+            switch refusal.kind {
+            case .connection: "connection refused: not an allowed network"
+            case .write: "write refused: read-only client"
+            case .unwritable: "write refused: not a writable group"
+            case .handshake: "connection refused: TLS handshake failed (no client certificate, or not from the CA)"
+            }
         logger.warning(message, metadata: ["upstream.profile": "\(profile)", "client": "\(refusal.client)"])
     }
 }

@@ -2,7 +2,9 @@ import NIOCore
 
 /// One master's connection: answers each frame the `MBAPFrameDecoder` framed, in order, and
 /// closes the connection when it stays idle (an `IdleStateHandler` read event) or its input
-/// cannot be framed.
+/// cannot be framed. When the server stops (`ChannelShouldQuiesceEvent`) it closes once the
+/// answers to every request read so far are sent: requests are answered as they are read, so
+/// none is in progress when the event arrives.
 final class ModbusConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -28,6 +30,12 @@ final class ModbusConnectionHandler: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is IdleStateHandler.IdleStateEvent {
             context.close(promise: nil)
+        } else if event is ChannelShouldQuiesceEvent {
+            // Writes complete in order: once this empty one is written, every answer is.
+            let written = context.eventLoop.makePromise(of: Void.self)
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            written.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: written)
         } else {
             context.fireUserInboundEventTriggered(event)
         }

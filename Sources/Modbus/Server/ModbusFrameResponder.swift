@@ -1,5 +1,6 @@
-/// Answers one framed Modbus/TCP request: decodes and checks its PDU, refuses a reader's write,
-/// hands the request to the handler and builds the reply ADU.
+/// Answers one framed Modbus/TCP request: decodes and checks its PDU, refuses a reader's write
+/// (0x01) and a write outside the writable registers (0x02), hands the request to the handler
+/// and builds the reply ADU.
 struct ModbusFrameResponder {
     /// The MBAP header: transaction id (2), protocol id (2), length (2: unit id and PDU), unit id.
     static let headerLength = 7
@@ -7,9 +8,11 @@ struct ModbusFrameResponder {
     let handler: any ModbusRequestHandler
     /// What the client may do: a reader's writes are answered 0x01, unhandled.
     let role: AccessPolicy.Role
+    /// Which registers accept writes.
+    let access: AccessPolicy
     let maxReadRegisters: Int
-    /// Called for every write refused for the role.
-    let onRefusedWrite: () -> Void
+    /// Called for every write refused: for the role (`.write`) or the register (`.unwritable`).
+    let onRefusedWrite: (ModbusTCPServer.Refusal.Kind) -> Void
 
     /// The reply to `frame` (a whole ADU, as the MBAP length framed it), or nil when the frame
     /// is not a request and is dropped unanswered (a function code of 0x80 or more).
@@ -24,8 +27,11 @@ struct ModbusFrameResponder {
         case .failure(.exception(let code)):
             reply = code.pdu(answering: pdu[pdu.startIndex])
         case .success(let request) where request.isWrite && role == .read:
-            onRefusedWrite()
+            onRefusedWrite(.write)
             reply = ExceptionCode.illegalFunction.pdu(answering: request.functionCode.rawValue)
+        case .success(let request) where request.isWrite && !access.permits(request):
+            onRefusedWrite(.unwritable)
+            reply = ExceptionCode.illegalDataAddress.pdu(answering: request.functionCode.rawValue)
         case .success(let request):
             // A response that does not fit the request is the handler's bug, told as such.
             reply =

@@ -2,7 +2,9 @@
 import CNIOLinux
 import Glibc
 import NIOCore
+import NIOExtras
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A Modbus/TCP server for many masters at once, on SwiftNIO's event loops: no thread per
@@ -14,6 +16,13 @@ import Synchronization
 /// accept; at the connection limit the least recently active connection is closed to admit the
 /// new one (squatters give way to masters); a connection idle for the idle timeout, or one whose
 /// frame takes longer than the frame timeout to arrive, is closed.
+///
+/// It stops gracefully (NIO's `ServerQuiescingHelper`): it stops accepting, every request read
+/// so far is answered, and then each connection closes.
+///
+/// With `security` it speaks Modbus/TCP Security: TLS 1.2 or later with mutual authentication,
+/// each client's role taken from its certificate (`ModbusSecurity`); the access policy's networks
+/// and roles still apply, and a certificate's role can only narrow what the network allows.
 public final class ModbusTCPServer: Sendable {
     public struct Configuration: Sendable, Hashable {
         /// At this many open connections, the least recently active one is closed for a new one.
@@ -27,16 +36,23 @@ public final class ModbusTCPServer: Sendable {
         public var frameTimeout: Duration
         /// Who may connect, and who may write.
         public var access: AccessPolicy
+        /// TLS with client certificates and their roles; nil for plain Modbus/TCP.
+        public var security: ModbusSecurity?
+        /// A TLS handshake not done within this closes its connection.
+        public var handshakeTimeout: Duration
 
         public init(
             maxConnections: Int = 32, idleTimeout: Duration = .seconds(60), byteTimeout: Duration = .milliseconds(500),
-            frameTimeout: Duration = .seconds(2), access: AccessPolicy = .open
+            frameTimeout: Duration = .seconds(2), access: AccessPolicy = .open, security: ModbusSecurity? = nil,
+            handshakeTimeout: Duration = .seconds(10)
         ) {
             self.maxConnections = maxConnections
             self.idleTimeout = idleTimeout
             self.byteTimeout = byteTimeout
             self.frameTimeout = frameTimeout
             self.access = access
+            self.security = security
+            self.handshakeTimeout = handshakeTimeout
         }
     }
 
@@ -44,8 +60,12 @@ public final class ModbusTCPServer: Sendable {
     public struct Statistics: Sendable, Hashable {
         /// Connections closed at accept: from outside the allowed networks.
         public var refusedConnections = 0
-        /// Writes from read-only clients, answered 0x01.
+        /// Writes refused: from read-only clients (answered 0x01), or to registers outside the
+        /// writable groups (answered 0x02).
         public var refusedWrites = 0
+        /// TLS connections closed at the handshake: no client certificate, one from another CA,
+        /// or a handshake not done in time.
+        public var refusedHandshakes = 0
         /// Connections closed to admit a new one at the limit.
         public var evictedConnections = 0
         /// Connections open now.
@@ -55,7 +75,9 @@ public final class ModbusTCPServer: Sendable {
     /// A refusal, for the log: what was refused and the client's address.
     public struct Refusal: Sendable, Hashable {
         public enum Kind: String, Sendable, Hashable {
-            case connection, write
+            /// Outside the allowed networks; a read-only client's write; a write outside the
+            /// writable registers; a TLS handshake that failed.
+            case connection, write, unwritable, handshake
         }
         public var kind: Kind
         public var client: String
@@ -68,6 +90,7 @@ public final class ModbusTCPServer: Sendable {
 
     private struct State {
         var server: (any Channel)?
+        var quiescing: ServerQuiescingHelper?
         var stopping = false
         var connections: [ObjectIdentifier: Tracked] = [:]
         var configuration: Configuration
@@ -121,27 +144,47 @@ public final class ModbusTCPServer: Sendable {
         // One event loop accepts and serves: connections are admitted, and so ranked for
         // eviction, in the order they were accepted.
         let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let quiescing = ServerQuiescingHelper(group: loop)
         let bootstrap = ServerBootstrap(group: loop, childGroup: loop)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
+                }
+            }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in admit(channel) }
         do {
             let server = try bootstrap.withBoundSocket(socket.descriptor).wait()
             boundPort.withLock { $0 = socket.port }
-            state.withLock { $0.server = server }
+            state.withLock { state in
+                state.server = server
+                state.quiescing = quiescing
+            }
         } catch {
             let operation = "listen on \(Endpoint.tcp(host: host, port: requestedPort))"
             throw ModbusContext.error(errno: (error as? IOError)?.errnoCode ?? EIO, operation: operation)
         }
     }
 
-    /// Stops accepting, closes every connection, and returns once all of them are closed.
-    public func stop() {
-        let open = state.withLock { state -> [any Channel]? in
+    /// Stops accepting, lets every connection answer the requests it has read and close, and
+    /// returns once all of them are closed. A connection that has not closed after
+    /// `quiescingTimeout` (a master that reads nothing, so its answers cannot be sent) is closed.
+    public func stop(quiescingTimeout: Duration = .seconds(2)) {
+        let stopping = state.withLock { state -> (server: any Channel, quiescing: ServerQuiescingHelper)? in
             guard !state.stopping else { return nil }
             state.stopping = true
-            return (state.server.map { [$0] } ?? []) + state.connections.values.map(\.channel)
+            guard let server = state.server, let quiescing = state.quiescing else { return nil }
+            return (server, quiescing)
         }
-        for channel in open ?? [] { try? channel.close().wait() }
+        guard let stopping else { return }
+        let (server, quiescing) = stopping
+        let done = server.eventLoop.makePromise(of: Void.self)
+        quiescing.initiateShutdown(promise: done)
+        let overdue = server.eventLoop.scheduleTask(in: TimeAmount(quiescingTimeout)) { [self] in
+            for channel in state.withLock({ $0.connections.values.map(\.channel) }) { channel.close(promise: nil) }
+        }
+        try? done.futureResult.wait()
+        overdue.cancel()
     }
 
     /// Closes every open connection and keeps listening: the masters connect again (when what
@@ -180,25 +223,50 @@ public final class ModbusTCPServer: Sendable {
             state.withLock { _ = $0.connections.removeValue(forKey: id) }
         }
         let configuration = admission.configuration
-        let responder = ModbusFrameResponder(
-            handler: handler, role: admission.role,
-            maxReadRegisters: min(max(1, handler.maxReadRegisters), ModbusLimits.maxExtendedReadRegisters),
-            onRefusedWrite: { [self] in
-                state.withLock { $0.statistics.refusedWrites += 1 }
-                onRefusal?(Refusal(kind: .write, client: Self.describe(peer)))
-            })
+        let client = Self.describe(peer)
         return channel.eventLoop.makeCompletedFuture {
+            let idle: any ChannelHandler = IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout))
+            guard let security = configuration.security else {
+                try channel.pipeline.syncOperations.addHandlers(
+                    [idle] + modbusHandlers(role: admission.role, configuration: configuration, id: id, client: client))
+                return
+            }
+            let gate = ModbusSecurityGate(
+                security: security, networkRole: admission.role,
+                handshakeTimeout: TimeAmount(configuration.handshakeTimeout),
+                onRefused: { [self] in
+                    state.withLock { $0.statistics.refusedHandshakes += 1 }
+                    onRefusal?(Refusal(kind: .handshake, client: client))
+                },
+                modbusHandlers: { [self] role in
+                    modbusHandlers(role: role, configuration: configuration, id: id, client: client)
+                })
             try channel.pipeline.syncOperations.addHandlers([
-                IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)),
-                ByteToMessageHandler(
-                    MBAPFrameDecoder(
-                        byteTimeout: TimeAmount(configuration.byteTimeout),
-                        frameTimeout: TimeAmount(configuration.frameTimeout))),
-                ModbusConnectionHandler(
-                    responder: responder,
-                    onFrame: { [self] in state.withLock { $0.connections[id]?.lastActivity = .now } }),
+                idle, NIOSSLServerHandler(context: security.context), gate,
             ])
         }
+    }
+
+    /// The handlers that frame and answer a connection's requests for a client with `role`.
+    private func modbusHandlers(
+        role: AccessPolicy.Role, configuration: Configuration, id: ObjectIdentifier, client: String
+    ) -> [any ChannelHandler] {
+        let responder = ModbusFrameResponder(
+            handler: handler, role: role, access: configuration.access,
+            maxReadRegisters: min(max(1, handler.maxReadRegisters), ModbusLimits.maxExtendedReadRegisters),
+            onRefusedWrite: { [self] kind in
+                state.withLock { $0.statistics.refusedWrites += 1 }
+                onRefusal?(Refusal(kind: kind, client: client))
+            })
+        return [
+            ByteToMessageHandler(
+                MBAPFrameDecoder(
+                    byteTimeout: TimeAmount(configuration.byteTimeout),
+                    frameTimeout: TimeAmount(configuration.frameTimeout))),
+            ModbusConnectionHandler(
+                responder: responder,
+                onFrame: { [self] in state.withLock { $0.connections[id]?.lastActivity = .now } }),
+        ]
     }
 
     /// The bytes of the client's address (4 for IPv4, 16 for IPv6); empty when unknown.

@@ -47,8 +47,7 @@ extension SiteDecoder {
             if let ca = tlsSection.string(
                 "ca", required: true, expected: "the CA file that signed the broker's certificate")
             {
-                let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
-                let path = ca.value.hasPrefix("/") ? ca.value : folder.appendingPathComponent(ca.value).path
+                let path = self.path(relativeToSite: ca.value)
                 if !FileManager.default.isReadableFile(atPath: path) {
                     sink.error(ca.location, "ca: cannot read \"\(ca.value)\", expected a readable CA file")
                 }

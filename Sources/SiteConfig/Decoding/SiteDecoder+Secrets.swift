@@ -14,9 +14,7 @@ extension SiteDecoder {
             return nil
         }
         if let path {
-            let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
-            let url =
-                path.value.hasPrefix("/") ? URL(fileURLWithPath: path.value) : folder.appendingPathComponent(path.value)
+            let url = URL(fileURLWithPath: self.path(relativeToSite: path.value))
             guard let text = try? String(contentsOf: url, encoding: .utf8) else {
                 sink.error(path.location, "\(fileKey): cannot read \"\(path.value)\", expected a readable file")
                 return nil

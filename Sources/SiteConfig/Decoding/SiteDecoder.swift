@@ -27,6 +27,12 @@ final class SiteDecoder {
         self.sink = sink
     }
 
+    /// A path the site file names, resolved from the site file's folder unless absolute.
+    func path(relativeToSite path: String) -> String {
+        path.hasPrefix("/")
+            ? path : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(path).path
+    }
+
     func decode(_ root: Node) -> Site? {
         guard
             let reader = MappingReader(

@@ -30,10 +30,30 @@ public struct UpstreamConfig: Sendable, Hashable {
     public var maxConnections: Int
     /// A connection that sends nothing for this long is closed.
     public var idleTimeout: Duration
+    /// Modbus/TCP Security (`tls: {cert, key, ca, roles}`); nil for plain Modbus/TCP.
+    public var security: ModbusSecurity?
+    /// The profile's register groups that accept writes (`writable:`, a control block, a device
+    /// id); nil when every group does. The profile's table turns them into `access.writable`.
+    public var writable: [GroupName]?
+
+    /// A register group named in the site file, where it is named (`busbar check` reports a name
+    /// the profile does not have there).
+    public struct GroupName: Sendable, Hashable {
+        public var name: String
+        public var location: SourceLocation
+
+        public init(_ name: String, location: SourceLocation) {
+            self.name = name
+            self.location = location
+        }
+    }
+
+    /// The port a Modbus/TCP Security upstream listens on when the site file names none.
+    public static let securePort = 802
 
     public init(
         profile: Profile, host: String = "0.0.0.0", port: Int = 502, unit: Int = 1, access: AccessPolicy = .open,
-        maxConnections: Int = 32, idleTimeout: Duration = .seconds(60)
+        maxConnections: Int = 32, idleTimeout: Duration = .seconds(60), security: ModbusSecurity? = nil
     ) {
         self.profile = profile
         self.host = host
@@ -42,10 +62,12 @@ public struct UpstreamConfig: Sendable, Hashable {
         self.access = access
         self.maxConnections = maxConnections
         self.idleTimeout = idleTimeout
+        self.security = security
     }
 
     /// The server settings this upstream asks for.
     public var serverConfiguration: ModbusTCPServer.Configuration {
-        ModbusTCPServer.Configuration(maxConnections: maxConnections, idleTimeout: idleTimeout, access: access)
+        ModbusTCPServer.Configuration(
+            maxConnections: maxConnections, idleTimeout: idleTimeout, access: access, security: security)
     }
 }
