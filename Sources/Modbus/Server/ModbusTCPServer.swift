@@ -186,7 +186,7 @@ public final class ModbusTCPServer: Sendable {
             onRefusedWrite: { [self] in
                 state.withLock { $0.statistics.refusedWrites += 1 }
                 onRefusal?(Refusal(kind: .write, client: Self.describe(peer)))
-            })
+            }, client: Self.describe(peer, port: channel.remoteAddress?.port))
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandlers([
                 IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)),
@@ -215,5 +215,12 @@ public final class ModbusTCPServer: Sendable {
 
     private static func describe(_ peer: [UInt8]) -> String {
         peer.isEmpty ? "unknown" : NetworkRange(bytes: peer).description
+    }
+
+    /// `192.0.2.7:50123`, `[2001:db8::7]:50123`: the client's address with its port.
+    private static func describe(_ peer: [UInt8], port: Int?) -> String {
+        let address = describe(peer)
+        guard let port else { return address }
+        return peer.count == 16 ? "[\(address)]:\(port)" : "\(address):\(port)"
     }
 }
