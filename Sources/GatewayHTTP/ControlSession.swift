@@ -22,6 +22,7 @@ public final class ControlSession: Sendable {
     private let allowedTargets: Set<Target>?
     private let maximumBodySize: Int
     private let logger: Logger
+    private let client: String?
     private let state = Mutex(State())
 
     private struct State {
@@ -38,11 +39,14 @@ public final class ControlSession: Sendable {
         }
     }
 
+    /// `client` is whom the session's commands come from, for the audit journal (a push URL's
+    /// host, the MQTT broker's host); a request may name its own (a local API client's address).
     public init(
         source: SourceID, sink: any CommandSink, snapshot: @escaping @Sendable () -> GatewaySnapshot,
         allowedTargets: Set<Target>? = nil, maximumBodySize: Int = ControlRequestDecoder.defaultMaximumBodySize,
-        logger: Logger, wallClock: @escaping @Sendable () -> Date = { Date() }
+        logger: Logger, wallClock: @escaping @Sendable () -> Date = { Date() }, client: String? = nil
     ) {
+        self.client = client
         self.source = source
         self.sink = sink
         self.snapshot = snapshot
@@ -56,13 +60,15 @@ public final class ControlSession: Sendable {
     public func now() -> TimeBase { TimeBase(wall: wallClock(), control: sink.now()) }
 
     /// Checks `body` against the site as it is now and applies it whole, or refuses it whole
-    /// (and remembers why).
-    public func handle(body: some Collection<UInt8>) -> Result<ControlOutcome, ControlRequestError> {
+    /// (and remembers why); its commands are from `client`, else from the session's.
+    public func handle(body: some Collection<UInt8>, client: String? = nil) -> Result<
+        ControlOutcome, ControlRequestError
+    > {
         let decoder = ControlRequestDecoder(
             snapshot: snapshot(), allowedTargets: allowedTargets, maximumBodySize: maximumBodySize)
         switch decoder.decode(body, now: wallClock()) {
         case .success(let request):
-            return .success(apply(request))
+            return .success(apply(request, client: client))
         case .failure(let error):
             reject(error)
             return .failure(error)
@@ -80,10 +86,10 @@ public final class ControlSession: Sendable {
     /// Applies a checked request: its changes now, and its schedule in place of the source's
     /// old one (on every target).
     @discardableResult
-    public func apply(_ request: ControlRequest) -> ControlOutcome {
+    public func apply(_ request: ControlRequest, client: String? = nil) -> ControlOutcome {
         state.withLock { state in
             let time = now()
-            var outcome = apply(request.changes, at: time)
+            var outcome = apply(request.changes, at: time, client: client ?? self.client)
             if let slots = request.schedule {
                 let schedules = ScheduleSlot.schedules(slots, from: source, at: time)
                 switch sink.replaceSchedules(schedules, of: source, scope: .allTargets) {
@@ -119,7 +125,7 @@ public final class ControlSession: Sendable {
         state.withLock { $0.remember(rejections) }
     }
 
-    private func apply(_ changes: [ModeChange], at time: TimeBase) -> ControlOutcome {
+    private func apply(_ changes: [ModeChange], at time: TimeBase, client: String?) -> ControlOutcome {
         var outcome = ControlOutcome()
         for change in changes {
             guard let command = change.command(from: source, at: time) else {
@@ -127,7 +133,7 @@ public final class ControlSession: Sendable {
                 outcome.released.append(change.target.apiKey)
                 continue
             }
-            switch sink.submit(command) {
+            switch sink.submit(command, client: client) {
             case .success(let receipt):
                 outcome.accepted.append(ActiveControlMode(command, receipt: receipt, at: time))
             case .failure(let rejection):

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import GatewayState
 import Hummingbird
 import NIOCore
 import SiteConfig
@@ -8,14 +9,17 @@ extension LocalAPI {
     /// Prometheus's content type for its text exposition format.
     static let metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    /// The routes of `operations`: `GET /metrics`, `GET /api/journal`.
-    func addOperationRoutes(to router: Router<BasicRequestContext>) {
+    /// The routes of `operations`: `GET /metrics`, `GET /api/journal`, `GET /api/history`.
+    func addOperationRoutes(to router: Router<LocalAPIContext>) {
         if let metrics = operations.metrics {
             router.get("/metrics") { _, _ in
                 Response(
                     status: .ok, headers: [.contentType: Self.metricsContentType],
                     body: ResponseBody(byteBuffer: ByteBuffer(string: metrics())))
             }
+        }
+        if let history = operations.history {
+            router.get("/api/history") { _, _ in JSONResponse.make(history.samples) }
         }
         if let journal = operations.journal {
             let session = self.session

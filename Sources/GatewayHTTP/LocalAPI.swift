@@ -10,7 +10,8 @@ public import ServiceLifecycle
 
 /// The local JSON API for Home Assistant, openHAB and scripts: the push document on
 /// `GET /api/current-data`, the push response's schema on `POST /api/control-modes` (as source
-/// `local`), and `GET /api/status`. Loopback by default, with an optional bearer token.
+/// `local`), `GET /api/status`, and the status page at `/` that shows it. Loopback by default,
+/// with an optional bearer token.
 public struct LocalAPI: Sendable, Service {
     /// The settings.
     public let configuration: LocalAPIConfiguration
@@ -58,14 +59,22 @@ public struct LocalAPI: Sendable, Service {
 
     /// The Hummingbird application: routes, token check, address, and the connection limits.
     package func makeApplication() -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: LocalAPIContext.self)
+        // The page carries no data, so it is served without the token (it asks for one); the
+        // middleware covers only the routes added after it, every data route.
+        router.get("/") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: StatusPage.contentType, .cacheControl: "no-cache"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: StatusPage.html)))
+        }
         if let token = configuration.bearerToken {
             router.add(middleware: BearerTokenMiddleware(token: token))
         }
         let api = self
         router.get("/api/current-data") { _, _ in api.currentData() }
         router.get("/api/status") { _, _ in api.status() }
-        router.post("/api/control-modes") { request, _ in await api.controlModes(request) }
+        router.post("/api/control-modes") { request, context in await api.controlModes(request, client: context.client)
+        }
         addOperationRoutes(to: router)
         openemsRest.register(on: router)
         let onServerRunning = self.onServerRunning
@@ -95,7 +104,8 @@ public struct LocalAPI: Sendable, Service {
         JSONResponse.make(StatusDocument(snapshot: snapshot(), at: session.now(), push: pushStatus?()))
     }
 
-    func controlModes(_ request: Request) async -> Response {
+    /// Applies a control request from `client` (its address, for the audit journal).
+    func controlModes(_ request: Request, client: String?) async -> Response {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: configuration.maximumBodySize)
@@ -105,7 +115,7 @@ public struct LocalAPI: Sendable, Service {
             return JSONResponse.error(status: .contentTooLarge, message: refusal.description)
         }
         let issued = session.now()
-        switch session.handle(body: body.readableBytesView) {
+        switch session.handle(body: body.readableBytesView, client: client) {
         case .success(let outcome):
             let current = await decision(after: issued, changed: !outcome.accepted.isEmpty || !outcome.released.isEmpty)
             let document = CurrentDataDocument(snapshot: current, at: session.now(), for: audience)

@@ -28,7 +28,7 @@ struct OpenEMSRestRoutes: Sendable {
     let snapshot: @Sendable () -> GatewaySnapshot
     let sink: any CommandSink
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<LocalAPIContext>) {
         let routes = self
         router.get("/rest/channel/:component/:channel") { _, context in
             routes.read(component: Self.parameter("component", context), channel: Self.parameter("channel", context))
@@ -43,12 +43,12 @@ struct OpenEMSRestRoutes: Sendable {
             }
             return routes.write(
                 component: Self.parameter("component", context), channel: Self.parameter("channel", context),
-                body: Data(body.readableBytesView))
+                body: Data(body.readableBytesView), client: context.client)
         }
     }
 
     /// A path parameter, percent-decoding what a client encoded (`%7C` for `|` in a regex).
-    private static func parameter(_ name: String, _ context: BasicRequestContext) -> String {
+    private static func parameter(_ name: String, _ context: LocalAPIContext) -> String {
         let raw = context.parameters.get(name) ?? ""
         return raw.removingPercentEncoding ?? raw
     }
@@ -86,7 +86,7 @@ struct OpenEMSRestRoutes: Sendable {
         }
     }
 
-    func write(component: String, channel name: String, body: Data) -> Response {
+    func write(component: String, channel name: String, body: Data, client: String? = nil) -> Response {
         let current = snapshot()
         let profile = Self.profile(for: current)
         guard
@@ -123,7 +123,7 @@ struct OpenEMSRestRoutes: Sendable {
                     for: [FieldWrite(field: entry, value: number)], snapshot: current, now: sink.now(),
                     from: Self.source)
                 for command in commands {
-                    if case .failure(let rejection) = sink.submit(command) { throw rejection }
+                    if case .failure(let rejection) = sink.submit(command, client: client) { throw rejection }
                 }
             } catch {
                 return JSONResponse.error(status: .badRequest, message: "\(entry.name): \(error)")

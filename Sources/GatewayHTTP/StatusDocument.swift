@@ -7,7 +7,8 @@ import Vocabulary
 
 /// `GET /api/status`: what a person debugging a site asks first. Which devices answer and how
 /// old their data is, which commands are in force per source and for how long, which lost and
-/// why, and when each source's commands run out.
+/// why, and when each source's commands run out; the site's power flows and each device's key
+/// telemetry for the status page at `/`.
 public struct StatusDocument: Codable, Sendable, Hashable {
     /// One device.
     public struct Device: Codable, Sendable, Hashable {
@@ -19,13 +20,20 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         package var ageSeconds: Double?
         /// Writes the device refused or left unanswered since the gateway started.
         public var writeFailures: Int
+        /// The well-known telemetry it last reported, by point name (`active_power`, `soc`,
+        /// `current_limit`, …), in busbar's units and signs.
+        public var telemetry: [String: Double]
 
-        public init(id: String, kind: String, online: Bool, ageSeconds: Double?, writeFailures: Int = 0) {
+        public init(
+            id: String, kind: String, online: Bool, ageSeconds: Double?, writeFailures: Int = 0,
+            telemetry: [String: Double] = [:]
+        ) {
             self.id = id
             self.kind = kind
             self.online = online
             self.ageSeconds = ageSeconds
             self.writeFailures = writeFailures
+            self.telemetry = telemetry
         }
     }
 
@@ -66,6 +74,10 @@ public struct StatusDocument: Codable, Sendable, Hashable {
 
     public var site: String
     public var timestamp: Date
+    /// The site's power flows now (grid, PV, ESS, EV), as the power history samples them.
+    public var flows: PowerHistory.Sample?
+    /// Cluster SoC, % (capacity-weighted); `nil` while no battery reports one.
+    public var essSoc: Double?
     public var devicesOnline: Int
     public var devices: [Device]
     /// Per source (`fallback` for the targets' fallbacks): its commands in force.
@@ -84,9 +96,11 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         site: String, timestamp: Date, devicesOnline: Int, devices: [Device],
         activeCommands: [String: [ActiveControlMode]],
         lostCommands: [Lost], watchdog: [String: Watchdog], controlRunning: Bool, push: PushStatus? = nil,
-        schedules: [ScheduleEntry] = []
+        schedules: [ScheduleEntry] = [], flows: PowerHistory.Sample? = nil, essSoc: Double? = nil
     ) {
         self.schedules = schedules
+        self.flows = flows
+        self.essSoc = essSoc
         self.site = site
         self.timestamp = timestamp
         self.devicesOnline = devicesOnline
@@ -103,7 +117,8 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         let devices = snapshot.devices.map {
             Device(
                 id: $0.id, kind: $0.kind.rawValue, online: $0.online,
-                ageSeconds: $0.age.map { ($0.seconds * 1000).rounded() / 1000 }, writeFailures: $0.writeFailures)
+                ageSeconds: $0.age.map { ($0.seconds * 1000).rounded() / 1000 }, writeFailures: $0.writeFailures,
+                telemetry: Self.telemetry(of: $0))
         }
         var active: [String: [ActiveControlMode]] = [:]
         var watchdog: [String: Watchdog] = [:]
@@ -128,6 +143,18 @@ public struct StatusDocument: Codable, Sendable, Hashable {
         self.init(
             site: snapshot.siteName, timestamp: time.wall, devicesOnline: snapshot.devicesOnline, devices: devices,
             activeCommands: active, lostCommands: lost, watchdog: watchdog, controlRunning: snapshot.decision != nil,
-            push: push, schedules: (snapshot.decision?.schedules ?? []).map { ScheduleEntry($0, at: time) })
+            push: push, schedules: (snapshot.decision?.schedules ?? []).map { ScheduleEntry($0, at: time) },
+            flows: PowerHistory.Sample(snapshot, at: time.wall), essSoc: snapshot.essSoc)
+    }
+
+    /// The values of `device`'s well-known telemetry roles, none while it is offline (an old
+    /// value shown as current would mislead).
+    static func telemetry(of device: DeviceStatus) -> [String: Double] {
+        guard device.online else { return [:] }
+        var values: [String: Double] = [:]
+        for role in TelemetryRole.allCases where role.kinds.contains(device.kind) {
+            if let value = device.value(role) { values[role.pointName] = value }
+        }
+        return values
     }
 }

@@ -47,7 +47,8 @@ public final class MQTTBridge: Sendable, Service {
         logger[metadataKey: "mqtt.broker"] = "\(config.host):\(config.port)"
         self.logger = logger
         topics = MQTTTopics(prefix: config.topicPrefix)
-        session = ControlSession(source: SourceID(Self.source), sink: sink, snapshot: snapshot, logger: logger)
+        session = ControlSession(
+            source: SourceID(Self.source), sink: sink, snapshot: snapshot, logger: logger, client: config.host)
         client = try MQTTClient(
             MQTTSettings(
                 host: config.host, port: config.port,

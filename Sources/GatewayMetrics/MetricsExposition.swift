@@ -31,8 +31,9 @@ public final class MetricsExposition: Sendable {
         return factory
     }
 
-    /// Makes `factory` the process's swift-metrics backend; once per process, before the gateway starts.
-    public func bootstrap() { MetricsSystem.bootstrap(factory) }
+    /// Makes `factory`, with every metric's help, the process's swift-metrics backend; once per
+    /// process, before the gateway starts.
+    public func bootstrap() { MetricsSystem.bootstrap(DocumentedMetricsFactory(factory)) }
 
     /// Every metric as a scrape answers it, with the gauges of the present taken from `gateway`.
     public func render(_ gateway: Gateway) -> String {

@@ -6,6 +6,10 @@ public import Control
 public protocol CommandSink: Sendable {
     /// Applies a command; the source's watchdog is refreshed when it is accepted.
     func submit(_ command: Command) -> Result<CommandReceipt, CommandRejection>
+    /// Applies a command from `client` (an API client's `IP:port`, a push URL's host, the MQTT
+    /// broker's host), which the audit journal records beside it. By default the same as
+    /// `submit(_:)`, for sinks that record no clients.
+    func submit(_ command: Command, client: String?) -> Result<CommandReceipt, CommandRejection>
     /// Refreshes a source's watchdog (a heartbeat write, or any write by that source).
     func refresh(_ source: SourceID)
     /// Ends what `source` holds on `target` (all targets when `nil`); the targets fall back.
@@ -19,4 +23,10 @@ public protocol CommandSink: Sendable {
     ) -> Result<ScheduleReceipt, CommandRejection>
     /// The instant on the control core's clock, for commands issued now.
     func now() -> ControlInstant
+}
+
+extension CommandSink {
+    public func submit(_ command: Command, client: String?) -> Result<CommandReceipt, CommandRejection> {
+        submit(command)
+    }
 }

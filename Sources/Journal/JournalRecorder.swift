@@ -39,9 +39,10 @@ public final class JournalRecorder: GatewayObserver {
     /// The journal's line for `event`.
     static func entry(for event: GatewayEvent, at: Date) -> JournalEntry {
         switch event {
-        case .command(let command, let rejection):
+        case .command(let command, let rejection, let client):
             return JournalEntry(
-                at: at, kind: .command, source: command.source.rawValue, target: command.target.description,
+                at: at, kind: .command, source: command.source.rawValue, client: client,
+                target: command.target.description,
                 mode: command.mode.kind.rawValue, parameters: parameters(command.mode, end: command.end),
                 outcome: rejection == nil ? "accepted" : "rejected", reason: rejection?.description)
         case .modeChanged(let target, let mode, let origin, let remaining):

@@ -9,8 +9,8 @@ import ServiceLifecycle
 import SiteConfig
 import Synchronization
 
-/// The local JSON API, the cloud push client and the MQTT bridge of a site, run beside the
-/// gateway on Swift concurrency (they do no blocking I/O) as one service group, until `stop()`.
+/// The local JSON API, the cloud push client, the MQTT bridge of a site and the status page's
+/// power history recorder, run beside the gateway on Swift concurrency (they do no blocking I/O) as one service group, until `stop()`.
 final class HTTPServices: Sendable {
     /// What the services are made from: equal settings after a reload keep them running (with
     /// the local API's schedules, the push client's rate limit and their connections).
@@ -90,7 +90,8 @@ final class HTTPServices: Sendable {
             try MQTTBridge(config: config, snapshot: { controller.snapshot }, sink: controller, logger: logger)
         }
         // Each service ends by itself on a graceful shutdown; one that fails ends the group.
-        let services: [any Service] = [api as (any Service)?, push, mqtt].compactMap { $0 }
+        let recorder = operations.history.map { PowerHistoryRecorder(history: $0, snapshot: { controller.snapshot }) }
+        let services: [any Service] = [api as (any Service)?, push, mqtt, recorder].compactMap { $0 }
         let group = ServiceGroup(services: services, logger: logger)
         self.group = group
         let done = self.done

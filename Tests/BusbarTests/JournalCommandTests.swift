@@ -48,6 +48,8 @@ struct JournalCommandTests {
         #expect(command["source"] as? String == "local")
         #expect(command["mode"] as? String == "NO_DISCHARGE")
         #expect(command["outcome"] as? String == "accepted")
+        // The local API's client: curl's address and port on loopback.
+        #expect((command["client"] as? String)?.hasPrefix("127.0.0.1:") == true, "\(command)")
         let table = try busbar("journal", "--file", file, "--since", "1h")
         #expect(table.status == 0)
         #expect(table.output.contains("mode_change") && table.output.contains("NO_DISCHARGE"), "\(table.output)")

@@ -94,5 +94,13 @@ struct MetricsTests {
         #expect(values("busbar_mode_in_force", ["target": "ess", "mode": "LIMIT_CHARGE", "source": "local"]) == [1])
         // One mode in force on the cluster: no fallback series beside the command's.
         #expect(values("busbar_mode_in_force", ["target": "ess", "source": "fallback"]).isEmpty)
+
+        // Every metric says what it is: a `# HELP` line beside each `# TYPE` line.
+        let text = try runCommand("/usr/bin/curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(http)/metrics"])
+        let lines = text.output.split(separator: "\n")
+        let typed = Set(lines.filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] })
+        let helped = Set(lines.filter { $0.hasPrefix("# HELP ") }.map { $0.split(separator: " ")[2] })
+        #expect(typed.count >= 8, "\(text.output)")
+        #expect(typed.subtracting(helped).isEmpty, "without help: \(typed.subtracting(helped).sorted())")
     }
 }

@@ -57,6 +57,9 @@ struct LocalAPITests {
         }
         #expect(response.status == .ok)
         #expect(site.submitted.map(\.source) == ["local", "local"])
+        // Each command names the client that sent it, by its address and port on loopback.
+        #expect(site.clients.count == 2)
+        #expect(site.clients.allSatisfy { $0?.hasPrefix("127.0.0.1:") == true }, "\(site.clients)")
         #expect(site.held().map(\.mode).contains(.ess(.limitCharge(maxChargePower: 1500))))
         let json = Self.json(response)
         let active = try #require(json["activeControlModes"] as? [String: [String: Any]])

@@ -1,8 +1,8 @@
 import Control
 import Foundation
 import Gateway
-import GatewayState
 import GatewayHTTP
+import GatewayState
 import Hummingbird
 import Logging
 import Synchronization
@@ -53,6 +53,8 @@ struct PushClientTests {
             #expect(site.held().isEmpty)
         }
         #expect(site.submitted.map(\.source) == ["cloud", "cloud"])
+        // The journal's client of a push command: the push URL's host.
+        #expect(site.clients == ["127.0.0.1", "127.0.0.1"])
         #expect(site.calls.last == .release("cloud", .essCluster))
         // The second push reports the mode the first one activated.
         let pushes = await cloud.pushes

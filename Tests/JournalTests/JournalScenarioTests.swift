@@ -29,7 +29,7 @@ struct JournalScenarioTests {
         let modeChanges = { try recorder.journal.entries(target: "ess").filter { $0.kind == .modeChange } }
         #expect(try eventually { try modeChanges().last?.mode == "FORCE_DISCHARGE" })
         // 2. The local API asks for NO_DISCHARGE (priority 5): taken, and lost to the master's.
-        _ = controller.submit(.ess(.noDischarge, from: local, at: controller.now()))
+        _ = controller.submit(.ess(.noDischarge, from: local, at: controller.now()), client: "192.0.2.7:40000")
         #expect(try eventually { try recorder.journal.entries().contains { $0.kind == .lost && $0.source == "local" } })
         // 3. A source the site does not know is rejected.
         _ = controller.submit(.ess(.noCharge, from: SourceID("intruder"), at: controller.now()))
@@ -46,6 +46,11 @@ struct JournalScenarioTests {
         let commands = entries.filter { $0.kind == .command }
         #expect(commands.map(\.source) == ["modbus", "local", "intruder"])
         #expect(commands.map(\.outcome) == ["accepted", "accepted", "rejected"])
+        // The master's write names its connection's address; the local command the client it gave.
+        #expect(commands[0].client?.hasPrefix("127.0.0.1:") == true, "\(commands[0])")
+        #expect(Int(commands[0].client?.split(separator: ":").last ?? "") ?? 0 > 0)
+        #expect(commands[1].client == "192.0.2.7:40000")
+        #expect(commands[2].client == nil)
         #expect(commands.last?.reason?.contains("unknown source 'intruder'") == true)
         let lost = try #require(entries.first { $0.kind == .lost })
         #expect(lost.source == "local" && lost.mode == "NO_DISCHARGE" && lost.reason != nil)

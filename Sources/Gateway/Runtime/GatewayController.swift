@@ -105,13 +105,19 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
         return result
     }
 
+    /// A command from an upstream profile is from the master whose request the Modbus server
+    /// serves (`ModbusRequestContext.client`).
     public func submit(_ command: Command) -> Result<CommandReceipt, CommandRejection> {
+        submit(command, client: ModbusRequestContext.client)
+    }
+
+    public func submit(_ command: Command, client: String?) -> Result<CommandReceipt, CommandRejection> {
         let result = core.withLock { $0.apply(command, at: now()) }
         RuntimeMetrics.received(command, accepted: (try? result.get()) != nil)
         if case .failure(let rejection) = result {
-            tell(.command(command, rejection: rejection))
+            tell(.command(command, rejection: rejection, client: client))
         } else {
-            tell(.command(command, rejection: nil))
+            tell(.command(command, rejection: nil, client: client))
         }
         switch result {
         case .success:

@@ -13,6 +13,8 @@ struct ModbusFrameResponder {
     let maxReadRegisters: Int
     /// Called for every write refused: for the role (`.write`) or the register (`.unwritable`).
     let onRefusedWrite: (ModbusTCPServer.Refusal.Kind) -> Void
+    /// The master's address, bound as `ModbusRequestContext.client` while the handler runs.
+    var client: String? = nil
 
     /// The reply to `frame` (a whole ADU, as the MBAP length framed it), or nil when the frame
     /// is not a request and is dropped unanswered (a function code of 0x80 or more).
@@ -34,8 +36,9 @@ struct ModbusFrameResponder {
             reply = ExceptionCode.illegalDataAddress.pdu(answering: request.functionCode.rawValue)
         case .success(let request):
             // A response that does not fit the request is the handler's bug, told as such.
+            let response = ModbusRequestContext.$client.withValue(client) { handler.handle(request, unit: unit) }
             reply =
-                handler.handle(request, unit: unit).pdu(answering: request)
+                response.pdu(answering: request)
                 ?? ExceptionCode.serverDeviceFailure.pdu(answering: request.functionCode.rawValue)
         }
         let length = reply.count + 1

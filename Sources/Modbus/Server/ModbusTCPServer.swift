@@ -224,11 +224,12 @@ public final class ModbusTCPServer: Sendable {
         }
         let configuration = admission.configuration
         let client = Self.describe(peer)
+        let address = Self.describe(peer, port: channel.remoteAddress?.port)
         return channel.eventLoop.makeCompletedFuture {
             let idle: any ChannelHandler = IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout))
             guard let security = configuration.security else {
                 try channel.pipeline.syncOperations.addHandlers(
-                    [idle] + modbusHandlers(role: admission.role, configuration: configuration, id: id, client: client))
+                    [idle] + modbusHandlers(role: admission.role, configuration: configuration, id: id, client: client, address: address))
                 return
             }
             let gate = ModbusSecurityGate(
@@ -239,7 +240,7 @@ public final class ModbusTCPServer: Sendable {
                     onRefusal?(Refusal(kind: .handshake, client: client))
                 },
                 modbusHandlers: { [self] role in
-                    modbusHandlers(role: role, configuration: configuration, id: id, client: client)
+                    modbusHandlers(role: role, configuration: configuration, id: id, client: client, address: address)
                 })
             try channel.pipeline.syncOperations.addHandlers([
                 idle, NIOSSLServerHandler(context: security.context), gate,
@@ -249,7 +250,7 @@ public final class ModbusTCPServer: Sendable {
 
     /// The handlers that frame and answer a connection's requests for a client with `role`.
     private func modbusHandlers(
-        role: AccessPolicy.Role, configuration: Configuration, id: ObjectIdentifier, client: String
+        role: AccessPolicy.Role, configuration: Configuration, id: ObjectIdentifier, client: String, address: String
     ) -> [any ChannelHandler] {
         let responder = ModbusFrameResponder(
             handler: handler, role: role, access: configuration.access,
@@ -257,7 +258,7 @@ public final class ModbusTCPServer: Sendable {
             onRefusedWrite: { [self] kind in
                 state.withLock { $0.statistics.refusedWrites += 1 }
                 onRefusal?(Refusal(kind: kind, client: client))
-            })
+            }, client: address)
         return [
             ByteToMessageHandler(
                 MBAPFrameDecoder(
@@ -283,5 +284,12 @@ public final class ModbusTCPServer: Sendable {
 
     private static func describe(_ peer: [UInt8]) -> String {
         peer.isEmpty ? "unknown" : NetworkRange(bytes: peer).description
+    }
+
+    /// `192.0.2.7:50123`, `[2001:db8::7]:50123`: the client's address with its port.
+    private static func describe(_ peer: [UInt8], port: Int?) -> String {
+        let address = describe(peer)
+        guard let port else { return address }
+        return peer.count == 16 ? "[\(address)]:\(port)" : "\(address):\(port)"
     }
 }

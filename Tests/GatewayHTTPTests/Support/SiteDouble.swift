@@ -19,6 +19,7 @@ final class SiteDouble: CommandSink, Sendable {
     let clock: ManualClock
     private let core: Mutex<ControlCore>
     private let log = Mutex<[Call]>([])
+    private let clientLog = Mutex<[String?]>([])
 
     init(clock: ManualClock = ManualClock(), sources: [Source]? = nil) {
         self.clock = clock
@@ -42,6 +43,14 @@ final class SiteDouble: CommandSink, Sendable {
     // MARK: CommandSink
 
     func submit(_ command: Command) -> Result<CommandReceipt, CommandRejection> {
+        submit(command, client: nil)
+    }
+
+    /// The clients the commands came from, in order (nil: none given).
+    var clients: [String?] { clientLog.withLock { $0 } }
+
+    func submit(_ command: Command, client: String?) -> Result<CommandReceipt, CommandRejection> {
+        clientLog.withLock { $0.append(client) }
         log.withLock { $0.append(.submit(command)) }
         let now = clock.control
         return core.withLock { $0.apply(command, at: now) }
