@@ -4,6 +4,8 @@ public enum GatewaySources {
     public static let modbus = "modbus"
     /// An OpenEMS master Edge through the openems profile.
     public static let openems = "openems"
+    /// A SunSpec master through the sunspec profile.
+    public static let sunspec = "sunspec"
     /// The local JSON API.
     public static let local = "local"
     /// A cloud EMS through the push API.
@@ -11,5 +13,7 @@ public enum GatewaySources {
     /// Commands published on the site's MQTT command topic.
     public static let mqtt = "mqtt"
 
-    package static let defaults: [(String, Int)] = [(modbus, 10), (openems, 10), (local, 5), (cloud, 5), (mqtt, 5)]
+    package static let defaults: [(String, Int)] = [
+        (modbus, 10), (openems, 10), (sunspec, 10), (local, 5), (cloud, 5), (mqtt, 5),
+    ]
 }

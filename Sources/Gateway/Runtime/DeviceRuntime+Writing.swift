@@ -182,7 +182,7 @@ extension DeviceRuntime {
         _ step: WriteStep, parameters: [String: Double], with client: ModbusClient, skipUnchanged: Bool,
         held: Bool = true
     ) throws {
-        guard let point = map.point(named: step.point) else { return }
+        guard let point = layout.point(named: step.point) else { return }
         let unit = UInt8(clamping: point.unit(device: config.unit))
         let values = state.withLock { $0.values }
         guard let value = step.value.evaluate({ parameters[$0] ?? map.constants[$0] ?? values[$0] }) else {

@@ -49,6 +49,8 @@ final class DeviceRuntime: Sendable {
         /// absence nothing is written until the controller has decided again, so an order that
         /// ended meanwhile is never replayed.
         var desiredIsCurrent = true
+        /// The map and plan as this device lays them out (``MapDiscovery``), found at connect.
+        var located: (map: DeviceMap, plan: [PlannedRead])?
     }
 
     let config: DeviceConfig
@@ -81,6 +83,10 @@ final class DeviceRuntime: Sendable {
         logger[metadataKey: "modbus.unit"] = "\(config.unit)"
         self.logger = logger
     }
+
+    /// The map whose addresses this device holds: located at connect for a map with a
+    /// discovery, the map itself otherwise.
+    var layout: DeviceMap { state.withLock { $0.located?.map } ?? map }
 
     var id: String { config.id }
     var unit: UInt8 { UInt8(clamping: config.unit) }
@@ -138,6 +144,7 @@ extension DeviceRuntime {
     /// exception loses only its own points; no answer at all fails the whole poll.
     @available(*, noasync)
     func poll(with client: ModbusClient, at now: ContinuousClock.Instant) throws(ModbusError) {
+        let (map, plan) = try locate(with: client)
         let read = try DeviceRead.perform(plan, of: map, deviceUnit: config.unit, client: client, policy: .poll)
         if let (name, error) = read.failures.first {
             logger.debug(
@@ -168,6 +175,18 @@ extension DeviceRuntime {
         if cameOnline { logger.notice("device online") }
     }
 
+    /// The located map and plan, found once at connect (``MapDiscovery``) and again after the
+    /// device was offline; the map's own for a map without a discovery.
+    @available(*, noasync)
+    private func locate(with client: ModbusClient) throws(ModbusError) -> (DeviceMap, [PlannedRead]) {
+        guard MapDiscovery.applies(to: map) else { return (map, plan) }
+        if let located = state.withLock({ $0.located }) { return located }
+        let found = try MapDiscovery.locate(map, deviceUnit: config.unit, client: client)
+        let located = (map: found, plan: ReadPlanner.plan(map: found))
+        state.withLock { $0.located = located }
+        return located
+    }
+
     /// Records a failed poll and when to try again: the poll interval doubled per failure, at
     /// most 30 s, so a dead device costs little and is found again within one back-off step.
     func pollFailed(_ error: ModbusError, at now: ContinuousClock.Instant, interval: Duration) {
@@ -181,6 +200,7 @@ extension DeviceRuntime {
                 state.written = nil  // when it returns, its order is written again, whole
                 state.desiredIsCurrent = false
                 state.lastWords = [:]
+                state.located = nil
                 return (true, false)
             }
             return (false, state.failures == 1 && state.lastGoodRead == nil)

@@ -24,12 +24,15 @@ public struct DeviceMap: Sendable, Hashable {
     public var fallback: Fallback?
     /// What the registers mean to `busbar simulate`; nil: the simulator's defaults.
     public var simulation: SimulationSpec?
+    /// The SunSpec models the map reads, for a SunSpec device: discovered at connect, and
+    /// served as a whole SunSpec device by `busbar simulate`.
+    public var sunspec: SunSpecChain?
 
     public init(
         kind: DeviceKind, name: String, unit: Int = 1, maxGap: Int = 0, blocks: [ReadBlock] = [],
         barriers: [ReadBlock] = [], points: [Point], constants: [String: Double] = [:], identity: [String] = [],
         control: DeviceControl = DeviceControl(), fallback: Fallback? = nil, simulation: SimulationSpec? = nil,
-        computed: [ComputedPoint] = []
+        computed: [ComputedPoint] = [], sunspec: SunSpecChain? = nil
     ) {
         self.kind = kind
         self.name = name
@@ -44,6 +47,7 @@ public struct DeviceMap: Sendable, Hashable {
         self.control = control
         self.fallback = fallback
         self.simulation = simulation
+        self.sunspec = sunspec
     }
 
     /// Every unit id the device answers on: its own and those of points on another unit.

@@ -1,0 +1,21 @@
+public import Modbus
+public import SiteConfig
+
+/// Where a map's registers are on a device whose layout varies: a map that declares how to
+/// find them (`sunspec: {models: …}`) is located once at connect, and the runtime reads and
+/// writes through the located map; any other map is used as it is.
+public enum MapDiscovery {
+    /// Whether `map` must be located on the device before it is read.
+    public static func applies(to map: DeviceMap) -> Bool { map.sunspec != nil }
+
+    /// The map moved to where the device holds its registers.
+    /// - Throws: the device's error, or why the device does not fit the map (an invalid response
+    ///   naming what is missing): the device stays offline with that reason.
+    @available(*, noasync)
+    public static func locate(_ map: DeviceMap, deviceUnit: Int, client: ModbusClient) throws(ModbusError) -> DeviceMap
+    {
+        guard let chain = map.sunspec else { return map }
+        let found = try SunSpecDiscovery(chain).walk(unit: UInt8(clamping: deviceUnit), client: client)
+        return map.relocated(base: found.base, models: found.models)
+    }
+}
