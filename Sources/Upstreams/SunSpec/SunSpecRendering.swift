@@ -31,6 +31,10 @@ struct SunSpecRendering {
         let point = field.point
         if let fixed = point.fixed { return fixed }
         if case .string = point.type { return text(point.name).map(FieldValue.text) }
+        // The controls a master wrote read back as their registers held them.
+        if point.model == SunSpecModel.storage.id, SunSpecControls.written.contains(point.name) {
+            return controls.values[point.name].map(FieldValue.number)
+        }
         guard let number = number(model: point.model, point.name) else { return nil }
         return .number(number / pow(10, Double(point.exponent ?? 0)))
     }
@@ -75,7 +79,6 @@ struct SunSpecRendering {
             (SunSpecModel.meter.id, "Evt"), (SunSpecModel.inverter.id, "Evt1"), (SunSpecModel.inverter.id, "Evt2"):
             0
         case (SunSpecModel.battery.id, "W"): essPower
-        case (SunSpecModel.storage.id, _): controls.values[name]
         case (SunSpecModel.meter.id, "W"): snapshot.gridPower
         case (SunSpecModel.meter.id, "WphA"): gridMeter?.value(.activePowerL1)
         case (SunSpecModel.meter.id, "WphB"): gridMeter?.value(.activePowerL2)

@@ -147,7 +147,8 @@ public struct SunSpecTable: Sendable {
                 Field(
                     name: "end.\(name)", address: end + (name == "ID" ? 0 : 1), type: .uint16, access: .read,
                     description: name == "ID" ? "The end marker, 0xFFFF." : "The end marker's length, 0.",
-                    group: "end", point: Point(model: endID, name: name, type: .uint16, fixed: .number(Double(value)))))
+                    group: "end", point: Point(model: endID, name: name, type: .uint16, fixed: .words([UInt16(value)])))
+            )
         }
         return fields
     }
