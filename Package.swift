@@ -73,7 +73,7 @@ let package = Package(
         // command sources busbar speaks for. Shared by the runtime, the profiles and the APIs.
         .target(
             name: "GatewayState", dependencies: ["Control", "SiteConfig", "Vocabulary"], swiftSettings: strictSettings),
-        // The upstream register profiles (native, openems) over one shared layer: fields,
+        // The upstream register profiles (native, openems, sunspec) over one shared layer: fields,
         // tables, images per snapshot, whole-write assembly and one request handler.
         .target(
             name: "Upstreams",
@@ -204,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "GatewayState", "Upstreams", "DeviceIO", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary",
+                "DeviceIO", "Gateway", "GatewayState", "Upstreams", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary",
                 "TestSupport",
             ],
             swiftSettings: strictSettings),

@@ -6,6 +6,8 @@ public enum GatewaySources {
     public static let openems = "openems"
     /// OpenEMS REST clients (evcc's `openems` template) on the local API's `/rest/channel`.
     public static let openemsRest = "openems-rest"
+    /// A SunSpec master through the sunspec profile.
+    public static let sunspec = "sunspec"
     /// The local JSON API.
     public static let local = "local"
     /// A cloud EMS through the push API.
@@ -14,6 +16,6 @@ public enum GatewaySources {
     public static let mqtt = "mqtt"
 
     package static let defaults: [(String, Int)] = [
-        (modbus, 10), (openems, 10), (openemsRest, 10), (local, 5), (cloud, 5), (mqtt, 5),
+        (modbus, 10), (openems, 10), (openemsRest, 10), (sunspec, 10), (local, 5), (cloud, 5), (mqtt, 5),
     ]
 }

@@ -21,6 +21,8 @@ final class DeviceRegisters: ModbusRequestHandler, Sendable {
     }
 
     let deviceUnit: Int
+    /// The SunSpec marker, model headers and end marker of a SunSpec map, set at power-on.
+    private let sunspecStructure: [(address: Int, words: [UInt16])]
     private let layouts: [Int: Layout]
     private let pointsByName: [String: Point]
     private let activity = Mutex(Activity())
@@ -32,11 +34,16 @@ final class DeviceRegisters: ModbusRequestHandler, Sendable {
             let points = map.points.filter { $0.unit(device: deviceUnit) == unit }
             var ranges: [RegisterTable: [Range<Int>]] = [:]
             for table in RegisterTable.allCases {
-                ranges[table] = Self.merged(points.filter { $0.table == table }.map(\.range))
+                var spans = points.filter { $0.table == table }.map(\.range)
+                if table == .holding, unit == deviceUnit, let structure = Self.sunspecRange(of: map) {
+                    spans.append(structure)
+                }
+                ranges[table] = Self.merged(spans)
             }
             layouts[unit] = Layout(bank: RegisterBank(ranges: ranges), points: points)
         }
         self.layouts = layouts
+        self.sunspecStructure = Self.sunspecStructure(of: map)
         pointsByName = Dictionary(map.points.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -64,12 +71,16 @@ final class DeviceRegisters: ModbusRequestHandler, Sendable {
         set { activity.withLock { $0.silent = newValue } }
     }
 
-    /// Every register 0 and no write pending, as the device is before its initial values.
+    /// Every register 0 (a SunSpec map's structure set) and no write pending, as the device is
+    /// before its initial values.
     func clear() {
         for layout in layouts.values {
             layout.bank.update { words in
                 for table in words.keys { words[table] = [UInt16](repeating: 0, count: ModbusLimits.addressSpace) }
             }
+        }
+        if let bank = layouts[deviceUnit]?.bank {
+            for (address, words) in sunspecStructure { bank.set(.holding, address: address, to: words) }
         }
         activity.withLock { $0.written = [] }
     }

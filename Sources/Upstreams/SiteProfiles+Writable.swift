@@ -18,7 +18,7 @@ extension SiteProfiles {
     /// location, with the names that are.
     public static func writableProblems(for site: LoadedSite) -> [Diagnostic] {
         site.site.upstreams.flatMap { upstream -> [Diagnostic] in
-            guard let names = upstream.writable, upstream.profile.isServed else { return [] }
+            guard let names = upstream.writable else { return [] }
             let valid = writableGroups(of: upstream.profile, in: site).map(\.name)
             return names.filter { !valid.contains($0.name) }.map { group in
                 Diagnostic(
@@ -37,7 +37,7 @@ extension SiteProfiles {
         case .native: NativeRegisterMap(site: site).table.writableGroups
         case .openems:
             OpenEMSTable(layout: OpenEMSProfile.layout(for: site.site, maps: site.maps)).fields.writableGroups
-        case .sunspec: []
+        case .sunspec: SunSpecTable(site: site.site, maps: site.maps).fields.writableGroups
         }
     }
 }

@@ -15,7 +15,7 @@ public enum SiteProfiles {
                 case .native: NativeRegisterMap(site: site).table.validate()
                 case .openems:
                     OpenEMSTable(layout: OpenEMSProfile.layout(for: site.site, maps: site.maps)).fields.validate()
-                case .sunspec: []
+                case .sunspec: SunSpecTable(site: site.site, maps: site.maps).fields.validate()
                 }
             problems += found.map { (profile, $0) }
         }

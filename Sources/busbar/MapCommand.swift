@@ -4,7 +4,7 @@ import Integrations
 import SiteConfig
 import Upstreams
 
-/// `busbar map SITE --profile native|openems`: the register document of one upstream profile for
+/// `busbar map SITE --profile native|openems|sunspec`: the register document of one upstream profile for
 /// a site, generated from the table the gateway serves, or an integration generated from that
 /// table (`--format homeassistant|evcc`).
 struct MapCommand: ParsableCommand {
@@ -21,7 +21,7 @@ struct MapCommand: ParsableCommand {
         abstract:
             "Print the register map of a site's upstream profile, or a Home Assistant or evcc configuration for it.",
         discussion: """
-            The document lists every point the profile serves (native by default, or openems), with \
+            The document lists every point the profile serves (native by default, openems or sunspec), with \
             its address, encoding, access, unit and meaning, and the listen endpoints and unit ids \
             of the site's upstreams with that profile. An invalid site prints its problems and exits \
             with status 1.
@@ -41,7 +41,7 @@ struct MapCommand: ParsableCommand {
     @Option(help: "Output format: md, csv, json, homeassistant or evcc.")
     var format: Format = .md
 
-    @Option(help: "The upstream profile: native or openems.")
+    @Option(help: "The upstream profile: native, openems or sunspec.")
     var profile: Profile = .native
 
     @Option(
@@ -75,8 +75,8 @@ struct MapCommand: ParsableCommand {
             let document = OpenEMSDocument(site: site)
             (markdown, csv, json) = (document.markdown, document.csv, document.json)
         case .sunspec:
-            CommandFailure.printError("the sunspec profile is not served yet; nothing generated")
-            throw ExitCode(1)
+            let document = SunSpecDocument(site: site)
+            (markdown, csv, json) = (document.markdown, document.csv, document.json)
         }
         switch format {
         case .md: print(markdown(), terminator: "")

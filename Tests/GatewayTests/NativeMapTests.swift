@@ -136,9 +136,6 @@ import Vocabulary
         #expect(byName["_sum/GridActivePower"]?["address"] as? Int == 315)
         #expect(byName["ess0/SetActivePowerEquals"]?["address"] as? Int == 706)
         #expect(byName["ess0/SetActivePowerEquals"]?["access"] as? String == "w")
-        let unserved = try runCommand(Paths.busbar, ["map", Self.demoPath, "--profile", "sunspec"])
-        #expect(unserved.status == 1)
-        #expect(unserved.errorOutput.contains("sunspec profile is not served"))
     }
 
     @Test func openemsDocumentHoldsTheGeneratedAddressTable() throws {

@@ -105,3 +105,32 @@ struct BrokenMapTests {
         #expect(list.hasErrors)
     }
 }
+
+/// `sunspec: {models: …}` names SunSpec models busbar knows, each once.
+struct SunSpecMapDecodingTests {
+    @Test func unknownAndRepeatedModelsAreLocated() {
+        let known = SunSpecChain.lengths.keys.sorted().map(String.init).joined(separator: ", ")
+        #expect(
+            BrokenMapTests.report("maps/broken-sunspec.yaml") == [
+                "3:23: error: models: found 999, expected a SunSpec model id: \(known)",
+                "3:28: error: models: found model 1 twice, expected each model once",
+                #"3:31: error: models: found "x", expected a SunSpec model id: \#(known)"#,
+                #"3:35: error: found unknown key "base" in sunspec; expected one of: models"#,
+            ])
+    }
+
+    @Test func theShippedSunSpecMapsListTheirModelsAndStartBehindTheCommonModel() throws {
+        let storage = try DeviceMapLoader.load(path: FixturePaths.site("devices/sunspec-storage-124.yaml")).get()
+        #expect(storage.sunspec?.nominal.map(\.address) == [40002, 40070])
+        #expect(storage.point(named: "model_id")?.address == 40070)
+        // Found behind models 1 (L 66), 802 (L 62): model 124 at 40134, every point 64 further.
+        let moved = storage.relocated(base: 40000, models: [1: 40002, 124: 40134])
+        #expect(moved.point(named: "model_id")?.address == 40134)
+        #expect(moved.point(named: "rate_sf")?.address == 40159)
+        let inverter = try DeviceMapLoader.load(path: FixturePaths.site("devices/sunspec-inverter-103.yaml")).get()
+        let shifted = inverter.relocated(base: 50000, models: [1: 50002, 103: 50069])
+        #expect(shifted.point(named: "sunspec_id")?.address == 50000)
+        #expect(shifted.point(named: "manufacturer")?.address == 50004)
+        #expect(shifted.point(named: "model_id")?.address == 50069)
+    }
+}

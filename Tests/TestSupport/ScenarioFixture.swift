@@ -16,6 +16,8 @@ public final class ScenarioFixture: Sendable {
     public let map: NativeRegisterMap
     public let nativePort: Int
     public let openemsPort: Int
+    /// The sunspec upstream, which the fixture adds to the demo site.
+    public let sunspecPort: Int
     /// The site the gateway runs, pointing at the simulated devices.
     public let loaded: LoadedSite
 
@@ -43,10 +45,13 @@ public final class ScenarioFixture: Sendable {
         loaded.site.pollInterval = .milliseconds(250)
         loaded.site.surplus = SurplusConfig(startDelay: .seconds(1), stopDelay: .seconds(2))
         if let profile { loaded.site.profile = profile }
-        loaded.site.sources.removeAll { $0.id == GatewaySources.modbus || $0.id == GatewaySources.openems }
+        loaded.site.upstreams.append(UpstreamConfig(profile: .sunspec, host: "127.0.0.1", port: 0))
+        let masters = [GatewaySources.modbus, GatewaySources.openems, GatewaySources.sunspec]
+        loaded.site.sources.removeAll { masters.contains($0.id) }
         loaded.site.sources += [
             SourceConfig(id: GatewaySources.modbus, priority: 10, watchdog: watchdog, fallbacks: fallbacks),
             SourceConfig(id: GatewaySources.openems, priority: 10, watchdog: watchdog),
+            SourceConfig(id: GatewaySources.sunspec, priority: 10, watchdog: watchdog),
         ]
         simulation = try SiteSimulation(site: loaded, options: .init(ports: .ephemeral))
         try simulation.start()
@@ -57,9 +62,12 @@ public final class ScenarioFixture: Sendable {
             timeouts: .init(response: .milliseconds(300), byte: .milliseconds(100)))
         map = NativeRegisterMap(site: loaded)
         try gateway.start(
-            upstreams: gateway.upstreamHandlers(listen: [.native: ("127.0.0.1", 0), .openems: ("127.0.0.1", 0)]))
+            upstreams: gateway.upstreamHandlers(listen: [
+                .native: ("127.0.0.1", 0), .openems: ("127.0.0.1", 0), .sunspec: ("127.0.0.1", 0),
+            ]))
         nativePort = gateway.upstreamPorts[0]
         openemsPort = gateway.upstreamPorts[1]
+        sunspecPort = gateway.upstreamPorts[2]
         let devices = loaded.site.devices.count
         guard eventually({ self.gateway.controller.snapshot.devicesOnline == devices }) else {
             stop()

@@ -4,62 +4,66 @@ import Modbus
 import SiteConfig
 import Synchronization
 
-/// A device map's addresses as the device lays them out: for an OpenEMS Edge (`openems:` in
-/// the map) they are found once at connect, before the first poll.
+/// A device map's addresses as the device lays them out: for a map with a discovery
+/// (``MapDiscovery``: a SunSpec model chain, an OpenEMS Edge's table) they are found at connect,
+/// before the first poll, and again after the device was offline.
 struct LocatedMap: Sendable {
+    /// The map as the site file's map file has it, at its nominal addresses.
+    let original: DeviceMap
     var map: DeviceMap
     var plan: [PlannedRead]
-    /// Whether the addresses are final: always for a plain map, after discovery for an Edge.
+    /// Whether the addresses are final: always for a plain map, after discovery otherwise.
     var found: Bool
-    /// Whether a failed discovery was logged: a table that keeps failing is logged once.
+    /// Whether a failed discovery was logged: a device that keeps failing is logged once.
     var failureLogged = false
 
     init(map: DeviceMap) {
+        self.original = map
         self.map = map
         self.plan = ReadPlanner.plan(map: map)
-        self.found = map.openems == nil
+        self.found = !MapDiscovery.applies(to: map)
+    }
+
+    /// The map located at `moved`.
+    func found(_ moved: DeviceMap) -> LocatedMap {
+        var located = self
+        located.map = moved
+        located.plan = ReadPlanner.plan(map: moved)
+        located.found = true
+        located.failureLogged = false
+        return located
     }
 }
 
 extension DeviceRuntime {
-    /// Finds an OpenEMS Edge's component and natures as Edge2Edge does, once, and moves the
-    /// map's points there; nothing is read or written at the map's own addresses before. A
-    /// table that does not serve the map is logged and fails the poll, so it is tried again
-    /// with the poll's back-off (OpenEMS's master stops for good; a restarted Edge may still
-    /// come up right).
+    /// Locates the map on the device once (``MapDiscovery``); nothing is read or written at the
+    /// map's nominal addresses before. A device that does not fit the map is logged once and
+    /// fails the poll, so it is tried again with the poll's back-off (a restarted Edge or
+    /// inverter may still come up right).
     @available(*, noasync)
     func locate(with client: ModbusClient) throws(ModbusError) {
-        guard let spec = located.withLock({ $0.found ? nil : $0.map.openems }) else { return }
-        let unit = self.unit
+        guard let map = located.withLock({ $0.found ? nil : $0.original }) else { return }
         do {
-            let natures = try Edge2EdgeDiscovery(component: spec.component).natures { address, count in
-                try client.read(.holding, unit: unit, address: address, count: count)
-            }
-            let moved = try Edge2EdgeDiscovery.relocate(located.withLock { $0.map }, to: natures)
-            located.withLock { $0 = LocatedMap(map: moved, found: true) }
-            logger.notice(
-                "found the OpenEMS component",
-                metadata: [
-                    "openems.component": "\(spec.component)",
-                    "openems.natures": "\(natures.map { "0x\(String($0.hash, radix: 16)) at \($0.start)" })",
-                ])
-        } catch let error as ModbusError {
-            throw error
+            let moved = try MapDiscovery.locate(map, deviceUnit: config.unit, client: client)
+            located.withLock { $0 = $0.found(moved) }
+            logger.notice("located the map's registers on the device", metadata: ["map": "\(map.name)"])
         } catch {
-            let first = located.withLock { located in
-                let first = !located.failureLogged
-                located.failureLogged = true
-                return first
+            if case .invalidResponse = error.kind {
+                let first = located.withLock { located in
+                    defer { located.failureLogged = true }
+                    return !located.failureLogged
+                }
+                if first { logger.error("the device does not fit its map", metadata: ["error": "\(error)"]) }
             }
-            if first { logger.error("OpenEMS discovery failed", metadata: ["error": "\(error)"]) }
-            throw ModbusError(.invalidResponse("\(error)"), operation: "OpenEMS Edge2Edge discovery", unit: unit)
+            throw error
         }
     }
-}
 
-extension LocatedMap {
-    init(map: DeviceMap, found: Bool) {
-        self.init(map: map)
-        self.found = found
+    /// Forgets where the map was found: the device went offline and may come back another way.
+    func forgetLocation() {
+        located.withLock { located in
+            guard MapDiscovery.applies(to: located.original) else { return }
+            located = LocatedMap(map: located.original)
+        }
     }
 }

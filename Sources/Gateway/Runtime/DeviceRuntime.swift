@@ -191,7 +191,10 @@ extension DeviceRuntime {
             }
             return (false, state.failures == 1 && state.lastGoodRead == nil)
         }
-        if wentOffline { logger.warning("device offline", metadata: ["error": "\(error)"]) }
+        if wentOffline {
+            forgetLocation()
+            logger.warning("device offline", metadata: ["error": "\(error)"])
+        }
         if firstMiss { logger.warning("device not answering", metadata: ["error": "\(error)"]) }
     }
 

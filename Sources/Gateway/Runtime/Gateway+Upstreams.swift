@@ -1,14 +1,13 @@
 import Control
-public import GatewayState
 import Logging
+public import GatewayState
 public import Modbus
 public import SiteConfig
 import Upstreams
 
 extension Gateway {
     /// The handler for each upstream of the site file in force, by profile, each listening where
-    /// the site file says unless `listen` names another address for its profile. A profile
-    /// busbar does not serve yet is left out and logged.
+    /// the site file says unless `listen` names another address for its profile.
     public func upstreamHandlers(
         listen overrides: [UpstreamConfig.Profile: (host: String, port: Int)] = [:]
     ) -> [(UpstreamConfig, any ModbusRequestHandler)] {
@@ -29,17 +28,12 @@ extension Gateway {
                 upstream.host = address.host
                 upstream.port = address.port
             }
-            guard let handler = makeHandler(for: upstream, of: site) else {
-                logger.warning(
-                    "upstream profile not served", metadata: ["upstream.profile": "\(upstream.profile.rawValue)"])
-                continue
-            }
-            result.append((upstream, handler))
+            result.append((upstream, makeHandler(for: upstream, of: site)))
         }
         return result
     }
 
-    private func makeHandler(for upstream: UpstreamConfig, of site: LoadedSite) -> (any ModbusRequestHandler)? {
+    private func makeHandler(for upstream: UpstreamConfig, of site: LoadedSite) -> any ModbusRequestHandler {
         let controller = self.controller
         let unit = UInt8(clamping: upstream.unit)
         switch upstream.profile {
@@ -54,7 +48,9 @@ extension Gateway {
                 layout: OpenEMSProfile.layout(for: site.site, maps: site.maps), unit: unit, apiTimeout: timeout,
                 snapshot: { controller.snapshot }, sink: controller)
         case .sunspec:
-            return nil
+            return SunSpecProfile(
+                table: SunSpecTable(site: site.site, maps: site.maps), unit: unit, snapshot: { controller.snapshot },
+                sink: controller)
         }
     }
 }

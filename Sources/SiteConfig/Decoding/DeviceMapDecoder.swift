@@ -20,7 +20,7 @@ final class DeviceMapDecoder {
 
     static let mapKeys = [
         "kind", "name", "unit", "max_gap", "blocks", "barriers", "points", "constants", "identity", "control",
-        "fallback", "simulation", "openems",
+        "fallback", "simulation", "openems", "sunspec",
     ]
 
     init(file: String, sink: DiagnosticSink) {
@@ -57,13 +57,14 @@ final class DeviceMapDecoder {
         let control = decodeControl(map, fallback: fallback)
         let simulation = decodeSimulation(map)
         let openems = decodeOpenEMS(map)
+        let sunspec = decodeSunSpec(map)
 
         guard let kind, let name, !sink.hasErrors else { return nil }
         return DeviceMap(
             kind: kind, name: name, unit: unit, maxGap: maxGap, blocks: blocks.map(\.value),
             barriers: barriers.map(\.value), points: points, constants: constants, identity: identity,
             control: control ?? DeviceControl(), fallback: fallback?.value, simulation: simulation,
-            computed: computed, openems: openems
+            computed: computed, openems: openems, sunspec: sunspec
         )
     }
 

@@ -46,13 +46,6 @@ extension SiteDecoder {
             var config = UpstreamConfig(profile: .native, host: host, port: port, unit: unit, security: security)
             decodeAccess(upstream, into: &config)
             guard let profile else { return nil }
-            if !profile.value.isServed {
-                let served = UpstreamConfig.Profile.allCases.filter(\.isServed).map(\.rawValue)
-                sink.error(
-                    profile.location,
-                    "profile: found \(profile.value.rawValue), expected a profile busbar serves: \(served.joined(separator: ", "))"
-                )
-            }
             config.profile = profile.value
             return config
         }

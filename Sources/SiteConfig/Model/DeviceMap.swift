@@ -27,12 +27,15 @@ public struct DeviceMap: Sendable, Hashable {
     /// For an OpenEMS Edge's Modbus/TCP API: the component and where its natures sit in the
     /// layout the addresses are written for; found on the device at connect.
     public var openems: OpenEMSEdgeSpec?
+    /// The SunSpec models the map reads, for a SunSpec device: discovered at connect, and
+    /// served as a whole SunSpec device by `busbar simulate`.
+    public var sunspec: SunSpecChain?
 
     public init(
         kind: DeviceKind, name: String, unit: Int = 1, maxGap: Int = 0, blocks: [ReadBlock] = [],
         barriers: [ReadBlock] = [], points: [Point], constants: [String: Double] = [:], identity: [String] = [],
         control: DeviceControl = DeviceControl(), fallback: Fallback? = nil, simulation: SimulationSpec? = nil,
-        computed: [ComputedPoint] = [], openems: OpenEMSEdgeSpec? = nil
+        computed: [ComputedPoint] = [], openems: OpenEMSEdgeSpec? = nil, sunspec: SunSpecChain? = nil
     ) {
         self.kind = kind
         self.name = name
@@ -48,6 +51,7 @@ public struct DeviceMap: Sendable, Hashable {
         self.fallback = fallback
         self.simulation = simulation
         self.openems = openems
+        self.sunspec = sunspec
     }
 
     /// Every unit id the device answers on: its own and those of points on another unit.

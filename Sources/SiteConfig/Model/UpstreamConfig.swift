@@ -5,9 +5,6 @@ public struct UpstreamConfig: Sendable, Hashable {
     /// The register layout the master sees (docs/design.md §4).
     public enum Profile: String, Sendable, Hashable, CaseIterable {
         case native, openems, sunspec
-
-        /// Whether busbar serves the profile; `busbar check` refuses one it does not.
-        public var isServed: Bool { self != .sunspec }
     }
 
     /// The names the upstream profiles give their own groups of points (the native map's

@@ -83,7 +83,9 @@ public final class ProfileHandler<Profile: RegisterProfile>: ModbusRequestHandle
         let policy = profile.policy
         let table = profile.table
         let range = address..<address + count
-        guard address >= 0, count > 0, policy.readsPastEnd || range.upperBound <= table.end else {
+        guard address >= 0, count > 0,
+            policy.readsPastEnd || (range.lowerBound >= table.start && range.upperBound <= table.end)
+        else {
             return .exception(.illegalDataAddress)
         }
         if count > policy.maxReadRegisters, let code = policy.longReadException { return .exception(code) }

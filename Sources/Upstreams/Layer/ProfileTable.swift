@@ -35,6 +35,10 @@ public struct ProfileTable<Point: Hashable & Sendable>: Sendable {
         self.overlaps = overlaps
     }
 
+    /// The first field's address: a profile that does not read past its end refuses reads
+    /// below it too (a SunSpec device starts at 40000).
+    public var start: Int { fields.first?.address ?? 0 }
+
     /// The index in ``fields`` of the field covering `address`.
     public func fieldIndex(at address: Int) -> Int? {
         guard address >= 0, address < end, owners[address] >= 0 else { return nil }

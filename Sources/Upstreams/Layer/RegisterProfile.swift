@@ -53,6 +53,20 @@ public struct ProfileRefusal: Error, Sendable, Hashable {
     public init(_ code: ExceptionCode) { self.code = code }
 }
 
+extension ProfileRefusal {
+    /// The answer to the control core's refusal of a command: 0x04 when the gateway is
+    /// misconfigured (the profile's source or a device unknown to the core), 0x03 for a mode or
+    /// value the core cannot carry out.
+    public init(_ rejection: CommandRejection) {
+        switch rejection {
+        case .unknownSource, .unknownDevice: self.init(.serverDeviceFailure)
+        case .modeNotForTarget, .parameterMissing, .parameterOutOfRange, .endNotInFuture,
+            .scheduleTooLong, .slotEmpty, .slotsOverlap, .scheduleOfOtherSource, .scheduleTwice:
+            self.init(.illegalDataValue)
+        }
+    }
+}
+
 /// How a profile answers what is not a plain read or write of its fields. The differences
 /// between profiles are settings here, not code of their own.
 public struct ProfilePolicy: Sendable, Hashable {
