@@ -34,12 +34,23 @@ public final class PushClient: Sendable, Service {
     /// How often the loop looks for a stop.
     static let tick: Duration = .milliseconds(250)
 
+    /// The HTTP client pushes go out on unless told: AsyncHTTPClient's shared settings, except
+    /// that a connection that cannot be made fails the push at once. The shared client retries
+    /// it with a back-off that grows to a minute and hands the next pushes the connection it
+    /// eventually makes, so after an outage the first push got through up to a minute after
+    /// the cloud was back; failing fast, the first push after the return opens a new connection.
+    public static let defaultHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// A client for `configuration`, reading `snapshot` and commanding `sink`. The HTTP client
-    /// defaults to AsyncHTTPClient's shared one. `clock` paces the pushes and the rate limit, and
+    /// defaults to ``defaultHTTPClient``. `clock` paces the pushes and the rate limit, and
     /// `wallClock` is the time the documents carry; both are for tests.
     public init<C: Clock<Duration>>(
         configuration: PushConfiguration, snapshot: @escaping @Sendable () -> GatewaySnapshot, sink: any CommandSink,
-        logger: Logger, httpClient: HTTPClient = .shared, clock: C = ContinuousClock(),
+        logger: Logger, httpClient: HTTPClient = PushClient.defaultHTTPClient, clock: C = ContinuousClock(),
         wallClock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration

@@ -10,6 +10,10 @@ public enum GatewaySources {
     public static let cloud = "cloud"
     /// Commands published on the site's MQTT command topic.
     public static let mqtt = "mqtt"
+    /// The site file's weekly default schedule: below every other source unless listed.
+    public static let weekly = "weekly"
 
-    package static let defaults: [(String, Int)] = [(modbus, 10), (openems, 10), (local, 5), (cloud, 5), (mqtt, 5)]
+    package static let defaults: [(String, Int)] = [
+        (modbus, 10), (openems, 10), (local, 5), (cloud, 5), (mqtt, 5), (weekly, 0),
+    ]
 }

@@ -1,0 +1,66 @@
+import Control
+import Foundation
+import Gateway
+import GatewayState
+import TestSupport
+import Testing
+import Vocabulary
+
+/// The native profile's schedule table against the demo site: a pymodbus master writes slots
+/// one FC16 each, and they take effect only when it commits them with the next generation.
+@Suite(.serialized)
+struct NativeScheduleTests {
+    /// One FC16 staging slot `index`: from `start` (Unix s) for `duration` s, `mode` with `parameter`.
+    func slot(
+        _ site: ScenarioFixture, _ index: Int, start: Int, duration: Int, mode: EssModeKind, parameter: Int = 0
+    ) throws -> [String: Any] {
+        [
+            "port": site.nativePort, "unit": 1, "op": "write", "address": try site.address("schedule.slotIndex"),
+            "items": [
+                ["uint16", index], ["uint32", start], ["uint32", duration], ["uint16", Int(mode.code)],
+                ["int32", parameter],
+            ],
+        ]
+    }
+
+    /// One FC16 of target, slot count and commit.
+    func commit(_ site: ScenarioFixture, slots: Int, generation: Int) throws -> [String: Any] {
+        [
+            "port": site.nativePort, "unit": 1, "op": "write", "address": try site.address("schedule.target"),
+            "items": [["uint16", 0], ["uint16", slots], ["uint16", generation]],
+        ]
+    }
+
+    var schedules: (ScenarioFixture) -> [ScheduleStatus] {
+        { $0.gateway.controller.snapshot.decision?.schedules ?? [] }
+    }
+
+    @Test func slotsWrittenOneByOneTakeEffectOnlyWhenCommitted() throws {
+        let site = try ScenarioFixture()
+        defer { site.stop() }
+        let now = Int(Date().timeIntervalSince1970)
+        let staged = try site.master([
+            try slot(site, 0, start: now - 5, duration: 600, mode: .noDischarge),
+            try slot(site, 1, start: now + 595, duration: 600, mode: .gridSetpoint, parameter: -1000),
+        ])
+        #expect(staged.allSatisfy { $0["exception"] == nil }, "\(staged)")
+        // Staged, not committed: nothing runs.
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(schedules(site).isEmpty)
+        #expect(try site.read("site.ess.activeMode") as? Int == Int(EssModeKind.auto.code))
+        // A commit with any generation but the next is refused and changes nothing.
+        #expect(try site.master([try commit(site, slots: 2, generation: 7)])[0]["exception"] as? Int == 3)
+        #expect(schedules(site).isEmpty)
+        #expect(try site.master([try commit(site, slots: 2, generation: 1)])[0]["exception"] == nil)
+        #expect(eventually { schedules(site).first?.slotsLeft == 2 })
+        #expect(schedules(site).first?.current?.mode == .ess(.noDischarge))
+        #expect(schedules(site).first?.next?.mode == .ess(.gridSetpoint(gridPower: -1000)))
+        #expect(try eventually { try site.read("site.ess.activeMode") as? Int == Int(EssModeKind.noDischarge.code) })
+        #expect(try site.read("schedule.commit") as? Int == 1)
+        // The staged slots went with the commit: committing again needs slots written anew.
+        #expect(try site.master([try commit(site, slots: 2, generation: 2)])[0]["exception"] as? Int == 3)
+        // Zero slots clear the schedule.
+        #expect(try site.master([try commit(site, slots: 0, generation: 2)])[0]["exception"] == nil)
+        #expect(eventually { schedules(site).isEmpty })
+    }
+}
