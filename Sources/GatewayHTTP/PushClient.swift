@@ -34,23 +34,12 @@ public final class PushClient: Sendable, Service {
     /// How often the loop looks for a stop.
     static let tick: Duration = .milliseconds(250)
 
-    /// The HTTP client pushes go out on unless told: AsyncHTTPClient's shared settings, except
-    /// that a connection that cannot be made fails the push at once. The shared client retries
-    /// it with a back-off that grows to a minute and hands the next pushes the connection it
-    /// eventually makes, so after an outage the first push got through up to a minute after
-    /// the cloud was back; failing fast, the first push after the return opens a new connection.
-    public static let defaultHTTPClient: HTTPClient = {
-        var configuration = HTTPClient.Configuration.singletonConfiguration
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
-
     /// A client for `configuration`, reading `snapshot` and commanding `sink`. The HTTP client
-    /// defaults to ``defaultHTTPClient``. `clock` paces the pushes and the rate limit, and
+    /// defaults to AsyncHTTPClient's shared one. `clock` paces the pushes and the rate limit, and
     /// `wallClock` is the time the documents carry; both are for tests.
     public init<C: Clock<Duration>>(
         configuration: PushConfiguration, snapshot: @escaping @Sendable () -> GatewaySnapshot, sink: any CommandSink,
-        logger: Logger, httpClient: HTTPClient = PushClient.defaultHTTPClient, clock: C = ContinuousClock(),
+        logger: Logger, httpClient: HTTPClient = .shared, clock: C = ContinuousClock(),
         wallClock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
@@ -62,7 +51,7 @@ public final class PushClient: Sendable, Service {
         self.session = ControlSession(
             source: PushConfiguration.source, sink: sink, snapshot: snapshot,
             allowedTargets: configuration.allowedTargets, maximumBodySize: configuration.maximumResponseSize,
-            logger: logger, wallClock: wallClock)
+            logger: logger, wallClock: wallClock, client: URL(string: configuration.url)?.host)
     }
 
     /// How the pushes went so far.
@@ -201,21 +190,4 @@ public final class PushClient: Sendable, Service {
         guard let url = URL(string: configuration.url), let host = url.host else { return "(invalid URL)" }
         return "\(url.scheme ?? "http")://\(host)\(url.port.map { ":\($0)" } ?? "")/…"
     }
-}
-
-/// The clock a push client paces itself by, with its type erased so that the client need not be
-/// generic: the time since the client was made, and a sleep on that clock.
-private struct PacingClock: Sendable {
-    private let elapsed: @Sendable () -> Duration
-    private let sleeper: @Sendable (Duration) async throws -> Void
-
-    init<C: Clock<Duration>>(_ clock: C) {
-        let origin = clock.now
-        elapsed = { origin.duration(to: clock.now) }
-        sleeper = { try await clock.sleep(for: $0) }
-    }
-
-    var now: Duration { elapsed() }
-
-    func sleep(for duration: Duration) async throws { try await sleeper(duration) }
 }
