@@ -51,7 +51,7 @@ public final class PushClient: Sendable, Service {
         self.session = ControlSession(
             source: PushConfiguration.source, sink: sink, snapshot: snapshot,
             allowedTargets: configuration.allowedTargets, maximumBodySize: configuration.maximumResponseSize,
-            logger: logger, wallClock: wallClock, client: URL(string: configuration.url)?.host)
+            logger: logger, wallClock: wallClock)
     }
 
     /// How the pushes went so far.
@@ -190,4 +190,21 @@ public final class PushClient: Sendable, Service {
         guard let url = URL(string: configuration.url), let host = url.host else { return "(invalid URL)" }
         return "\(url.scheme ?? "http")://\(host)\(url.port.map { ":\($0)" } ?? "")/…"
     }
+}
+
+/// The clock a push client paces itself by, with its type erased so that the client need not be
+/// generic: the time since the client was made, and a sleep on that clock.
+private struct PacingClock: Sendable {
+    private let elapsed: @Sendable () -> Duration
+    private let sleeper: @Sendable (Duration) async throws -> Void
+
+    init<C: Clock<Duration>>(_ clock: C) {
+        let origin = clock.now
+        elapsed = { origin.duration(to: clock.now) }
+        sleeper = { try await clock.sleep(for: $0) }
+    }
+
+    var now: Duration { elapsed() }
+
+    func sleep(for duration: Duration) async throws { try await sleeper(duration) }
 }
