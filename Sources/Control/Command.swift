@@ -22,14 +22,28 @@ public struct Command: Hashable, Sendable, CustomStringConvertible {
     /// An explicit end: the command runs "fire and forget" until then, without the source's
     /// watchdog. `nil` means it lasts while the source keeps its watchdog alive.
     public var end: End?
+    /// In force only while one of these chargepoints charges (`while: {charging: …}`); while
+    /// none does the command waits, held but not in force. `nil`: always in force.
+    public var activeWhileCharging: ChargepointSelection?
+    /// Ends once these chargepoints have all been idle this long (`until: {idle: …}`); such a
+    /// command runs "fire and forget", without the watchdog. `nil`: no event ends it.
+    public var endsWhenIdle: IdleCondition?
 
-    public init(source: SourceID, target: Target, mode: Mode, issuedAt: ControlInstant, end: End? = nil) {
+    public init(
+        source: SourceID, target: Target, mode: Mode, issuedAt: ControlInstant, end: End? = nil,
+        activeWhileCharging: ChargepointSelection? = nil, endsWhenIdle: IdleCondition? = nil
+    ) {
         self.source = source
         self.target = target
         self.mode = mode
         self.issuedAt = issuedAt
         self.end = end
+        self.activeWhileCharging = activeWhileCharging
+        self.endsWhenIdle = endsWhenIdle
     }
+
+    /// Whether it runs without the watchdog: it has an explicit end or an event that ends it.
+    public var isFireAndForget: Bool { end != nil || endsWhenIdle != nil }
 
     /// An ESS command.
     public static func ess(

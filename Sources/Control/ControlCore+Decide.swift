@@ -15,8 +15,9 @@ extension ControlCore {
     ///
     /// So of the same priority a device command wins on its device whatever its age, and the
     /// cluster command is carried out around it by the other devices (docs/design.md §2.4).
-    func contenders(at now: ControlInstant) -> [Contender] {
-        let inForce = commandsInForce(at: now)
+    func contenders(at now: ControlInstant, site: SiteSnapshot) -> [Contender] {
+        // A command `while: {charging: …}` waits while none of its chargepoints charges.
+        let inForce = commandsInForce(at: now).filter { $0.activeWhileCharging?.isCharging(in: site) ?? true }
         let priority = { (command: Command) in configuration.source(command.source)?.priority ?? .min }
         let isCluster = { (command: Command) in command.target.isCluster }
         let commands = inForce.sorted { lhs, rhs in
@@ -43,11 +44,14 @@ extension ControlCore {
     /// resolved by precedence against the devices' limits, cluster targets are allocated, and
     /// SURPLUS advances its hysteresis (kept in the core for the next decision).
     public mutating func decide(site: SiteSnapshot, at now: ControlInstant) -> Decision {
-        let contenders = contenders(at: now)
+        endIdleCommands(site: site, at: now)
+        let contenders = contenders(at: now, site: site)
         var ess = EssResolver(batteries: site.online(.battery))
         var evcs = ChargepointResolver(chargepoints: site.online(.chargepoint))
         var unplaced: [(rank: Int, loss: LostCommand)] = []
         var stepped: [ControllerKey: GridController] = [:]
+        var steppedSoc: [ControllerKey: SocTargetController] = [:]
+        var energyTargets: [Int: EnergyTargetStatus] = [:]
         for (rank, contender) in contenders.enumerated() where contender.ref.mode != .ess(.auto) {
             let ref = contender.ref
             let reached = site.onlineDevices(of: ref.target).filter { $0.kind == ref.mode.kind.deviceKind }
@@ -79,6 +83,23 @@ extension ControlCore {
                     let loss = LostCommand(command: ref, scope: ref.target, reason: .inputMissing("grid meter offline"))
                     unplaced.append((rank, loss))
                 }
+            case .ess(.chargeToSoc(let soc, let asap)):
+                let key = ControllerKey(origin: ref.origin, target: ref.target)
+                var controller = socControllers[key] ?? SocTargetController()
+                let output = controller.step(
+                    soc: soc, asap: asap, end: contender.command?.endInstant,
+                    batteries: reached.compactMap(\.battery), feasible: ess.feasible(for: ref.target),
+                    hold: configuration.gridControl.hold, at: now)
+                steppedSoc[key] = controller
+                energyTargets[rank] = controller.status
+                switch output {
+                case .power(let power):
+                    ess.apply(ref, rank: rank, constraint: PowerConstraint(target: power, keepsDirection: false))
+                case .inputMissing:
+                    let loss = LostCommand(
+                        command: ref, scope: ref.target, reason: .inputMissing("battery SoC unknown"))
+                    unplaced.append((rank, loss))
+                }
             case .ess(let mode): ess.apply(ref, rank: rank, constraint: mode.constraint)
             case .chargepoint(.surplus) where !site.hasFreshGrid(at: now, maxAge: configuration.gridControl.maxAge):
                 // No surplus is known without the meter: the chargepoints stop charging from it.
@@ -88,6 +109,7 @@ extension ControlCore {
             }
         }
         gridControllers = stepped
+        socControllers = steppedSoc
         let evcsOutcome = evcs.outcome(
             gridPower: site.gridPower ?? .nan, essPower: site.essActivePower,
             hysteresis: surplusState(of: contenders),
@@ -105,9 +127,20 @@ extension ControlCore {
         let essOutcome = ess.outcome(strategy: configuration.essStrategy)
 
         let inEffect = contenders.enumerated().filter { !defeated.contains($0.offset) }.map { rank, contender in
-            ActiveCommand(
+            var active = ActiveCommand(
                 command: contender.ref, priority: contender.priority, issuedAt: contender.command?.issuedAt,
-                remaining: contender.command.map { now.duration(to: deadline(of: $0)) }, clampedTo: ess.clamps[rank])
+                remaining: contender.command.flatMap { command in
+                    let deadline = deadline(of: command)
+                    return deadline == .distantFuture ? nil : now.duration(to: deadline)
+                }, clampedTo: ess.clamps[rank], energyTarget: energyTargets[rank])
+            if let command = contender.command {
+                active.activeWhileCharging = command.activeWhileCharging
+                active.endsWhenIdle = command.endsWhenIdle
+                active.idleFor = idleSince[Key(source: command.source, target: command.target)].map {
+                    $0.duration(to: now)
+                }
+            }
+            return active
         }
         let essStatus = EssClusterStatus(
             online: ess.batteries.count, bounds: essOutcome.bounds,
@@ -124,6 +157,30 @@ extension ControlCore {
             }.map(\.element),
             lost: losses.map(\.loss), availableModes: availableModes(site: site, inEffect: inEffect),
             schedules: scheduleStatus(at: now))
+    }
+
+    /// Ends the commands whose chargepoints have all been idle for their condition's time
+    /// (`until: {idle: …}`), reported at the next `tick`, and notes since when the others' are.
+    private mutating func endIdleCommands(site: SiteSnapshot, at now: ControlInstant) {
+        var tracked: [Key: ControlInstant] = [:]
+        var ended: [Key: Command] = [:]
+        for (key, command) in commands {
+            guard let idle = command.endsWhenIdle, deadline(of: command) > now,
+                !idle.chargepoints.isCharging(in: site)
+            else { continue }
+            let since = idleSince[key] ?? now
+            if since.duration(to: now) >= idle.duration {
+                ended[key] = command
+            } else {
+                tracked[key] = since
+            }
+        }
+        idleSince = tracked
+        for (key, command) in ended {
+            commands[key] = nil
+            conditionsMet.append(Expiration(command: command, reason: .conditionMet, at: now))
+        }
+        noteEnded(Array(ended.values))
     }
 
     /// The hysteresis SURPLUS steps from: each chargepoint's stage as the SURPLUS command of

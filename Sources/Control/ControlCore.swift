@@ -16,7 +16,9 @@ public struct ControlCore: Sendable {
 
     /// The sources, devices, fallbacks and strategies in force.
     public private(set) var configuration: ControlConfiguration
-    private var commands: [Key: Command] = [:]
+    /// The commands held, by source and target (`ControlCore+Decide.swift` ends those whose
+    /// condition is met).
+    var commands: [Key: Command] = [:]
     /// Each source's schedule per target (`ControlCore+Schedules.swift`).
     var schedules: [Key: Schedule] = [:]
     private var lastHeard: [SourceID: ControlInstant] = [:]
@@ -26,6 +28,12 @@ public struct ControlCore: Sendable {
     /// Each grid mode's controller, by the command (or fallback) it steps for; a command that
     /// ends takes its controller with it.
     var gridControllers: [ControllerKey: GridController] = [:]
+    /// Each CHARGE_TO_SOC command's controller, kept the same way.
+    var socControllers: [ControllerKey: SocTargetController] = [:]
+    /// Per command that ends on idle chargepoints, since when they have been idle.
+    var idleSince: [Key: ControlInstant] = [:]
+    /// The commands whose condition ended them at a decision, for the next `tick`.
+    var conditionsMet: [Expiration] = []
     /// Each SURPLUS command's hysteresis, for the chargepoints it holds; a command that ends
     /// takes its state with it, so a new one starts with the start delay again.
     var surplusControllers: [ControllerKey: SurplusHysteresis] = [:]
@@ -59,6 +67,7 @@ public struct ControlCore: Sendable {
     /// watchdog.
     public func deadline(of command: Command) -> ControlInstant {
         if let end = command.endInstant { return end }
+        if command.endsWhenIdle != nil { return .distantFuture }
         let timeout = configuration.source(command.source)?.watchdogTimeout ?? .zero
         return (lastHeard[command.source] ?? command.issuedAt) + timeout
     }
@@ -79,7 +88,9 @@ public struct ControlCore: Sendable {
     public mutating func apply(_ command: Command, at now: ControlInstant) -> Result<CommandReceipt, CommandRejection> {
         if let rejection = rejection(of: command, at: now) { return .failure(rejection) }
         refresh(command.source, at: now)
-        let replaced = commands.updateValue(command, forKey: Key(source: command.source, target: command.target))
+        let key = Key(source: command.source, target: command.target)
+        let replaced = commands.updateValue(command, forKey: key)
+        idleSince[key] = nil
         return .success(CommandReceipt(replaced: replaced, expiresAt: deadline(of: command)))
     }
 
@@ -101,13 +112,14 @@ public struct ControlCore: Sendable {
     public mutating func tick(at now: ControlInstant) -> [Expiration] {
         let expired = commands.filter { deadline(of: $0.value) <= now }
         for key in expired.keys { commands[key] = nil }
-        let slotsEnded = dropEndedSlots(at: now)
+        let slotsEnded = dropEndedSlots(at: now) + conditionsMet
+        conditionsMet = []
         noteEnded(Array(expired.values) + slotsEnded.map(\.command))
         return
             (expired.values.map { command in
                 Expiration(
-                    command: command, reason: command.end == nil ? .watchdog : .durationEnded, at: deadline(of: command)
-                )
+                    command: command, reason: command.isFireAndForget ? .durationEnded : .watchdog,
+                    at: deadline(of: command))
             } + slotsEnded).sorted {
                 ($0.at, $0.command.target, $0.command.source) < ($1.at, $1.command.target, $1.command.source)
             }
@@ -156,7 +168,7 @@ public struct ControlCore: Sendable {
     /// The next instant after `now` at which a command's deadline or a slot's start or end falls
     /// (a watchdog moved by a later heartbeat aside): a decision then keeps slot boundaries exact.
     public func nextChange(after now: ControlInstant) -> ControlInstant? {
-        let deadlines = commands.values.map(deadline(of:))
+        let deadlines = commands.values.map(deadline(of:)).filter { $0 != .distantFuture }
         let boundaries = schedules.values.flatMap { $0.slots.flatMap { [$0.start, $0.end] } }
         return (deadlines + boundaries).filter { $0 > now }.min()
     }

@@ -17,6 +17,9 @@ public struct ControlInstant: Hashable, Comparable, Sendable, CustomStringConver
     /// The caller's epoch itself.
     public static let epoch = ControlInstant(sinceEpoch: .zero)
 
+    /// An instant no command reaches: the deadline of one that only an event ends.
+    public static let distantFuture = ControlInstant(sinceEpoch: .seconds(Int64(1) << 40))
+
     /// An instant the given number of milliseconds after the epoch.
     public static func milliseconds(_ milliseconds: Int64) -> ControlInstant {
         ControlInstant(sinceEpoch: .milliseconds(milliseconds))

@@ -23,6 +23,9 @@ public enum EssMode: Hashable, Sendable, CustomStringConvertible {
     case gridSetpoint(gridPower: Watts)
     /// The grid kept inside −`maxExport`…`maxImport` W by the batteries (`GridController`).
     case gridLimit(maxImport: Watts, maxExport: Watts)
+    /// The batteries charged to `soc` % by the command's end (`SocTargetController`): as late
+    /// and as evenly as their limits allow, or as soon as possible when `asap` (or without an end).
+    case chargeToSoc(soc: Percent, asap: Bool)
 
     /// The mode without its parameter.
     public var kind: EssModeKind {
@@ -37,6 +40,7 @@ public enum EssMode: Hashable, Sendable, CustomStringConvertible {
         case .setPower: .setPower
         case .gridSetpoint: .gridSetpoint
         case .gridLimit: .gridLimit
+        case .chargeToSoc: .chargeToSoc
         }
     }
 
@@ -45,7 +49,8 @@ public enum EssMode: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .auto, .noDischarge, .noCharge: nil
         case .limitCharge(let value), .limitDischarge(let value), .forceCharge(let value),
-            .forceDischarge(let value), .setPower(let value), .gridSetpoint(let value), .gridLimit(let value, _):
+            .forceDischarge(let value), .setPower(let value), .gridSetpoint(let value), .gridLimit(let value, _),
+            .chargeToSoc(let value, _):
             value
         }
     }
@@ -54,6 +59,9 @@ public enum EssMode: Hashable, Sendable, CustomStringConvertible {
     public var parameterValues: [ModeParameter.Name: Double] {
         if case .gridLimit(let maxImport, let maxExport) = self {
             return [.maxImport: maxImport, .maxExport: maxExport]
+        }
+        if case .chargeToSoc(let soc, let asap) = self {
+            return [.targetSoc: soc, .asap: asap ? 1 : 0]
         }
         return ModeKind.ess(kind).values(parameterValue)
     }
@@ -77,6 +85,8 @@ public enum EssMode: Hashable, Sendable, CustomStringConvertible {
         case .gridSetpoint: self = .gridSetpoint(gridPower: value)
         case .gridLimit:
             self = .gridLimit(maxImport: value, maxExport: parameters[.maxExport] ?? ModeParameter.powerLimit)
+        case .chargeToSoc:
+            self = .chargeToSoc(soc: value, asap: (parameters[.asap] ?? 0) >= 0.5)
         }
     }
 

@@ -10,6 +10,8 @@ public struct Expiration: Hashable, Sendable, CustomStringConvertible {
         case durationEnded
         /// Its schedule slot ended (the command stood for the slot).
         case slotEnded
+        /// The event it waited for happened (`until: {idle: …}`).
+        case conditionMet
     }
 
     /// The command that ended; its target returns to its fallback unless another command holds it.

@@ -38,8 +38,8 @@ extension EssMode {
         case .forceCharge(let power): PowerConstraint(target: -power)
         case .forceDischarge(let power): PowerConstraint(target: power)
         case .setPower(let power): PowerConstraint(target: power)
-        // Their power comes from the grid controller at each decision (ControlCore.decide).
-        case .gridSetpoint, .gridLimit: .none
+        // Their power comes from their controller at each decision (ControlCore.decide).
+        case .gridSetpoint, .gridLimit, .chargeToSoc: .none
         }
     }
 }

@@ -7,6 +7,26 @@ import Vocabulary
 /// source): the mode with its parameter flat beside it, who holds it, and when it ends.
 /// `{"mode": "LIMIT_CHARGE", "maxChargePower": 1000, "source": "cloud", "until": "…Z", "secondsLeft": 42}`
 public struct ActiveControlMode: Codable, Sendable, Hashable {
+    /// How an energy target stands (CHARGE_TO_SOC), in whole Wh and W:
+    /// `{"remaining": 2400, "power": -1800, "shortfall": 0, "reached": false}`.
+    public struct EnergyTarget: Codable, Sendable, Hashable {
+        /// Energy still to store, Wh.
+        public var remaining: Double
+        /// The power asked for now, W (negative = charge).
+        public var power: Double
+        /// What the target will lack at its end at the most the constraints allow, Wh.
+        public var shortfall: Double
+        /// Whether the target is reached (and held).
+        public var reached: Bool
+
+        public init(_ status: EnergyTargetStatus) {
+            remaining = status.remaining.rounded()
+            power = status.power.rounded() + 0  // `+ 0` turns −0 into 0
+            shortfall = status.shortfall.rounded()
+            reached = status.reached
+        }
+    }
+
     /// The target's key (`ess`, `evcs`, a device id).
     public var target: String
     /// The mode's stable name.
@@ -23,10 +43,17 @@ public struct ActiveControlMode: Codable, Sendable, Hashable {
     public var secondsLeft: Int?
     /// The power it got when it had to be clamped (W); `nil` when it runs as asked.
     public var clampedTo: Double?
+    /// How its energy target stands; `nil` for modes without one.
+    public var energyTarget: EnergyTarget?
+    /// JSON `while`: the condition it is in force under, e.g. `"charging: any"`.
+    public var activeWhile: String?
+    /// The event that ends it, e.g. `"idle: any for 900 s"`, with how long the chargepoints have
+    /// been idle (`"…, idle for 120 s"`).
+    public var endsWhen: String?
 
     public init(
         target: String, mode: String, parameters: [String: Double] = [:], source: String, priority: Int? = nil,
-        until: Date? = nil, secondsLeft: Int? = nil, clampedTo: Double? = nil
+        until: Date? = nil, secondsLeft: Int? = nil, clampedTo: Double? = nil, energyTarget: EnergyTarget? = nil
     ) {
         self.target = target
         self.mode = mode
@@ -36,6 +63,7 @@ public struct ActiveControlMode: Codable, Sendable, Hashable {
         self.until = until
         self.secondsLeft = secondsLeft
         self.clampedTo = clampedTo
+        self.energyTarget = energyTarget
     }
 
     /// The entry for an active command of a decision taken at `time`.
@@ -45,11 +73,16 @@ public struct ActiveControlMode: Codable, Sendable, Hashable {
             parameters: active.command.mode.parameterValues.apiFields,
             source: active.command.origin.description, priority: active.priority,
             until: active.remaining.map { time.wall.addingTimeInterval($0.seconds) }, secondsLeft: active.secondsLeft,
-            clampedTo: active.clampedTo)
+            clampedTo: active.clampedTo, energyTarget: active.energyTarget.map(EnergyTarget.init))
+        activeWhile = active.activeWhileCharging.map { "charging: \($0)" }
+        endsWhen = active.endsWhenIdle.map { idle in
+            active.idleFor.map { "\(idle), idle for \(Int($0.seconds)) s" } ?? "\(idle)"
+        }
     }
 
     private static let fixedKeys: Set<String> = [
-        "target", "mode", "source", "priority", "until", "secondsLeft", "clampedTo",
+        "target", "mode", "source", "priority", "until", "secondsLeft", "clampedTo", "energyTarget", "while",
+        "endsWhen",
     ]
 
     public init(from decoder: any Decoder) throws {
@@ -61,6 +94,9 @@ public struct ActiveControlMode: Codable, Sendable, Hashable {
         until = try container.decodeIfPresent(Date.self, forKey: DynamicKey("until"))
         secondsLeft = try container.decodeIfPresent(Int.self, forKey: DynamicKey("secondsLeft"))
         clampedTo = try container.decodeIfPresent(Double.self, forKey: DynamicKey("clampedTo"))
+        energyTarget = try container.decodeIfPresent(EnergyTarget.self, forKey: DynamicKey("energyTarget"))
+        activeWhile = try container.decodeIfPresent(String.self, forKey: DynamicKey("while"))
+        endsWhen = try container.decodeIfPresent(String.self, forKey: DynamicKey("endsWhen"))
         parameters = [:]
         for key in container.allKeys where !Self.fixedKeys.contains(key.stringValue) {
             parameters[key.stringValue] = try container.decode(Double.self, forKey: key)
@@ -77,6 +113,9 @@ public struct ActiveControlMode: Codable, Sendable, Hashable {
         try container.encode(until, forKey: DynamicKey("until"))
         try container.encode(secondsLeft, forKey: DynamicKey("secondsLeft"))
         try container.encodeIfPresent(clampedTo, forKey: DynamicKey("clampedTo"))
+        try container.encodeIfPresent(energyTarget, forKey: DynamicKey("energyTarget"))
+        try container.encodeIfPresent(activeWhile, forKey: DynamicKey("while"))
+        try container.encodeIfPresent(endsWhen, forKey: DynamicKey("endsWhen"))
     }
 }
 

@@ -29,23 +29,32 @@ public struct ModeChange: Sendable, Hashable {
     public var mode: Mode?
     /// The explicit end; `nil` lets the command run while the source keeps repeating it.
     public var end: RequestedEnd?
+    /// `while: {charging: …}`: in force only while one of these chargepoints charges.
+    public var activeWhileCharging: ChargepointSelection?
 
-    public init(target: Target, mode: Mode?, end: RequestedEnd? = nil) {
+    public init(
+        target: Target, mode: Mode?, end: RequestedEnd? = nil, activeWhileCharging: ChargepointSelection? = nil
+    ) {
         self.target = target
         self.mode = mode
         self.end = end
+        self.activeWhileCharging = activeWhileCharging
     }
 
     /// The command for this change, issued at `time`; `nil` for a deactivation.
     public func command(from source: SourceID, at time: TimeBase) -> Command? {
         guard let mode else { return nil }
-        let commandEnd: Command.End? =
-            switch end {
-            case nil: nil
-            case .duration(let duration): .after(duration)
-            case .until(let date): .at(time.instant(at: date))
-            }
-        return Command(source: source, target: target, mode: mode, issuedAt: time.control, end: commandEnd)
+        var commandEnd: Command.End?
+        var idle: IdleCondition?
+        switch end {
+        case nil: break
+        case .duration(let duration): commandEnd = .after(duration)
+        case .until(let date): commandEnd = .at(time.instant(at: date))
+        case .idle(let condition): idle = condition
+        }
+        return Command(
+            source: source, target: target, mode: mode, issuedAt: time.control, end: commandEnd,
+            activeWhileCharging: activeWhileCharging, endsWhenIdle: idle)
     }
 }
 
@@ -55,6 +64,8 @@ public enum RequestedEnd: Sendable, Hashable {
     case until(Date)
     /// This long after the request arrived (`duration`, seconds).
     case duration(Duration)
+    /// Once the chargepoints have been idle for a while (`until: {idle: …}`).
+    case idle(IdleCondition)
 }
 
 /// A slot of a schedule as a request carries it (`{start, duration | end, activateControlModes}`,

@@ -2,7 +2,7 @@ public import Control
 public import Foundation
 public import Gateway
 public import GatewayState
-import SiteConfig
+public import SiteConfig
 public import Vocabulary
 
 /// Turns a control request's bytes into a `ControlRequest`, checking everything first:
@@ -30,6 +30,10 @@ public struct ControlRequestDecoder: Sendable {
     public var allowedTargets: Set<Target>?
     /// The largest body taken, in bytes.
     public var maximumBodySize: Int
+    /// Other names for targets (the site file's `aliases:`), alias → target.
+    public var aliases: [String: Target] = [:]
+    /// Where the site is, for `until: sunrise|sunset`; `nil` refuses them.
+    public var location: SiteLocation?
 
     public init(
         targets: [Target: DeviceKind], uncontrollable: Set<String> = [], allowedTargets: Set<Target>? = nil,
@@ -64,6 +68,8 @@ public struct ControlRequestDecoder: Sendable {
         self.init(
             targets: targets, uncontrollable: uncontrollable, allowedTargets: allowedTargets,
             maximumBodySize: maximumBodySize)
+        aliases = snapshot.aliases.filter { targets[$0.value] != nil }
+        location = snapshot.location
     }
 
     /// The request in `body`, checked against the targets and the wall-clock time `now`
@@ -137,7 +143,10 @@ private struct Checker {
             case .object(let fields):
                 if let change = change(fields, target: target, kind: kind, at: entryPath, endsAllowed: endsAllowed) {
                     changes.append(
-                        change.end == nil ? ModeChange(target: target, mode: change.mode, end: defaultEnd) : change)
+                        change.end == nil
+                            ? ModeChange(
+                                target: target, mode: change.mode, end: defaultEnd,
+                                activeWhileCharging: change.activeWhileCharging) : change)
                 }
             case let other:
                 problem(entryPath, target: key, "expected a mode object or null, got \(other.typeName)")
@@ -147,7 +156,7 @@ private struct Checker {
     }
 
     private mutating func target(_ key: String, at path: String) -> (Target, DeviceKind)? {
-        let target = Target(apiKey: key)
+        let target = decoder.aliases[key] ?? Target(apiKey: key)
         guard let kind = decoder.targets[target] else {
             if decoder.uncontrollable.contains(key) {
                 problem(path, target: key, "device '\(key)' is a meter and takes no modes")
@@ -183,7 +192,16 @@ private struct Checker {
                 "unknown mode '\(name)' for \(kind.rawValue) target '\(key)' (modes: \(names))")
             return nil
         }
-        var known: Set<String> = ["mode", "until", "duration"]
+        var known: Set<String> = ["mode", "until", "duration", "while"]
+        var fields = fields
+        if modeKind.plansTowardEnd, let by = fields.removeValue(forKey: "by") {
+            // `by` is the end the mode plans toward: the command's `until`.
+            if fields["until"] != nil {
+                problem(path, target: key, "give 'by' or 'until', not both")
+            } else {
+                fields["until"] = by
+            }
+        }
         var parameters: [ModeParameter.Name: Double] = [:]
         var parameterOK = true
         for spec in modeKind.parameters {
@@ -195,6 +213,8 @@ private struct Checker {
                 problem(
                     path, target: key, "mode \(name) needs '\(spec.name)' (\(spec.unit.rawValue), \(Self.range(spec)))")
                 parameterOK = false
+            case .bool(let on)? where spec.unit == .flag:
+                parameters[spec.name] = on ? 1 : 0
             case .number(let value)?:
                 if spec.range.contains(value) {
                     parameters[spec.name] = value
@@ -205,9 +225,8 @@ private struct Checker {
                     parameterOK = false
                 }
             case let other?:
-                problem(
-                    "\(path).\(spec.name)", target: key,
-                    "expected a number (\(spec.unit.rawValue)), got \(other.typeName)")
+                let expected = spec.unit == .flag ? "true or false" : "a number (\(spec.unit.rawValue))"
+                problem("\(path).\(spec.name)", target: key, "expected \(expected), got \(other.typeName)")
                 parameterOK = false
             }
         }
@@ -215,6 +234,11 @@ private struct Checker {
             problem("\(path).\(field)", target: key, "unknown field '\(field)' for mode \(name)")
         }
         let end = self.end(in: fields, at: path, allowed: endsAllowed, target: key)
+        var activeWhile: ChargepointSelection?
+        if let condition = fields["while"], condition != .null {
+            activeWhile = self.activeWhile(condition, at: "\(path).while", target: key)
+            if activeWhile == nil { return nil }
+        }
         guard parameterOK else { return nil }
         let mode: Mode
         do throws(CommandRejection) {
@@ -223,7 +247,65 @@ private struct Checker {
             problem(path, target: key, error.description)
             return nil
         }
-        return ModeChange(target: target, mode: mode, end: end)
+        return ModeChange(target: target, mode: mode, end: end, activeWhileCharging: activeWhile)
+    }
+
+    /// `while: {charging: any | [ids]}`.
+    private mutating func activeWhile(_ value: JSONValue, at path: String, target: String) -> ChargepointSelection? {
+        guard case .object(let fields) = value, fields.count == 1, let charging = fields["charging"] else {
+            problem(path, target: target, "expected {\"charging\": \"any\" or a list of chargepoint ids}")
+            return nil
+        }
+        return chargepoints(charging, at: "\(path).charging", target: target)
+    }
+
+    /// `"any"` or a list of chargepoint ids.
+    private mutating func chargepoints(_ value: JSONValue, at path: String, target: String?) -> ChargepointSelection? {
+        switch value {
+        case .string("any"): return .any
+        case .array(let items):
+            var ids: Set<DeviceID> = []
+            for item in items {
+                guard case .string(let id) = item else {
+                    problem(path, target: target, "expected a chargepoint id, got \(item.typeName)")
+                    return nil
+                }
+                guard decoder.targets[.device(DeviceID(id))] == .chargepoint else {
+                    problem(path, target: target, "'\(id)' is not a chargepoint of this site")
+                    return nil
+                }
+                ids.insert(DeviceID(id))
+            }
+            guard !ids.isEmpty else {
+                problem(path, target: target, "expected \"any\" or at least one chargepoint id")
+                return nil
+            }
+            return .only(ids)
+        default:
+            problem(path, target: target, "expected \"any\" or a list of chargepoint ids, got \(value.typeName)")
+            return nil
+        }
+    }
+
+    /// `{idle: {chargepoints: any | [ids], for: seconds}}`.
+    private mutating func idle(_ value: JSONValue, at path: String, target: String?) -> IdleCondition? {
+        guard case .object(let fields) = value, fields.count == 1, case .object(let idle)? = fields["idle"] else {
+            problem(path, target: target, "expected a time or {\"idle\": {\"chargepoints\": …, \"for\": seconds}}")
+            return nil
+        }
+        for field in idle.keys.sorted() where !["chargepoints", "for"].contains(field) {
+            problem("\(path).idle.\(field)", target: target, "unknown field '\(field)' in an idle condition")
+        }
+        let chargepoints = chargepoints(
+            idle["chargepoints"] ?? .string("any"), at: "\(path).idle.chargepoints", target: target)
+        guard let time = idle["for"] else {
+            problem("\(path).idle", target: target, "missing field 'for' (seconds)")
+            return nil
+        }
+        guard let duration = duration(time, at: "\(path).idle.for", target: target), let chargepoints else {
+            return nil
+        }
+        return IdleCondition(chargepoints: chargepoints, duration: duration)
     }
 
     /// `until` or `duration` in `fields`, if any (never both).
@@ -240,6 +322,24 @@ private struct Checker {
         if until != nil, duration != nil {
             problem(path, target: target, "give 'until' or 'duration', not both")
             return nil
+        }
+        if let until, case .object = until {
+            return idle(until, at: "\(prefix)until", target: target).map(RequestedEnd.idle)
+        }
+        if case .string(let name)? = until, let event = SiteLocation.SunEvent(rawValue: name) {
+            guard let location = decoder.location else {
+                problem(
+                    "\(prefix)until", target: target, "'\(name)' needs the site's location (location: in the site file)"
+                )
+                return nil
+            }
+            guard let date = location.next(event, after: now) else {
+                problem(
+                    "\(prefix)until", target: target,
+                    "the sun does not \(event == .sunrise ? "rise" : "set") here within a week")
+                return nil
+            }
+            return .until(date)
         }
         if let until {
             guard let date = date(until, at: "\(prefix)until", target: target) else { return nil }

@@ -57,12 +57,18 @@ extension CurrentDataDocument {
         for command in snapshot.decision?.active ?? [] where active[command.command.target.apiKey] == nil {
             active[command.command.target.apiKey] = ActiveControlMode(command, at: time)
         }
+        var offers = Self.offers(snapshot, for: audience)
+        // A target's aliases carry what it carries, so a cloud that names it so finds it.
+        for (alias, target) in snapshot.aliases {
+            offers[alias] = offers[target.apiKey]
+            active[alias] = active[target.apiKey]
+        }
         self.init(
             site: snapshot.siteName, timestamp: time.wall, watt: snapshot.gridPower, producingWatt: production,
             soc: snapshot.essSoc, chargingPower: essPower.map { Int(abs($0).rounded()) },
             powerStorageState: Self.storageState(for: essPower),
-            currentData: data, availableControlModes: Self.offers(snapshot, for: audience),
-            activeControlModes: active, rejectedControlModes: rejected)
+            currentData: data, availableControlModes: offers, activeControlModes: active,
+            rejectedControlModes: rejected)
     }
 
     /// clever-PV's storage state for a battery power (W, + discharge): 3 discharging, 1 charging,
@@ -91,6 +97,8 @@ extension CurrentDataDocument {
 
     /// The largest parameter value `kind` can use on `target`'s online devices, if known.
     static func limit(of kind: ModeKind, on target: Target, in snapshot: GatewaySnapshot) -> Double? {
+        // A SoC target is at most 100 %, however many batteries share it.
+        if let spec = kind.parameters.first, spec.unit == .percent { return spec.range.upperBound }
         let devices: [DeviceStatus] =
             switch target {
             case .essCluster: snapshot.batteries.filter(\.online)

@@ -17,6 +17,11 @@ public struct GatewaySnapshot: Sendable {
     /// Grid active power, W (positive = import), from the site's meter; `nil` without a meter or
     /// while the meter is offline.
     public var gridPower: Double?
+    /// Other names the JSON APIs take for targets (the site file's `aliases:`, `ess0` for `ess`
+    /// by default), alias → target.
+    public var aliases: [String: Target] = [:]
+    /// Where the site is (the site file's `location:`), for `until: sunrise|sunset`.
+    public var location: SiteLocation?
 
     public init(siteName: String, at: ControlInstant, devices: [DeviceStatus], decision: Decision?, gridPower: Double?)
     {

@@ -14,8 +14,11 @@ public enum GatewaySources {
     public static let cloud = "cloud"
     /// Commands published on the site's MQTT command topic.
     public static let mqtt = "mqtt"
+    /// The site file's weekly default schedule: below every other source unless listed.
+    public static let weekly = "weekly"
 
     package static let defaults: [(String, Int)] = [
         (modbus, 10), (openems, 10), (openemsRest, 10), (sunspec, 10), (local, 5), (cloud, 5), (mqtt, 5),
+        (weekly, 0),
     ]
 }

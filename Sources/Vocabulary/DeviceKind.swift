@@ -19,7 +19,7 @@ public enum DeviceKind: String, Hashable, Sendable, CaseIterable, CustomStringCo
         }
     }
 
-    /// The modes a device map of this kind names recipes for: the grid modes have none of their
+    /// The modes a device map of this kind names recipes for: the controlled modes have none of their
     /// own (SET_POWER carries them out).
     public var recipeModes: [ModeKind] { modes.filter { $0.recipe == $0 } }
 

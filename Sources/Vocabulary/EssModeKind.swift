@@ -23,6 +23,9 @@ public enum EssModeKind: UInt16, CodedModeKind {
     /// Peak shaving: the batteries act only while the grid exceeds `maxImport` W of import or
     /// `maxExport` W of export, and hold it at that limit.
     case gridLimit = 9
+    /// Energy target: the batteries reach `targetSoc` % by the command's end, charging as late and as
+    /// evenly as their limits allow (or as soon as possible with `asap`), then hold it.
+    case chargeToSoc = 10
 
     /// The stable name, e.g. `"NO_DISCHARGE"`.
     public var name: String {
@@ -37,6 +40,7 @@ public enum EssModeKind: UInt16, CodedModeKind {
         case .setPower: "SET_POWER"
         case .gridSetpoint: "GRID_SETPOINT"
         case .gridLimit: "GRID_LIMIT"
+        case .chargeToSoc: "CHARGE_TO_SOC"
         }
     }
 
@@ -50,6 +54,7 @@ public enum EssModeKind: UInt16, CodedModeKind {
         case .setPower: [.power(.power, signed: true)]
         case .gridSetpoint: [.power(.gridPower, signed: true)]
         case .gridLimit: [.power(.maxImport), .power(.maxExport, default: ModeParameter.powerLimit)]
+        case .chargeToSoc: [.percent(.targetSoc), .flag(.asap)]
         }
     }
 
@@ -57,6 +62,15 @@ public enum EssModeKind: UInt16, CodedModeKind {
     /// every decision, carried out by the batteries' SET_POWER recipes.
     public var followsGrid: Bool { self == .gridSetpoint || self == .gridLimit }
 
-    /// The recipe a device carries the mode out with: SET_POWER for the grid modes, else its own.
-    public var recipe: EssModeKind { followsGrid ? .setPower : self }
+    /// Whether a controller in the control core turns the mode into a cluster power at every
+    /// decision (the grid modes, CHARGE_TO_SOC), carried out by the batteries' SET_POWER recipes.
+    public var isControlled: Bool { followsGrid || self == .chargeToSoc }
+
+    /// Whether the mode plans toward the command's end (CHARGE_TO_SOC meets its target by then):
+    /// JSON names that end `by`.
+    public var plansTowardEnd: Bool { self == .chargeToSoc }
+
+    /// The recipe a device carries the mode out with: SET_POWER for the controlled modes, else
+    /// its own.
+    public var recipe: EssModeKind { isControlled ? .setPower : self }
 }

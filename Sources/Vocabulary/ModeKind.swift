@@ -29,11 +29,19 @@ public enum ModeKind: Hashable, Comparable, Sendable, CaseIterable, RawRepresent
     /// The stable name, e.g. `"LIMIT_CHARGE"`.
     public var rawValue: String { name }
 
-    /// The recipe a device carries the mode out with: its own, or SET_POWER for the grid modes.
+    /// The recipe a device carries the mode out with: its own, or SET_POWER for the controlled modes.
     public var recipe: ModeKind {
         switch self {
         case .ess(let kind): .ess(kind.recipe)
         case .chargepoint: self
+        }
+    }
+
+    /// Whether the mode plans toward the command's end, which JSON names `by` (CHARGE_TO_SOC).
+    public var plansTowardEnd: Bool {
+        switch self {
+        case .ess(let kind): kind.plansTowardEnd
+        case .chargepoint: false
         }
     }
 
@@ -90,7 +98,10 @@ public enum ModeKind: Hashable, Comparable, Sendable, CaseIterable, RawRepresent
     /// Each parameter value given with its name and unit, in the mode's order: `maxChargePower: 2000 W`.
     public func describeParameters(_ values: [ModeParameter.Name: Double]) -> [String] {
         parameters.compactMap { spec in
-            values[spec.name].map { "\(spec.name): \(ModeParameter.format($0)) \(spec.unit.rawValue)" }
+            values[spec.name].map { value in
+                let shown = "\(spec.name): \(ModeParameter.format(value))"
+                return spec.unit == .flag ? shown : "\(shown) \(spec.unit.rawValue)"
+            }
         }
     }
 

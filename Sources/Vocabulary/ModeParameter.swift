@@ -16,6 +16,11 @@ public struct ModeParameter: Hashable, Sendable {
         case maxImport
         /// The most export to the grid, W (≥ 0).
         case maxExport
+        /// A state of charge to reach, % (CHARGE_TO_SOC).
+        case targetSoc
+        /// 1: reach the target as soon as possible instead of as late and as evenly as the
+        /// command's end allows; 0 (the default): plan toward the end.
+        case asap
 
         public static func < (lhs: Name, rhs: Name) -> Bool {
             allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -30,6 +35,10 @@ public struct ModeParameter: Hashable, Sendable {
         case watt = "W"
         /// Amperes per phase.
         case ampere = "A"
+        /// Percent (a state of charge).
+        case percent = "%"
+        /// A flag: 0 (off) or 1 (on); JSON also takes `false` and `true`.
+        case flag = ""
     }
 
     /// The parameter's name.
@@ -64,6 +73,16 @@ public struct ModeParameter: Hashable, Sendable {
     /// A current parameter: 0…10 kA.
     public static func current(_ name: Name) -> ModeParameter {
         ModeParameter(name: name, unit: .ampere, range: 0...currentLimit)
+    }
+
+    /// A state-of-charge parameter: 0…100 %.
+    public static func percent(_ name: Name) -> ModeParameter {
+        ModeParameter(name: name, unit: .percent, range: 0...100)
+    }
+
+    /// A flag parameter: 0 or 1, off unless given.
+    public static func flag(_ name: Name) -> ModeParameter {
+        ModeParameter(name: name, unit: .flag, range: 0...1, defaultValue: 0)
     }
 
     /// A parameter value as logs and status lines show it: at most one decimal, none when whole

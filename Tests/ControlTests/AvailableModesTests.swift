@@ -8,9 +8,13 @@ import Vocabulary
     @Test func clusterOffersWhatEveryOnlineBatteryCanCarryOut() {
         let site = Fixture.batteries(Fixture.battery("bat1", supportedModes: basic), Fixture.battery("bat2"))
         let modes = ControlCore.modes(for: .essCluster, in: site)
-        // SET_POWER carries the grid modes out, so they come with it.
-        #expect(modes == [.ess(.auto), .ess(.noDischarge), .ess(.setPower), .ess(.gridSetpoint), .ess(.gridLimit)])
-        #expect(modes.bitmask == 0b11_1000_0011)
+        // SET_POWER carries the grid modes and CHARGE_TO_SOC out, so they come with it.
+        #expect(
+            modes == [
+                .ess(.auto), .ess(.noDischarge), .ess(.setPower), .ess(.gridSetpoint), .ess(.gridLimit),
+                .ess(.chargeToSoc),
+            ])
+        #expect(modes.bitmask == 0b111_1000_0011)
         #expect(ControlCore.modes(for: .device("bat2"), in: site) == ModeKind.allEss)
     }
 

@@ -8,7 +8,7 @@ import Vocabulary
         #expect(
             catalog == [
                 "0 AUTO", "1 NO_DISCHARGE", "2 LIMIT_CHARGE", "3 NO_CHARGE", "4 LIMIT_DISCHARGE", "5 FORCE_CHARGE",
-                "6 FORCE_DISCHARGE", "7 SET_POWER", "8 GRID_SETPOINT", "9 GRID_LIMIT",
+                "6 FORCE_DISCHARGE", "7 SET_POWER", "8 GRID_SETPOINT", "9 GRID_LIMIT", "10 CHARGE_TO_SOC",
             ])
     }
 
@@ -27,7 +27,7 @@ import Vocabulary
             #expect(ChargepointModeKind(code: kind.code) == kind)
         }
         #expect(EssModeKind(name: "HOLD") == nil)
-        #expect(EssModeKind(code: 10) == nil)
+        #expect(EssModeKind(code: 11) == nil)
     }
 
     @Test func parametersAreNamedWithUnitsAndRanges() {
@@ -38,6 +38,14 @@ import Vocabulary
         #expect(EssModeKind.forceDischarge.parameters.map(\.range) == [0...1_000_000_000])
         #expect(EssModeKind.noDischarge.parameters.isEmpty)
         #expect(
+            EssModeKind.chargeToSoc.parameters == [
+                ModeParameter(name: .targetSoc, unit: .percent, range: 0...100),
+                ModeParameter(name: .asap, unit: .flag, range: 0...1, defaultValue: 0),
+            ])
+        #expect(
+            ModeKind.ess(.chargeToSoc).describe([.targetSoc: 90, .asap: 1]) == "CHARGE_TO_SOC(targetSoc: 90 %, asap: 1)"
+        )
+        #expect(
             ChargepointModeKind.limit.parameters == [ModeParameter(name: .current, unit: .ampere, range: 0...10_000)])
         #expect(ChargepointModeKind.force.parameters.isEmpty)
     }
@@ -46,6 +54,7 @@ import Vocabulary
         #expect(try EssMode(kind: .limitCharge, parameter: 2_000) == .limitCharge(maxChargePower: 2_000))
         #expect(try EssMode(kind: .setPower, parameter: -5_000) == .setPower(-5_000))
         #expect(try EssMode(kind: .noDischarge, parameter: 123) == .noDischarge)
+        #expect(try EssMode(kind: .chargeToSoc, parameter: 90) == .chargeToSoc(soc: 90, asap: false))
         #expect(try ChargepointMode(kind: .limit, parameter: 10) == .limit(current: 10))
     }
 

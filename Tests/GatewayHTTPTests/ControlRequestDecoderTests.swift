@@ -2,6 +2,7 @@ import Control
 import Foundation
 import Gateway
 import GatewayHTTP
+import SiteConfig
 import Testing
 import Vocabulary
 
@@ -50,6 +51,108 @@ struct ControlRequestDecoderTests {
         #expect(both.changes.first?.mode == .ess(.gridLimit(maxImport: 20000, maxExport: 5000)))
         #expect(!problems(#"{"activateControlModes": {"ess": {"mode": "GRID_SETPOINT"}}}"#).isEmpty)
         #expect(!problems(#"{"activateControlModes": {"ess": {"mode": "GRID_LIMIT"}}}"#).isEmpty)
+    }
+
+    @Test func chargeToSocTakesItsSocAndByOrAsap() throws {
+        let by = try request(
+            #"{"activateControlModes": {"ess": {"mode": "CHARGE_TO_SOC", "targetSoc": 90, "by": "2026-05-01T13:00:00Z"}}}"#
+        )
+        #expect(
+            by.changes == [
+                ModeChange(
+                    target: .essCluster, mode: .ess(.chargeToSoc(soc: 90, asap: false)),
+                    end: .until(ManualClock.at(3600)))
+            ])
+        let asap = try request(
+            #"{"activateControlModes": {"ess": {"mode": "CHARGE_TO_SOC", "targetSoc": 80, "asap": true}}}"#)
+        #expect(asap.changes.first?.mode == .ess(.chargeToSoc(soc: 80, asap: true)))
+        #expect(asap.changes.first?.end == nil)
+        let both = problems(
+            #"{"activateControlModes": {"ess": {"mode": "CHARGE_TO_SOC", "targetSoc": 90, "by": "2026-05-01T13:00:00Z", "until": "2026-05-01T13:00:00Z"}}}"#
+        )
+        #expect(both.map(\.reason) == ["give 'by' or 'until', not both"])
+        #expect(
+            problems(#"{"activateControlModes": {"ess": {"mode": "CHARGE_TO_SOC", "targetSoc": 101}}}"#).map(\.path)
+                == [
+                    "activateControlModes.ess.targetSoc"
+                ])
+        #expect(
+            problems(#"{"activateControlModes": {"ess": {"mode": "CHARGE_TO_SOC", "targetSoc": 90, "asap": "yes"}}}"#)
+                .map(
+                    \.reason) == ["expected true or false, got a string"])
+        // `by` is the planning mode's end only: elsewhere it is an unknown field.
+        #expect(
+            !problems(#"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE", "by": "2026-05-01T13:00:00Z"}}}"#)
+                .isEmpty)
+    }
+
+    @Test func aliasesNameTheirTargets() throws {
+        var decoder = decoder
+        decoder.aliases = ["ess0": .essCluster, "ctrlEvseSingle0": .device("cp1")]
+        let request = try decoder.decode(
+            Array(
+                #"{"activateControlModes": {"ess0": {"mode": "NO_DISCHARGE"}, "ctrlEvseSingle0": {"mode": "FORCE"}}}"#
+                    .utf8), now: now
+        ).get()
+        #expect(
+            Set(request.changes) == [
+                ModeChange(target: .essCluster, mode: .ess(.noDischarge)),
+                ModeChange(target: .device("cp1"), mode: .chargepoint(.force)),
+            ])
+        // An alias takes its target's modes only.
+        let wrongKind = decoder.decode(Array(#"{"activateControlModes": {"ess0": {"mode": "FORCE"}}}"#.utf8), now: now)
+        guard case .failure(let error) = wrongKind else {
+            Issue.record("FORCE on ess0 was accepted")
+            return
+        }
+        #expect(error.problems.map(\.path) == ["activateControlModes.ess0.mode"])
+    }
+
+    @Test func whileChargingAndUntilIdleAreConditions() throws {
+        let conditions = try request(
+            #"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE", "while": {"charging": "any"}, "until": {"idle": {"chargepoints": ["cp1"], "for": 900}}}}}"#
+        )
+        #expect(
+            conditions.changes == [
+                ModeChange(
+                    target: .essCluster, mode: .ess(.noDischarge),
+                    end: .idle(IdleCondition(chargepoints: .only(["cp1"]), duration: .seconds(900))),
+                    activeWhileCharging: .any)
+            ])
+        let listed = try request(
+            #"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE", "while": {"charging": ["cp1"]}}}}"#)
+        #expect(listed.changes.first?.activeWhileCharging == .only(["cp1"]))
+        let command = try #require(listed.changes.first?.command(from: "cloud", at: ManualClock().base))
+        #expect(command.activeWhileCharging == ChargepointSelection.only(["cp1"]))
+        #expect(command.endsWhenIdle == nil)
+        #expect(
+            problems(#"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE", "while": {"charging": ["bat1"]}}}}"#)
+                .map(\.reason) == ["'bat1' is not a chargepoint of this site"])
+        #expect(
+            problems(#"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE", "while": {"raining": true}}}}"#).map(
+                \.path) == ["activateControlModes.ess.while"])
+        #expect(
+            problems(
+                #"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE", "until": {"idle": {"chargepoints": "any"}}}}}"#
+            )
+            .map(\.reason) == ["missing field 'for' (seconds)"])
+    }
+
+    @Test func untilSunsetIsTheNextSunsetAtTheSitesLocation() throws {
+        var decoder = decoder
+        decoder.location = SiteLocation(latitude: 52.52, longitude: 13.405)
+        let request = try decoder.decode(
+            Array(#"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE", "until": "sunset"}}}"#.utf8), now: now
+        ).get()
+        // Berlin, 1 May 2026: the sun sets at about 20:36 CEST, 18:36 UTC, 6.6 hours after noon UTC.
+        guard case .until(let sunset)? = request.changes.first?.end else {
+            Issue.record("no end: \(request)")
+            return
+        }
+        #expect(abs(sunset.timeIntervalSince(now) - 6.6 * 3600) < 600)
+        #expect(
+            problems(#"{"activateControlModes": {"ess": {"mode": "NO_DISCHARGE", "until": "sunrise"}}}"#).map(\.reason)
+                == ["'sunrise' needs the site's location (location: in the site file)"])
     }
 
     @Test func nullDeactivatesTheTarget() throws {

@@ -106,6 +106,24 @@ struct CurrentDataDocumentTests {
         #expect(offers["evcs"]?.contains(ModeOffer(mode: "SURPLUS")) == true)
     }
 
+    @Test func chargeToSocIsOfferedUpTo100Percent() {
+        #expect(
+            document().availableControlModes["ess"]?.contains(
+                ModeOffer(mode: "CHARGE_TO_SOC", parameter: "targetSoc", maximum: 100)) == true)
+    }
+
+    @Test func aliasesCarryTheirTargetsOffersAndActiveMode() throws {
+        _ = site.submit(.ess(.noDischarge, from: "cloud", at: site.now()))
+        var snapshot = site.snapshot()
+        snapshot.aliases = ["ess0": .essCluster, "ctrlEvseSingle0": .device("cp1")]
+        let document = CurrentDataDocument(snapshot: snapshot, at: site.clock.base, for: cloud)
+        #expect(document.availableControlModes["ess0"] == document.availableControlModes["ess"])
+        #expect(document.availableControlModes["ctrlEvseSingle0"] == document.availableControlModes["cp1"])
+        #expect(document.availableControlModes["ess0"]?.isEmpty == false)
+        #expect(document.activeControlModes["ess0"]?.mode == "NO_DISCHARGE")
+        #expect(document.activeControlModes["ctrlEvseSingle0"] == nil)
+    }
+
     @Test func offersAreWrittenAsTheProposalDoes() throws {
         let json = try json(document())
         let offers = try #require(json["availableControlModes"] as? [String: [[String: Any]]])

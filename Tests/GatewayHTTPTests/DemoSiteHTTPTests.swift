@@ -31,6 +31,48 @@ struct DemoSiteHTTPTests {
         return ("http://127.0.0.1:\(port)/api", Task { try await api.run() })
     }
 
+    /// curl against the local API with its token; the output ends with the HTTP status.
+    func curl(_ arguments: [String]) throws -> CommandResult {
+        try runCommand(
+            "/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer secret"] + arguments)
+    }
+
+    /// The local API's `/status` document, or `nil` while it does not answer.
+    func status(_ base: String) -> [String: Any]? {
+        guard let result = try? curl(["\(base)/status"]), result.output.hasSuffix("200") else { return nil }
+        let body = result.output.split(separator: "\n").dropLast().joined(separator: "\n")
+        return (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
+    }
+
+    /// Runs `body` while a push client pushes `site` to `cloud` every `interval`.
+    func pushing(
+        to cloud: FakeCloud, every interval: Duration, from site: ScenarioFixture,
+        _ body: @Sendable () async throws -> Void
+    ) async throws {
+        try await cloud.serve { url in
+            let push = PushClient(
+                configuration: PushConfiguration(url: url, interval: interval),
+                snapshot: { site.gateway.controller.snapshot }, sink: site.gateway.controller,
+                logger: Logger(label: "push"))
+            let running = Task { await push.run() }
+            defer {
+                push.stop()
+                running.cancel()
+            }
+            try await body()
+        }
+    }
+
+    /// The first non-nil value `produce` gives within ten seconds.
+    func eventuallyValue<Value>(_ produce: () async throws -> Value?) async rethrows -> Value? {
+        var value: Value?
+        _ = try await eventuallyAsync {
+            value = try await produce()
+            return value != nil
+        }
+        return value
+    }
+
     @Test func scriptedCloudSwitchesNoDischargeOnAndOffAndTheBatteriesFollow() async throws {
         var night = SiteProfile()
         night.load = 4000
@@ -42,16 +84,7 @@ struct DemoSiteHTTPTests {
         let cloud = FakeCloud(
             [activate("NO_DISCHARGE"), FakeCloud.Reply(body: ""), activate("NO_DISCHARGE"), activate(nil)],
             fallback: FakeCloud.Reply(body: "{}"))
-        try await cloud.serve { url in
-            let push = PushClient(
-                configuration: PushConfiguration(url: url, interval: .seconds(2)),
-                snapshot: { site.gateway.controller.snapshot }, sink: site.gateway.controller,
-                logger: Logger(label: "push"))
-            let running = Task { await push.run() }
-            defer {
-                push.stop()
-                running.cancel()
-            }
+        try await pushing(to: cloud, every: .seconds(2), from: site) {
             #expect(await eventuallyAsync { site.power("ess1") <= 1 && site.power("ess2") <= 1 })
             let held = site.gateway.controller.snapshot.decision?.activeCommand(for: .essCluster)?.command
             #expect(held?.origin == .source("cloud"))
@@ -78,10 +111,6 @@ struct DemoSiteHTTPTests {
         #expect(await eventuallyAsync { site.essPower < -5000 })
         let (base, running) = serveLocalAPI(site)
         defer { running.cancel() }
-        func curl(_ arguments: [String]) throws -> CommandResult {
-            try runCommand(
-                "/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer secret"] + arguments)
-        }
         #expect(await eventuallyAsync { (try? curl(["\(base)/status"]))?.output.hasSuffix("200") == true })
         let limit = #"{"activateControlModes": {"ess": {"mode": "LIMIT_CHARGE", "maxChargePower": 1000}}}"#
         let accepted = try curl([

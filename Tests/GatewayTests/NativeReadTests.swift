@@ -45,7 +45,7 @@ import Vocabulary
             #expect(try client.native("site.ess.activeModePower") == .int(-3000))
             #expect(try client.native("site.ess.remaining") == .uint(42))  // 41.2 s, rounded up
             #expect(try client.native("site.ess.availableModes") == .uint(UInt64(ModeKind.allEss.bitmask)))
-            #expect(try client.native("site.ess.availableModes") == .uint(0x3FF))
+            #expect(try client.native("site.ess.availableModes") == .uint(0x7FF))
             #expect(try client.native("site.ess.source") == .uint(3))  // OTHER
             #expect(try client.native("site.ess.sourceName") == .string("cloud"))
             #expect(try client.native("site.ess.setpoint") == .int(-3000))

@@ -22,6 +22,19 @@ import Vocabulary
         #expect(sink.commands == [expected])
     }
 
+    @Test func chargeToSocTakesItsSocInThePowerRegisterAndItsEndFromTheDuration() throws {
+        let sink = RecordingSink()
+        try NativeFixture.withServer(sink: sink) { server, _ in
+            let client = try NativeFixture.client(server)
+            try client.writeNative(
+                "site.ess.mode", [.uint(UInt64(EssModeKind.chargeToSoc.code)), .int(90), .uint(7200)])
+        }
+        #expect(sink.commands.map(\.mode) == [.ess(.chargeToSoc(soc: 90, asap: false))])
+        #expect(sink.commands.first?.end == .after(.seconds(7200)))
+        // Past 100 % it is refused whole.
+        try expectRefused(.illegalDataValue, address: Self.at("site.ess.mode"), [10, 0, 120, 0, 7200])
+    }
+
     @Test func durationZeroLastsWhileTheWatchdogIsRefreshed() throws {
         let sink = RecordingSink()
         try NativeFixture.withServer(sink: sink) { server, _ in
@@ -128,8 +141,10 @@ import Vocabulary
     }
 
     @Test func unknownModeIsRefusedWithIllegalValue() throws {
-        try expectRefused(.illegalDataValue, address: Self.at("site.ess.mode"), [10, 0, 0, 0, 0])
-        try expectRefused(.illegalDataValue, address: Self.at("site.evcs.mode"), [5], single: true)
+        let unknownEss = UInt16(EssModeKind.allCases.count)
+        let unknownChargepoint = UInt16(ChargepointModeKind.allCases.count)
+        try expectRefused(.illegalDataValue, address: Self.at("site.ess.mode"), [unknownEss, 0, 0, 0, 0])
+        try expectRefused(.illegalDataValue, address: Self.at("site.evcs.mode"), [unknownChargepoint], single: true)
     }
 
     @Test func powerOutsideItsRangeIsRefusedWithIllegalValue() throws {

@@ -17,9 +17,9 @@ import Vocabulary
             DeviceKind.battery.modes.map(\.name) == [
                 "AUTO", "NO_DISCHARGE", "LIMIT_CHARGE", "NO_CHARGE", "LIMIT_DISCHARGE", "FORCE_CHARGE",
                 "FORCE_DISCHARGE",
-                "SET_POWER", "GRID_SETPOINT", "GRID_LIMIT",
+                "SET_POWER", "GRID_SETPOINT", "GRID_LIMIT", "CHARGE_TO_SOC",
             ])
-        // A map names no recipe for the grid modes: SET_POWER carries them out.
+        // A map names no recipe for the controlled modes: SET_POWER carries them out.
         #expect(DeviceKind.battery.recipeModes.map(\.name).last == "SET_POWER")
         #expect(DeviceKind.chargepoint.modes.map(\.name) == ["ZERO", "MINIMUM", "SURPLUS", "FORCE", "LIMIT"])
         #expect(DeviceKind.meter.modes.isEmpty && !DeviceKind.meter.isControllable)

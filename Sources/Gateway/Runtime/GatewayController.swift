@@ -21,6 +21,8 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     private let thread = WorkerThread(name: "busbar-control")
     private let activeModes = Mutex<[Target: String]>([:])
     private let scheduleFile: Mutex<ScheduleFile?>
+    /// The site's weekly default schedule, handed to the core a week ahead, again every day.
+    private let weekly: Mutex<WeeklyPlan>
     let watch = Mutex(Watch())
 
     /// Who is told of the controller's events, and what was last told them.
@@ -41,6 +43,18 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
         var siteName: String
         var devices: [DeviceRuntime]
         var workers: [String: EndpointWorker]
+        /// The JSON APIs' other names for targets (the site's `aliases:`).
+        var aliases: [String: Target]
+        /// Where the site is, for `until: sunrise|sunset`.
+        var location: SiteLocation?
+
+        init(site: Site, devices: [DeviceRuntime], workers: [String: EndpointWorker]) {
+            siteName = site.name
+            self.devices = devices
+            self.workers = workers
+            aliases = site.targetAliases.mapValues(Target.init(apiKey:))
+            location = site.location
+        }
     }
 
     init(
@@ -48,9 +62,10 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
         logger: Logger
     ) {
         self.core = Mutex(ControlCore(configuration: configuration))
-        self.wiring = Mutex(Wiring(siteName: site.name, devices: devices, workers: workers))
+        self.wiring = Mutex(Wiring(site: site, devices: devices, workers: workers))
         self.logger = logger
         self.scheduleFile = Mutex(site.stateFile.map(ScheduleFile.init(path:)))
+        self.weekly = Mutex(WeeklyPlan(slots: site.weeklySchedule, zone: site.zone))
         self.published = Mutex(
             GatewaySnapshot(siteName: site.name, at: .seconds(0), devices: [], decision: nil, gridPower: nil))
     }
@@ -69,8 +84,16 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
                 : "its target is no longer in the site file or is another kind of device"
             logger.notice("command dropped by the reload", metadata: ["command": "\(command)", "reason": "\(reason)"])
         }
-        wiring.withLock { $0 = Wiring(siteName: site.name, devices: devices, workers: workers) }
+        wiring.withLock { $0 = Wiring(site: site, devices: devices, workers: workers) }
         scheduleFile.withLock { $0 = site.stateFile.map(ScheduleFile.init(path:)) }
+        weekly.withLock { plan in
+            // A plan that ran before clears its schedules when the new site has none.
+            let ran = plan.reach != nil
+            plan = WeeklyPlan(slots: site.weeklySchedule, zone: site.zone)
+            if ran, site.weeklySchedule.isEmpty {
+                _ = core.withLock { $0.replaceSchedules([], of: WeeklyPlan.source, scope: .allTargets, at: now()) }
+            }
+        }
         saveSchedules()
         requestDecision()
     }
@@ -163,6 +186,20 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
         return min(.milliseconds(250), max(.zero, next.map { now.duration(to: $0) } ?? .milliseconds(250)))
     }
 
+    /// Hands the weekly schedule's next week to the core when it is due (``WeeklyPlan``).
+    private func renewWeeklySchedule(at time: TimeBase) {
+        guard let schedules = weekly.withLock({ $0.renewal(at: time) }) else { return }
+        let result = core.withLock {
+            $0.replaceSchedules(schedules, of: WeeklyPlan.source, scope: .allTargets, at: time.control)
+        }
+        switch result {
+        case .success(let receipt):
+            logger.info("weekly schedule renewed", metadata: ["slots": "\(receipt.slots)"])
+        case .failure(let rejection):
+            logger.error("weekly schedule refused", metadata: ["reason": "\(rejection)"])
+        }
+    }
+
     /// Writes the schedules to the state file, if the site names one. A failure is logged and
     /// the schedules stay in force.
     private func saveSchedules() {
@@ -202,10 +239,13 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
 
     /// One control step: expire, decide, hand out orders, publish.
     func decide() {
-        let (siteName, devices, workers) = wiring.withLock { ($0.siteName, $0.devices, $0.workers) }
+        let (siteName, devices, workers, aliases, location) = wiring.withLock {
+            ($0.siteName, $0.devices, $0.workers, $0.aliases, $0.location)
+        }
         let clock = ContinuousClock.now
         defer { RuntimeMetrics.decided(duration: ContinuousClock.now - clock) }
         let at = ControlInstant(sinceEpoch: clock - epoch)
+        renewWeeklySchedule(at: TimeBase(wall: Date(), control: at))
         let statuses = devices.map { $0.status(at: clock) }
         let site = Self.siteSnapshot(devices: devices, statuses: statuses, at: at)
         let (expirations, decision) = core.withLock { core in
@@ -238,6 +278,8 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
         let grid = statuses.first { $0.kind == .meter && $0.online }?.value(.activePower)
         published.withLock {
             $0 = GatewaySnapshot(siteName: siteName, at: at, devices: statuses, decision: decision, gridPower: grid)
+            $0.aliases = aliases
+            $0.location = location
         }
     }
 

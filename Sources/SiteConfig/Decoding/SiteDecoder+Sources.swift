@@ -96,22 +96,33 @@ extension SiteDecoder {
 
     /// `{target: evse1, mode: LIMIT, current: 6 A}`: the parameters are quantities with units,
     /// each inside the range the mode documents.
-    private func decodeFallbackMapping(_ node: Node, devices: [DeviceConfig]) -> Located<SourceFallback>? {
-        guard let first = MappingReader(node, file: file, sink: sink, context: "a fallback", expected: "") else {
+    ///
+    /// A weekly schedule's entry is written the same way, with `extraKeys` of its own (`what`
+    /// names it in messages).
+    func decodeFallbackMapping(
+        _ node: Node, devices: [DeviceConfig], extraKeys: [String] = [], what: String = "fallback"
+    ) -> Located<SourceFallback>? {
+        guard let first = MappingReader(node, file: file, sink: sink, context: "a \(what)", expected: "") else {
             return nil
         }
         let mode = first.choice("mode", ModeKind.self, required: true, what: "a mode")
         let entry = MappingReader(
-            node, file: file, sink: sink, context: mode.map { "fallback \($0.value)" } ?? "a fallback", expected: "")!
+            node, file: file, sink: sink, context: mode.map { "\(what) \($0.value)" } ?? "a \(what)", expected: "")!
         let specs = mode?.value.parameters ?? []
         let parameterNames = mode == nil ? ModeParameter.Name.allCases.map(\.rawValue) : specs.map(\.name.rawValue)
-        entry.checkKeys(["target", "mode"] + parameterNames)
+        entry.checkKeys(["target", "mode"] + parameterNames + extraKeys)
         let target = decodeFallbackTarget(entry, devices: devices)
         var parameters: [ModeParameter.Name: Double] = [:]
         var optional = 0
         for spec in specs {
             let required = spec.defaultValue == nil
-            guard let value = entry.quantity(spec.name.rawValue, spec.unit.dimension, required: required) else {
+            let given: Located<Double>? =
+                if let dimension = spec.unit.dimension {
+                    entry.quantity(spec.name.rawValue, dimension, required: required)
+                } else {
+                    entry.bool(spec.name.rawValue).map { Located(value: $0 ? 1 : 0, location: entry.location) }
+                }
+            guard let value = given else {
                 if !required { optional += 1 }
                 continue
             }
@@ -231,7 +242,7 @@ extension SiteDecoder {
                 (fallback.mode, nil),
                 (zero, "a cluster LIMIT needs for the chargepoints its cap leaves without \(minimum)"),
             ]
-        case .ess(let kind) where kind.followsGrid:
+        case .ess(let kind) where kind.isControlled:
             return [(fallback.mode.recipe, "\(fallback.mode) is carried out with")]
         default:
             return [(fallback.mode, nil)]
@@ -259,11 +270,14 @@ extension SiteDecoder {
 }
 
 extension ModeParameter.Unit {
-    /// The quantity a site file writes a parameter of this unit as.
-    var dimension: Quantity.Dimension {
+    /// The quantity a site file writes a parameter of this unit as; `nil` for a flag, written
+    /// `true` or `false`.
+    var dimension: Quantity.Dimension? {
         switch self {
         case .watt: .power
         case .ampere: .current
+        case .percent: .percent
+        case .flag: nil
         }
     }
 
@@ -272,6 +286,8 @@ extension ModeParameter.Unit {
         switch self {
         case .watt: "5 kW"
         case .ampere: "6 A"
+        case .percent: "90 %"
+        case .flag: "true"
         }
     }
 }

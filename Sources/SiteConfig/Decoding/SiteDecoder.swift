@@ -15,7 +15,8 @@ final class SiteDecoder {
     static let siteKeys = [
         "site", "upstream", "devices", "allocation", "sources", "poll_interval", "simulation", "surplus",
         "grid_control", "http",
-        "push", "state_file", "mqtt",
+        "push", "state_file", "mqtt", "aliases", "location", "time_zone",
+        "weekly_schedule",
     ]
     static let deviceKeys = [
         "id", "map", "uri", "device", "baudrate", "comset", "unit", "device_address", "slave", "capacity", "max_power",
@@ -60,11 +61,20 @@ final class SiteDecoder {
                 : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent($0.value).path
         }
         let mqtt = decodeMQTT(reader, siteName: name)
+        let aliases = decodeAliases(reader, devices: devices)
+        let location = decodeLocation(reader)
+        let timeZone = decodeTimeZone(reader)
+        let weekly = decodeWeeklySchedule(reader, devices: devices)
         guard let name, !sink.hasErrors else { return nil }
-        return Site(
+        var site = Site(
             name: name, upstreams: upstreams, devices: devices, allocation: allocation, sources: sources,
             pollInterval: pollInterval, profile: profile, surplus: surplus, gridControl: gridControl, http: http,
             push: push, stateFile: stateFile, mqtt: mqtt)
+        site.aliases = aliases
+        site.location = location
+        site.timeZone = timeZone
+        site.weeklySchedule = weekly
+        return site
     }
 
     /// `http: {listen: "127.0.0.1:8080", token: "…"}`.

@@ -1,3 +1,4 @@
+public import Foundation
 public import Vocabulary
 
 /// A site file: the devices behind one meter, how the master reaches busbar, and who may
@@ -25,6 +26,19 @@ public struct Site: Sendable, Hashable {
     public var stateFile: String?
     /// The MQTT broker, when the site file has an `mqtt:` section.
     public var mqtt: MQTTConfig?
+    /// Other names the JSON APIs take for targets (`aliases:`), alias → `ess`, `evcs` or a
+    /// device id; see ``targetAliases`` for the default.
+    public var aliases: [String: String] = [:]
+    /// Where the site is (`location:`), for `until: sunrise|sunset`; `nil` when not given.
+    public var location: SiteLocation?
+    /// The site's time zone (`time_zone:`); `nil`: the system's.
+    public var timeZone: TimeZone?
+    /// The recurring weekly default schedule (`weekly_schedule:`), run as source `weekly` in
+    /// the site's time zone.
+    public var weeklySchedule: [WeeklySlot] = []
+
+    /// The time zone the site's local times are in: its own, else the system's.
+    public var zone: TimeZone { timeZone ?? .current }
 
     public init(
         name: String, upstreams: [UpstreamConfig] = [], devices: [DeviceConfig],
@@ -46,6 +60,14 @@ public struct Site: Sendable, Hashable {
         self.sources = sources
         self.pollInterval = pollInterval
         self.profile = profile
+    }
+
+    /// The aliases in force: the site file's, and `ess0` (OpenEMS's id of the first ESS) for
+    /// `ess` unless the site file or a device takes that name.
+    public var targetAliases: [String: String] {
+        var aliases = self.aliases
+        if aliases["ess0"] == nil, device(id: "ess0") == nil { aliases["ess0"] = "ess" }
+        return aliases
     }
 
     public func device(id: String) -> DeviceConfig? {

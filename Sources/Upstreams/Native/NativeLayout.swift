@@ -14,6 +14,7 @@ enum NativeLayout {
     static let heartbeatBase = 220
     static let essStatusBase = 300
     static let evcsStatusBase = 330
+    static let scheduleBase = 400
     static let deviceBase = 1000
     static let deviceStride = 100
     /// Offsets inside a device block.
@@ -39,6 +40,7 @@ enum NativeLayout {
     static let telemetryGroup = "site"
     static let controlGroup = "site.control"
     static let statusGroup = "site.status"
+    static let scheduleGroup = "schedule"
 
     static func registers(siteName: String, devices: [(id: DeviceID, kind: DeviceKind)]) -> [NativeRegister] {
         var registers: [NativeRegister] = []
@@ -59,6 +61,7 @@ enum NativeLayout {
         registers += status(.essCluster, kind: .battery, prefix: "site.ess", base: essStatusBase, group: statusGroup)
         registers += status(
             .chargepointCluster, kind: .chargepoint, prefix: "site.evcs", base: evcsStatusBase, group: statusGroup)
+        registers += scheduleTable()
         for (position, device) in devices.enumerated() {
             registers += deviceBlock(device.id, kind: device.kind, base: deviceBase + position * deviceStride)
         }
@@ -139,7 +142,8 @@ enum NativeLayout {
                 "\(prefix).power", .int32, .readWrite, "W",
                 "The mode's power: SET_POWER signed (positive = discharge); GRID_SETPOINT the grid power "
                     + "to hold (+ import, − export); GRID_LIMIT the most import (its export is not limited "
-                    + "here); the others a magnitude ≥ 0. Staged until the next mode write.",
+                    + "here); CHARGE_TO_SOC the SoC to reach (0–100 %), by the end the duration sets "
+                    + "(0: as soon as possible); the others a magnitude ≥ 0. Staged until the next mode write.",
                 range: powerRange, point: .control(group, .parameter))
         case .chargepoint:
             block.add(
@@ -170,7 +174,8 @@ enum NativeLayout {
         switch kind {
         case .battery:
             block.add(
-                "\(prefix).activeModePower", .int32, .read, "W", "The active mode's power parameter.",
+                "\(prefix).activeModePower", .int32, .read, "W",
+                "The active mode's power parameter (CHARGE_TO_SOC: its SoC, %).",
                 point: .status(target, .activeParameter))
         case .chargepoint:
             block.add(
@@ -209,6 +214,49 @@ enum NativeLayout {
         case .meter, .pv:
             break
         }
+        return block.registers
+    }
+
+    /// The schedule table: one FC16 from `slotIndex` to `slotParameter` stages a slot; writing
+    /// `commit` hands the staged slots to the control core at once, so a half-written schedule
+    /// is never used.
+    private static func scheduleTable() -> [NativeRegister] {
+        var block = Block(base: scheduleBase, group: scheduleGroup)
+        block.add(
+            "schedule.slotIndex", .uint16, .readWrite, "",
+            "The slot (0–\(Schedule.maximumSlots - 1)) the registers below stage: one FC16 from here to "
+                + "slotParameter stages one slot. Nothing staged runs before the commit.",
+            range: 0...Double(Schedule.maximumSlots - 1), point: .schedule(.slotIndex))
+        block.add(
+            "schedule.slotStart", .uint32, .readWrite, "s", "The slot's start, Unix seconds (UTC).",
+            range: 0...Double(UInt32.max), point: .schedule(.slotStart))
+        block.add(
+            "schedule.slotDuration", .uint32, .readWrite, "s", "How long the slot runs (1 s to 7 days).",
+            range: 0...604_800, point: .schedule(.slotDuration))
+        block.add(
+            "schedule.slotMode", .uint16, .readWrite, "",
+            "The slot's mode code, of the target's kind (as the control blocks' mode registers; no RELEASE).",
+            range: 0...Double(UInt16.max), point: .schedule(.slotMode))
+        block.add(
+            "schedule.slotParameter", .int32, .readWrite, "W / A / %",
+            "The mode's parameter, as the control block's power (ESS) or current (chargepoints) register.",
+            range: powerRange, point: .schedule(.slotParameter))
+        block.add(
+            "schedule.target", .uint16, .readWrite, "",
+            "The target the commit replaces this master's schedule on.",
+            values: [NativeRegister.EnumValue("ESS", 0), NativeRegister.EnumValue("EVCS", 1)],
+            point: .schedule(.target))
+        block.add(
+            "schedule.slotCount", .uint16, .readWrite, "",
+            "How many staged slots, from index 0, the commit takes; 0 clears the target's schedule.",
+            range: 0...Double(Schedule.maximumSlots), point: .schedule(.slotCount))
+        block.add(
+            "schedule.commit", .uint16, .readWrite, "",
+            "Write the generation read here + 1 (mod 65536) to hand slots 0…slotCount−1 to the control core as "
+                + "this master's schedule on the target, replacing its old one whole; any other value, a slot "
+                + "not staged, or a slot the core refuses answers 0x03 and changes nothing. Reads the generation: "
+                + "schedules committed so far.",
+            range: 0...Double(UInt16.max), point: .schedule(.commit))
         return block.registers
     }
 

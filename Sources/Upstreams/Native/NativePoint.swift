@@ -16,6 +16,8 @@ public enum NativePoint: Hashable, Sendable {
     case status(Target, StatusField)
     /// A register of a device block other than its control and status.
     case device(DeviceID, DeviceValue)
+    /// A register of the schedule table block.
+    case schedule(ScheduleField)
 
     public enum Header: Hashable, Sendable {
         case magic, version, deviceCount, deviceBase, deviceStride, siteName
@@ -34,6 +36,20 @@ public enum NativePoint: Hashable, Sendable {
         case parameter
         /// Seconds the mode runs for; 0 = while the watchdog is refreshed.
         case duration
+    }
+
+    public enum ScheduleField: Hashable, Sendable {
+        /// The slot the slot registers stage; a write holding it stages one slot.
+        case slotIndex
+        /// The slot's start (Unix seconds), length (s), mode code and parameter.
+        case slotStart, slotDuration, slotMode, slotParameter
+        /// The target the next commit replaces this master's schedule on.
+        case target
+        /// How many staged slots, from index 0, the next commit takes.
+        case slotCount
+        /// Writing the committed generation + 1 hands the staged slots to the control core;
+        /// reads the generation.
+        case commit
     }
 
     public enum StatusField: Hashable, Sendable {

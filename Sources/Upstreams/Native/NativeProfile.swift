@@ -1,4 +1,5 @@
 public import Control
+import Foundation
 public import GatewayState
 public import Modbus
 import Vocabulary
@@ -76,6 +77,12 @@ public struct NativeRegisterProfile: RegisterProfile {
     ) throws(ProfileRefusal) -> NativeStagedControl {
         var next = state
         for write in writes { next.set(write.field.point, to: write.value) }
+        if writes.contains(where: { $0.field.point == .schedule(.slotIndex) }) {
+            next.stagedSlots[Int(next.slotIndex)] = next.slotRegisters
+        }
+        if let commit = writes.first(where: { $0.field.point == .schedule(.commit) }) {
+            try self.commit(generation: commit.value, of: &next, sink: sink)
+        }
         let groups = writes.compactMap { write -> NativeControlGroup? in
             if case .control(let group, .mode) = write.field.point { return group }
             return nil
@@ -88,6 +95,35 @@ public struct NativeRegisterProfile: RegisterProfile {
             sink.refresh(source)
         }
         return next
+    }
+
+    /// Hands the staged slots to the sink as this master's schedule on the table's target, when
+    /// `generation` is the next one; then the staged slots are cleared.
+    private func commit(
+        generation: Double, of state: inout NativeStagedControl, sink: any CommandSink
+    ) throws(ProfileRefusal) {
+        guard UInt16(generation) == state.generation &+ 1 else { throw ProfileRefusal(.illegalDataValue) }
+        let group =
+            state.scheduleTarget == 0
+            ? NativeControlGroup(target: .essCluster, kind: .battery)
+            : NativeControlGroup(target: .chargepointCluster, kind: .chargepoint)
+        // Unix seconds onto the core's clock, through one pair of readings of both clocks.
+        let (wall, control) = (Date().timeIntervalSince1970, sink.now())
+        var slots: [Schedule.Slot] = []
+        for index in 0..<Int(state.slotCount) {
+            guard let staged = state.stagedSlots[index], staged.duration > 0,
+                let kind = group.kind.modes.first(where: { $0.code == staged.mode }),
+                let mode = try? Mode(kind: kind, parameter: staged.parameter)
+            else { throw ProfileRefusal(.illegalDataValue) }
+            let start = control + .seconds(staged.start - wall)
+            slots.append(Schedule.Slot(start: start, duration: .seconds(staged.duration), mode: mode))
+        }
+        let schedule = Schedule(source: source, target: group.target, slots: slots)
+        if case .failure(let rejection) = sink.replaceSchedules([schedule], of: source, scope: .namedTargets) {
+            throw ProfileRefusal(Self.exception(for: rejection))
+        }
+        state.generation &+= 1
+        state.stagedSlots = [:]
     }
 
     /// Hands a mode write to the sink: a command, or a release.

@@ -43,6 +43,20 @@ struct NativeRenderer {
         case .control(let group, let field): staged(group, field)
         case .status(let target, let field): status(target, field)
         case .device(let id, let value): device(id, value)
+        case .schedule(let field): schedule(field)
+        }
+    }
+
+    private func schedule(_ field: NativePoint.ScheduleField) -> Double? {
+        switch field {
+        case .slotIndex: Double(control.slotIndex)
+        case .slotStart: control.slotRegisters.start
+        case .slotDuration: control.slotRegisters.duration
+        case .slotMode: Double(control.slotRegisters.mode)
+        case .slotParameter: control.slotRegisters.parameter
+        case .target: Double(control.scheduleTarget)
+        case .slotCount: Double(control.slotCount)
+        case .commit: Double(control.generation)
         }
     }
 

@@ -45,6 +45,9 @@ actor FakeCloud {
         return script.isEmpty ? fallback : script.removeFirst()
     }
 
+    /// The push URL on `port`.
+    static func url(port: Int) -> String { "http://127.0.0.1:\(port)/api/push/device-key-123" }
+
     /// Waits until `count` pushes arrived (or five seconds passed) and returns them.
     func waitForPushes(_ count: Int) async -> [Push] {
         let deadline = ContinuousClock.now + .seconds(5)
@@ -54,10 +57,11 @@ actor FakeCloud {
         return pushes
     }
 
-    /// Runs `body` with the server listening; `body` gets the push URL (with an API key in it).
-    nonisolated func serve<Value: Sendable>(_ body: @Sendable (_ url: String) async throws -> Value) async throws
-        -> Value
-    {
+    /// Runs `body` with the server listening on `port` (0: a free one); `body` gets the push URL
+    /// (with an API key in it).
+    nonisolated func serve<Value: Sendable>(
+        port: Int = 0, _ body: @Sendable (_ url: String) async throws -> Value
+    ) async throws -> Value {
         let router = Router()
         router.post("/api/push/:key") { request, context in
             let bytes = try await request.body.collect(upTo: 1 << 20)
@@ -70,9 +74,9 @@ actor FakeCloud {
                 status: reply.status, headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
         return try await app.test(.live) { client in
-            try await body("http://127.0.0.1:\(client.port ?? 0)/api/push/device-key-123")
+            try await body(Self.url(port: client.port ?? 0))
         }
     }
 }
