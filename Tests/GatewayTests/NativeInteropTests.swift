@@ -45,7 +45,7 @@ import Vocabulary
         #expect(number("site.devices.online") == 4)
         #expect(number("site.ess.activeMode") == 7)
         #expect(number("site.ess.remaining") == 42)
-        #expect(number("site.ess.availableModes") == 0x3FF)
+        #expect(number("site.ess.availableModes") == 0x7FF, "AUTO … CHARGE_TO_SOC (codes 0–10)")
         #expect(values["site.ess.sourceName"] as? String == "cloud")
         #expect(number("ess1.online") == 1)
         #expect(number("ess1.soc") == 60)

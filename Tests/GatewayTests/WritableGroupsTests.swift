@@ -74,7 +74,7 @@ struct WritableGroupsTests {
         #expect(problems.count == 2, "\(problems)")
         #expect(problems.first?.line == 3 && problems.first?.column == 80)
         #expect(problems.first?.message.contains("found \"esss1\"") == true)
-        #expect(problems.first?.message.contains("site.control, ess1") == true)
+        #expect(problems.first?.message.contains("site.control, schedule, ess1") == true)
         #expect(problems.last?.line == 4 && problems.last?.message.contains("openems profile") == true)
     }
 }

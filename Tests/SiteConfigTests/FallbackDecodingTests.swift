@@ -69,7 +69,7 @@ struct FallbackDecodingTests {
                 "13:60: error: maxChargePower: found -1000 W, expected 0 to 1000000000 W",
                 #"14:32: error: target: found "evse3", expected ess, chargepoints or the id of a battery or chargepoint (ess1, evse1); did you mean "evse1"?"#,
                 #"15:32: error: target: found "grid", a meter, which takes no modes; expected ess, chargepoints or the id of a battery or chargepoint (ess1, evse1)"#,
-                #"16:44: error: mode: found ZERO, a chargepoint mode, for battery "ess1"; expected a battery mode: AUTO, NO_DISCHARGE, LIMIT_CHARGE, NO_CHARGE, LIMIT_DISCHARGE, FORCE_CHARGE, FORCE_DISCHARGE, SET_POWER, GRID_SETPOINT, GRID_LIMIT"#,
+                #"16:44: error: mode: found ZERO, a chargepoint mode, for battery "ess1"; expected a battery mode: AUTO, NO_DISCHARGE, LIMIT_CHARGE, NO_CHARGE, LIMIT_DISCHARGE, FORCE_CHARGE, FORCE_DISCHARGE, SET_POWER, GRID_SETPOINT, GRID_LIMIT, CHARGE_TO_SOC"#,
                 "17:52: error: mode: found NO_CHARGE, a battery mode, for target chargepoints; expected a chargepoint mode: ZERO, MINIMUM, SURPLUS, FORCE, LIMIT",
                 #"21:31: error: fallback: found a second fallback for target evse1 of source "l", expected one per target (first at line 20)"#,
                 #"23:30: error: fallback: found a second fallback for target chargepoints of source "l", expected one per target (first at line 22)"#,

@@ -120,7 +120,7 @@ public struct NativeRegisterProfile: RegisterProfile {
         }
         let schedule = Schedule(source: source, target: group.target, slots: slots)
         if case .failure(let rejection) = sink.replaceSchedules([schedule], of: source, scope: .namedTargets) {
-            throw ProfileRefusal(Self.exception(for: rejection))
+            throw ProfileRefusal(rejection)
         }
         state.generation &+= 1
         state.stagedSlots = [:]
@@ -142,22 +142,12 @@ public struct NativeRegisterProfile: RegisterProfile {
             }
             mode = try Mode(kind: kind, parameter: request.parameter)
         } catch {
-            throw ProfileRefusal(Self.exception(for: error))
+            throw ProfileRefusal(error)
         }
         let end: Command.End? = request.duration > 0 ? .after(.seconds(request.duration)) : nil
         let command = Command(source: source, target: group.target, mode: mode, issuedAt: sink.now(), end: end)
         if case .failure(let rejection) = sink.submit(command) {
-            throw ProfileRefusal(Self.exception(for: rejection))
-        }
-    }
-
-    /// The exception for the control core's refusal.
-    static func exception(for rejection: CommandRejection) -> ExceptionCode {
-        switch rejection {
-        case .unknownSource, .unknownDevice: .serverDeviceFailure
-        case .modeNotForTarget, .parameterMissing, .parameterOutOfRange, .endNotInFuture,
-            .scheduleTooLong, .slotEmpty, .slotsOverlap, .scheduleOfOtherSource, .scheduleTwice:
-            .illegalDataValue
+            throw ProfileRefusal(rejection)
         }
     }
 }
