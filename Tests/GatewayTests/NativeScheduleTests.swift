@@ -35,8 +35,7 @@ struct NativeScheduleTests {
         { $0.gateway.controller.snapshot.decision?.schedules ?? [] }
     }
 
-    @Test(.disabled("the commit is refused with 0x03 on the demo site; not diagnosed yet (issue 13, step 4)"))
-    func slotsWrittenOneByOneTakeEffectOnlyWhenCommitted() throws {
+    @Test func slotsWrittenOneByOneTakeEffectOnlyWhenCommitted() throws {
         let site = try ScenarioFixture()
         defer { site.stop() }
         let now = Int(Date().timeIntervalSince1970)

@@ -107,15 +107,17 @@ public struct NativeRegisterProfile: RegisterProfile {
             state.scheduleTarget == 0
             ? NativeControlGroup(target: .essCluster, kind: .battery)
             : NativeControlGroup(target: .chargepointCluster, kind: .chargepoint)
-        // Unix seconds onto the core's clock, through one pair of readings of both clocks.
-        let (wall, control) = (Date().timeIntervalSince1970, sink.now())
+        // Unix seconds onto the core's clock, through one pair of readings of both clocks. The
+        // slots' whole seconds are added to one offset, so adjacent slots stay exactly adjacent
+        // (a start computed as a fraction each would overlap its neighbour by a rounding).
+        let (wall, control) = (Duration.seconds(Date().timeIntervalSince1970), sink.now())
         var slots: [Schedule.Slot] = []
         for index in 0..<Int(state.slotCount) {
             guard let staged = state.stagedSlots[index], staged.duration > 0,
                 let kind = group.kind.modes.first(where: { $0.code == staged.mode }),
                 let mode = try? Mode(kind: kind, parameter: staged.parameter)
             else { throw ProfileRefusal(.illegalDataValue) }
-            let start = control + .seconds(staged.start - wall)
+            let start = control + (.seconds(staged.start) - wall)
             slots.append(Schedule.Slot(start: start, duration: .seconds(staged.duration), mode: mode))
         }
         let schedule = Schedule(source: source, target: group.target, slots: slots)
