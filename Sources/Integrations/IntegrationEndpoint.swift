@@ -1,4 +1,5 @@
 import Foundation
+import Modbus
 public import SiteConfig
 
 /// Where a generated integration (Home Assistant, evcc) reaches one of the site's upstream
@@ -29,5 +30,5 @@ public struct IntegrationEndpoint: Sendable, Hashable {
     }
 
     /// `HOST:PORT`, an IPv6 host in brackets.
-    public var uri: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    public var uri: String { Endpoint.tcp(host: host, port: port).description }
 }
