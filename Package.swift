@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
     ],
     targets: [
         // libmodbus, as a system library; the shim re-exports what Swift cannot import.
@@ -84,7 +85,8 @@ let package = Package(
         .target(
             name: "Integrations",
             dependencies: [
-                "Upstreams", "SiteConfig", "GatewayState", "Control", "Modbus", "Vocabulary", .product(name: "Yams", package: "Yams"),
+                "Upstreams", "SiteConfig", "GatewayState", "Control", "Modbus", "Vocabulary",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings
         ),
@@ -95,6 +97,7 @@ let package = Package(
                 "DeviceIO", "Modbus", "SiteConfig", "Control", "Vocabulary", "GatewayState", "Upstreams",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -156,6 +159,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // A loaded site as one ServiceGroup: endpoints, control loop, listeners, local API, push,
+        // MQTT and the reload on SIGHUP, shut down in reverse order. `run`, `demo` and the fixtures use it.
+        .target(
+            name: "GatewayServices",
+            dependencies: [
+                "Gateway", "GatewayHTTP", "GatewayMQTT", "GatewayMetrics", "GatewayState", "Journal", "Control",
+                "Modbus", "SiteConfig", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Bakes the git revision into the executable for `busbar --version`.
         .plugin(name: "BuildRevision", capability: .buildTool()),
         // The thin command-line executable.
@@ -164,7 +179,8 @@ let package = Package(
             dependencies: [
                 "Commissioning", "DeviceIO", "Modbus", "SiteConfig", "Control", "Vocabulary", "Simulation", "Gateway",
                 "GatewayHTTP", "GatewayMetrics", "Journal", "GatewayMQTT", "GatewayState", "Upstreams",
-                "Integrations", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Integrations", "GatewayServices", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -204,7 +220,8 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "DeviceIO", "Gateway", "GatewayState", "Upstreams", "Simulation", "Modbus", "SiteConfig", "Control", "Vocabulary",
+                "DeviceIO", "Gateway", "GatewayState", "Upstreams", "Simulation", "Modbus", "SiteConfig", "Control",
+                "Vocabulary",
                 "TestSupport",
             ],
             swiftSettings: strictSettings),

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Busbar: ParsableCommand {
+struct Busbar: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "busbar",
         abstract: "A Modbus gateway for energy sites behind one meter.",

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Gateway
+import GatewayServices
 import Logging
 import Modbus
 import Simulation
@@ -9,7 +9,7 @@ import SiteConfig
 import Upstreams
 import Vocabulary
 
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the demo site with every device simulated in this process, and the gateway in front of it.",
@@ -52,9 +52,9 @@ struct DemoCommand: ParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
-    func run() throws {
+    func run() async throws {
         LowDescriptors.prepare(reserving: RunCommand.deviceDescriptorReserve)
-        let signals = SignalWaiter([SIGTERM, SIGINT, SIGHUP])
+        ProcessSignals.unblock(ignoringHangup: true)
         let logger = logging.bootstrap()
         let site = try sitePath()
         let loaded = try SiteFile.load(site)
@@ -69,48 +69,20 @@ struct DemoCommand: ParsableCommand {
         simulation.startClock()
         defer { simulation.stop() }
         let routes = try OperatorRoutes.open(journal: journal, logger: logger)
-        let gateway = Gateway(site: simulation.site(pointingAt: loaded), logger: logger)
-        // Listeners first, then the devices (as `busbar run`).
-        let http: HTTPServices?
-        do {
-            try gateway.listen(
-                upstreams: gateway.upstreamHandlers(listen: [
-                    .native: ("127.0.0.1", port), .openems: ("127.0.0.1", openemsPort),
-                ]))
-            let settings = HTTPServices.Settings(
-                http: httpPort > 0 ? HTTPConfig(host: "127.0.0.1", port: httpPort) : nil,
-                push: pushURL.map { PushConfig(url: $0, interval: pushInterval) }, mqtt: loaded.site.mqtt,
-                sources: loaded.site.sources)
-            http = try HTTPServices(
-                settings, controller: gateway.controller, logger: logger, operations: routes.operations(for: gateway))
-        } catch {
-            gateway.stopListening()
-            CommandFailure.printError("\(error)")
-            throw ExitCode.failure
-        }
-        gateway.startDevices()
-        defer { gateway.stop() }
-        defer { http?.stop() }
+        var options = SiteServices.Options()
+        options.listen = [.native: ("127.0.0.1", port), .openems: ("127.0.0.1", openemsPort)]
+        options.api = APIServices.Settings(
+            http: httpPort > 0 ? HTTPConfig(host: "127.0.0.1", port: httpPort) : nil,
+            push: pushURL.map { PushConfig(url: $0, interval: pushInterval) }, mqtt: loaded.site.mqtt,
+            sources: loaded.site.sources)
         let text = devices(simulation, site: loaded) + "\n\n" + tryThis(NativeRegisterMap(site: loaded), site: site)
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
-        let timer = statusTimer(gateway)
-        while signals.next() == SIGHUP {}
-        timer?.cancel()
-        print("demo stopped")
-    }
-
-    private func statusTimer(_ gateway: Gateway) -> (any DispatchSourceTimer)? {
-        guard statusInterval > 0 else { return nil }
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + 2, repeating: .seconds(statusInterval))
-        timer.setEventHandler {
-            let text =
-                "\n-- \(ISO8601DateFormatter().string(from: Date()))\n" + DemoStatus.render(gateway.controller.snapshot)
-                + "\n"
-            FileHandle.standardOutput.write(Data(text.utf8))
+        let interval = statusInterval
+        options.extra = { gateway, started in
+            [DemoStatusPrinter(gateway: gateway, started: started, introduction: text, interval: .seconds(interval))]
         }
-        timer.resume()
-        return timer
+        try await SiteServices.runOrExit(
+            site: simulation.site(pointingAt: loaded), options: options, routes: routes, logger: logger)
+        print("demo stopped")
     }
 
     /// `--site`, else the shipped demo site.

@@ -83,7 +83,21 @@ final class EndpointWorker: Sendable {
     func stop(handingBack: Set<String>? = nil) {
         handBackOnStop.withLock { $0 = handingBack }
         thread.stop()
-        // An adoption asked for while the thread ended is taken up here, so no caller waits forever.
+        takeLeftAdoption()
+    }
+
+    /// Asks the worker to stop after the request in flight and hand every device back, without
+    /// waiting: `finished()` returns once it has.
+    func requestStop() { thread.requestStop() }
+
+    /// Returns once the worker's thread has ended (at once when it never started).
+    func finished() async {
+        await thread.finished()
+        takeLeftAdoption()
+    }
+
+    /// An adoption asked for while the thread ended is taken up here, so no caller waits forever.
+    private func takeLeftAdoption() {
         if let adoption = roster.withLock({ roster in
             defer { roster.adoption = nil }
             return roster.adoption

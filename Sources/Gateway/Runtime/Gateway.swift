@@ -1,5 +1,6 @@
 public import Logging
 public import Modbus
+public import ServiceLifecycle
 public import SiteConfig
 import Synchronization
 
@@ -11,13 +12,15 @@ public final class Gateway: Sendable {
     let logger: Logger
     private let endpoints: [String: Endpoint]
     private let timeouts: ModbusClient.Timeouts
-    private let state: Mutex<State>
+    let state: Mutex<State>
 
-    private struct State {
+    struct State {
         var site: LoadedSite
         var workers: [EndpointWorker]
         var listeners: [UpstreamListener] = []
         var devicesStarted = false
+        /// The start gate, once the gateway runs as services (`services(startingAfter:)`).
+        var gate: Latch?
     }
 
     /// - Parameters:
@@ -146,13 +149,21 @@ extension Gateway {
         /// opened anew.
         public var keptListeners: Int
         public var openedListeners: Int
+        /// When the gateway runs as services: those of the endpoints and of the listeners the
+        /// reload opened, for the program's service groups to run.
+        public var newEndpoints: [any Service] = []
+        public var newListeners: [any Service] = []
     }
 
-    /// Applies a reloaded site in place: the commands in force stay (`ControlCore.reconfigure`
-    /// drops and logs what the new site cannot hold), connections to unchanged endpoints and
-    /// listeners of unchanged addresses stay open, and devices that are gone or changed are
-    /// handed back. Nothing changes until every new listen address is bound and `prepare` (the
-    /// services beside the gateway) succeeds; otherwise the running site continues untouched.
+    /// A reload whose new listen addresses are bound, ready to be applied (`apply(_:)`) or
+    /// abandoned (`abandon(_:)`); until then the running site continues untouched.
+    public struct PreparedReload: Sendable {
+        let site: LoadedSite
+        let reused: [(UpstreamListener, UpstreamConfig, any ModbusRequestHandler)]
+        let opened: [UpstreamListener]
+    }
+
+    /// Applies a reloaded site in place (`prepareReload`, then `prepare`, then `apply`).
     /// - Parameters:
     ///   - listen: other addresses for profiles than the site file's (as `upstreamHandlers`).
     ///   - prepare: runs once the new listeners are bound and before anything is applied; a
@@ -162,23 +173,45 @@ extension Gateway {
         to site: LoadedSite, listen overrides: [UpstreamConfig.Profile: (host: String, port: Int)] = [:],
         prepare: () throws -> Void = {}
     ) throws -> ReloadReport {
-        let before = state.withLock { $0 }
-        // Bind what is new first: the only steps that can fail come before anything changes.
+        let prepared = try prepareReload(to: site, listen: overrides)
+        do { try prepare() } catch {
+            abandon(prepared)
+            throw error
+        }
+        return apply(prepared)
+    }
+
+    /// The first step of a reload, the only one that can fail: binds the listen addresses the
+    /// reloaded site adds, and changes nothing else.
+    /// - Throws: `ModbusError` when a new listen address cannot be bound (nothing is left open).
+    public func prepareReload(
+        to site: LoadedSite, listen overrides: [UpstreamConfig.Profile: (host: String, port: Int)] = [:]
+    ) throws(ModbusError) -> PreparedReload {
+        let listeners = state.withLock { $0.listeners }
         var reused: [(UpstreamListener, UpstreamConfig, any ModbusRequestHandler)] = []
         var fresh: [(UpstreamConfig, any ModbusRequestHandler)] = []
         for (upstream, handler) in upstreamHandlers(for: site, listen: overrides) {
-            if let listener = before.listeners.first(where: { $0.listens(like: upstream) }) {
+            if let listener = listeners.first(where: { $0.listens(like: upstream) }) {
                 reused.append((listener, upstream, handler))
             } else {
                 fresh.append((upstream, handler))
             }
         }
-        let opened = try open(fresh)
-        do { try prepare() } catch {
-            for listener in opened { listener.stop() }
-            throw error
-        }
+        return PreparedReload(site: site, reused: reused, opened: try open(fresh))
+    }
 
+    /// Closes what `prepareReload` opened: the reload is rejected.
+    public func abandon(_ prepared: PreparedReload) {
+        for listener in prepared.opened { listener.stop() }
+    }
+
+    /// Applies a prepared reload: the commands in force stay (`ControlCore.reconfigure` drops
+    /// and logs what the new site cannot hold), connections to unchanged endpoints and
+    /// listeners of unchanged addresses stay open, and devices that are gone or changed are
+    /// handed back. Blocks until the endpoint threads have taken their new devices over.
+    public func apply(_ prepared: PreparedReload) -> ReloadReport {
+        let before = state.withLock { $0 }
+        let (site, reused, opened) = (prepared.site, prepared.reused, prepared.opened)
         for (listener, upstream, handler) in reused { listener.serve(upstream, with: handler) }
         for listener in before.listeners where !reused.contains(where: { $0.0 === listener }) { listener.stop() }
 
@@ -214,6 +247,9 @@ extension Gateway {
             site: site.site, configuration: GatewayController.configuration(for: site.site, maps: site.maps),
             devices: wiring.devices, workers: Self.byEndpoint(workers))
         if before.devicesStarted { for worker in started { worker.start() } }
+        let newEndpoints: [any Service] =
+            before.gate.map { gate in started.map { DeviceEndpointService(worker: $0, gate: gate) } } ?? []
+        let newListeners: [any Service] = before.gate == nil ? [] : opened.map(UpstreamListenerService.init(listener:))
         state.withLock { state in
             state.site = site
             state.workers = workers
@@ -221,6 +257,7 @@ extension Gateway {
         }
         return ReloadReport(
             handedBack: handedBack.sorted(), keptEndpoints: workers.count - started.count,
-            openedEndpoints: started.count, keptListeners: reused.count, openedListeners: opened.count)
+            openedEndpoints: started.count, keptListeners: reused.count, openedListeners: opened.count,
+            newEndpoints: newEndpoints, newListeners: newListeners)
     }
 }

@@ -237,6 +237,12 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
 
     func stop() { thread.stop() }
 
+    /// Asks the control loop to end after its current step, without waiting.
+    func requestStop() { thread.requestStop() }
+
+    /// Returns once the control loop has ended (at once when it never started).
+    func finished() async { await thread.finished() }
+
     /// One control step: expire, decide, hand out orders, publish.
     func decide() {
         let (siteName, devices, workers, aliases, location) = wiring.withLock {

@@ -58,7 +58,14 @@ final class UpstreamListener: Sendable {
         }
     }
 
-    func stop() { server.stop() }
+    /// Opens when `stop()` is called (by a reload or the listener's service).
+    let closing = Latch()
+
+    /// Closes the listener and its connections; harmless when already closed.
+    func stop() {
+        closing.open()
+        server.stop()
+    }
 }
 
 /// The handler a server holds for the whole life of its listener; it passes each request to the

@@ -3,28 +3,40 @@ import Vocabulary
 
 /// A dedicated thread that sleeps until it is woken, a timeout passes, or it is asked to stop:
 /// the shape of every long-running loop of the runtime (an endpoint's connection, the control
-/// loop). Blocking work belongs on such a thread, never on Swift's cooperative pool.
+/// loop). Blocking work belongs on such a thread, never on Swift's cooperative pool; a service
+/// awaits its end with `finished()` without holding a thread of the pool.
 final class WorkerThread: @unchecked Sendable {
-    // @unchecked Sendable: `woken` and `stopping` are only touched under `condition`.
+    // @unchecked Sendable: every variable is only touched under `condition`.
     private let name: String
     private let condition = NSCondition()
     private var woken = false
     private var stopping = false
     private var started = false
-    private let finished = DispatchSemaphore(value: 0)
+    private var ended = false
+    private var endWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(name: String) {
         self.name = name
     }
 
     /// Runs `body` on the thread; `body` loops with `wait(upTo:)` until that returns false.
+    /// A second call, or one after `requestStop()`, does nothing.
     func start(_ body: @escaping @Sendable (WorkerThread) -> Void) {
-        condition.lock()
-        started = true
-        condition.unlock()
+        let starts = condition.withLock {
+            guard !started && !stopping else { return false }
+            started = true
+            return true
+        }
+        guard starts else { return }
         let thread = Thread { [self] in
             body(self)
-            finished.signal()
+            let waiters = condition.withLock {
+                ended = true
+                condition.broadcast()
+                defer { endWaiters = [] }
+                return endWaiters
+            }
+            for waiter in waiters { waiter.resume() }
         }
         thread.name = name
         thread.start()
@@ -50,13 +62,31 @@ final class WorkerThread: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Asks the loop to end after its current step, without waiting for it.
+    func requestStop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
     /// Asks the loop to end and waits until it has; harmless when never started or already stopped.
     func stop() {
-        condition.lock()
-        let wasRunning = started && !stopping
-        stopping = true
-        condition.signal()
-        condition.unlock()
-        if wasRunning { finished.wait() }
+        requestStop()
+        condition.withLock {
+            while started && !ended { condition.wait() }
+        }
+    }
+
+    /// Returns once the loop has ended (at once when it never started).
+    func finished() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let now = condition.withLock {
+                guard started && !ended else { return true }
+                endWaiters.append(waiter)
+                return false
+            }
+            if now { waiter.resume() }
+        }
     }
 }
