@@ -192,7 +192,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "Modbus", "SiteConfig", "Control", "Vocabulary", "Gateway", "GatewayState", "Upstreams", "Simulation",
-                .product(name: "Logging", package: "swift-log"),
+                "GatewayServices", .product(name: "Logging", package: "swift-log"),
             ], path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(
             name: "CommissioningTests",

@@ -23,6 +23,8 @@ public final class SiteServices: Sendable {
         public var endpoints: [String: Endpoint] = [:]
         /// Per request toward the devices.
         public var timeouts = ModbusClient.Timeouts(response: .milliseconds(500), byte: .milliseconds(200))
+        /// What the runtime is timed with (a test's `ManualRuntimeClock`).
+        public var clock: any RuntimeClock = SystemRuntimeClock()
         /// The site file reloaded on SIGHUP; no reload without one.
         public var reloadFrom: String?
         /// Whether SIGTERM and SIGINT shut the services down gracefully.
@@ -38,20 +40,23 @@ public final class SiteServices: Sendable {
     /// Opens once the devices and the control loop may start.
     public let started = Latch()
     private let group: ServiceGroup
-    private let routes: OperatorRoutes
+    private let journal: JournalRecorder?
 
     /// Binds every upstream listener, then makes the services; nothing touches a device before
     /// `run()`.
+    /// - Parameter routes: the metrics, journal and power history to serve (one per process);
+    ///   none without.
     /// - Throws: `ModbusError` when a listen address cannot be bound, or what making the MQTT
     ///   bridge threw; nothing is left running.
-    public init(site: LoadedSite, options: Options, routes: OperatorRoutes, logger: Logger) throws {
-        let gateway = Gateway(site: site, logger: logger, endpoints: options.endpoints, timeouts: options.timeouts)
+    public init(site: LoadedSite, options: Options, routes: OperatorRoutes?, logger: Logger) throws {
+        let gateway = Gateway(
+            site: site, logger: logger, endpoints: options.endpoints, timeouts: options.timeouts, clock: options.clock)
         self.gateway = gateway
-        self.routes = routes
-        let operations = routes.operations(for: gateway)
+        let operations = routes?.operations(for: gateway) ?? LocalAPIOperations()
         try gateway.listen(upstreams: gateway.upstreamHandlers(listen: options.listen))
         let started = self.started
-        let journal = routes.journal
+        let journal = routes?.journal
+        self.journal = journal
         let api: APIServices
         do {
             api = try APIServices(
@@ -100,7 +105,7 @@ public final class SiteServices: Sendable {
     /// - Throws: `APIServices.CannotListen` when the local API cannot be bound (no device was
     ///   touched), or what another service failed with.
     public func run() async throws {
-        defer { routes.journal?.lifecycle(.stop) }
+        defer { journal?.lifecycle(.stop) }
         do { try await group.run() } catch {
             started.abandon()
             throw error

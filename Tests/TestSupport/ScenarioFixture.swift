@@ -1,6 +1,7 @@
 import Control
 import Foundation
 public import Gateway
+public import GatewayServices
 import GatewayState
 import Logging
 import Modbus
@@ -12,7 +13,9 @@ public import Upstreams
 /// pymodbus master (Tests/Interop/native_master.py) talking to the native profile.
 public final class ScenarioFixture: Sendable {
     public let simulation: SiteSimulation
-    public let gateway: Gateway
+    /// The site's services, run as `busbar run` runs them (no local API).
+    public let running: RunningServices
+    public var gateway: Gateway { running.gateway }
     public let map: NativeRegisterMap
     public let nativePort: Int
     public let openemsPort: Int
@@ -27,9 +30,11 @@ public final class ScenarioFixture: Sendable {
     ///   - fallbacks: the fallbacks of the native profile's master (source `modbus`).
     ///   - ratings: ratings to use instead of the demo's, by device id (a PV inverter rated for
     ///     a profile's larger PV).
+    ///   - clock: what the runtime is timed with (the simulated devices keep real time).
     public init(
         watchdog: Duration = .seconds(60), profile: SiteProfile? = nil, maps: [String: String] = [:],
-        fallbacks: [SourceFallback] = [], ratings: [String: DeviceRatings] = [:]
+        fallbacks: [SourceFallback] = [], ratings: [String: DeviceRatings] = [:],
+        clock: any RuntimeClock = SystemRuntimeClock()
     ) throws {
         var loaded = try SiteLoader.load(path: Paths.root.appendingPathComponent("sites/demo.yaml").path).get()
         for (id, file) in maps {
@@ -57,17 +62,19 @@ public final class ScenarioFixture: Sendable {
         try simulation.start()
         simulation.startClock(tick: .milliseconds(50))
         self.loaded = simulation.site(pointingAt: loaded)
-        gateway = Gateway(
-            site: self.loaded, logger: Logger(label: "scenario"),
-            timeouts: .init(response: .milliseconds(300), byte: .milliseconds(100)))
         map = NativeRegisterMap(site: loaded)
-        try gateway.start(
-            upstreams: gateway.upstreamHandlers(listen: [
-                .native: ("127.0.0.1", 0), .openems: ("127.0.0.1", 0), .sunspec: ("127.0.0.1", 0),
-            ]))
-        nativePort = gateway.upstreamPorts[0]
-        openemsPort = gateway.upstreamPorts[1]
-        sunspecPort = gateway.upstreamPorts[2]
+        var options = SiteServices.Options()
+        options.listen = [.native: ("127.0.0.1", 0), .openems: ("127.0.0.1", 0), .sunspec: ("127.0.0.1", 0)]
+        options.api = APIServices.Settings(http: nil, push: nil, sources: [])
+        options.timeouts = .init(response: .milliseconds(300), byte: .milliseconds(100))
+        options.handlesSignals = false
+        options.clock = clock
+        let services = try SiteServices(
+            site: self.loaded, options: options, routes: nil, logger: Logger(label: "scenario"))
+        nativePort = services.gateway.upstreamPorts[0]
+        openemsPort = services.gateway.upstreamPorts[1]
+        sunspecPort = services.gateway.upstreamPorts[2]
+        running = try RunningServices(services)
         let devices = loaded.site.devices.count
         guard eventually({ self.gateway.controller.snapshot.devicesOnline == devices }) else {
             stop()
@@ -76,7 +83,7 @@ public final class ScenarioFixture: Sendable {
     }
 
     public func stop() {
-        gateway.stop()
+        running.stop()
         simulation.stop()
     }
 

@@ -12,6 +12,7 @@ import Vocabulary
 final class EndpointWorker: Sendable {
     let endpoint: Endpoint
     let timeouts: ModbusClient.Timeouts
+    private let clock: any RuntimeClock
     private let logger: Logger
     private let thread: WorkerThread
     private let roster: Mutex<Roster>
@@ -34,16 +35,17 @@ final class EndpointWorker: Sendable {
     }
 
     init(
-        endpoint: Endpoint, devices: [DeviceRuntime], timeouts: ModbusClient.Timeouts,
+        endpoint: Endpoint, devices: [DeviceRuntime], timeouts: ModbusClient.Timeouts, clock: any RuntimeClock,
         logger: Logger
     ) {
         self.endpoint = endpoint
         self.timeouts = timeouts
+        self.clock = clock
         roster = Mutex(Roster(devices: devices))
         var logger = logger
         logger[metadataKey: "modbus.endpoint"] = "\(endpoint)"
         self.logger = logger
-        thread = WorkerThread(name: "busbar-endpoint \(endpoint)")
+        thread = WorkerThread(name: "busbar-endpoint \(endpoint)", clock: clock)
     }
 
     var devices: [DeviceRuntime] { roster.withLock { $0.devices } }
@@ -119,7 +121,7 @@ final class EndpointWorker: Sendable {
         // Each device at its own interval (a grid meter may be polled faster than the rest).
         var nextPoll: [ObjectIdentifier: ContinuousClock.Instant] = [:]
         while true {
-            let now = ContinuousClock.now
+            let now = clock.now
             if let adoption = roster.withLock({ roster in
                 defer { roster.adoption = nil }
                 return roster.adoption
@@ -136,12 +138,12 @@ final class EndpointWorker: Sendable {
             // (An endpoint always has a device; the fallback only bounds the wait.)
             let next = devices.compactMap { nextPoll[ObjectIdentifier($0)] }.min() ?? now + .seconds(1)
             // Refreshes and heartbeats fall due between polls: look again within 200 ms.
-            guard thread.wait(upTo: min(next - ContinuousClock.now, .milliseconds(200))) else { break }
+            guard thread.wait(upTo: min(next - clock.now, .milliseconds(200))) else { break }
         }
         roster.withLock { $0.looping = false }
         let handingBack = handBackOnStop.withLock { $0 }
         for device in devices where handingBack?.contains(device.id) ?? true {
-            device.handBack(with: client, at: ContinuousClock.now)
+            device.handBack(with: client, at: clock.now)
         }
     }
 
@@ -149,7 +151,7 @@ final class EndpointWorker: Sendable {
         let previous = roster.withLock { $0.devices }
         if let client {
             for device in previous where adoption.handingBack.contains(device.id) {
-                device.handBack(with: client, at: ContinuousClock.now)
+                device.handBack(with: client, at: clock.now)
             }
         }
         for device in adoption.devices {

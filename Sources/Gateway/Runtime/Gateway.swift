@@ -12,6 +12,7 @@ public final class Gateway: Sendable {
     let logger: Logger
     private let endpoints: [String: Endpoint]
     private let timeouts: ModbusClient.Timeouts
+    private let clock: any RuntimeClock
     let state: Mutex<State>
 
     struct State {
@@ -28,25 +29,27 @@ public final class Gateway: Sendable {
     ///   - endpoints: where to reach devices instead of their site-file endpoint, by device id
     ///     (simulated devices on ports chosen at run time); they hold for reloads too.
     ///   - timeouts: per request toward the devices.
+    ///   - clock: what the polls, writes, heartbeats, watchdogs and schedules are timed with.
     public init(
         site: LoadedSite, logger: Logger, endpoints: [String: Endpoint] = [:],
-        timeouts: ModbusClient.Timeouts = .init(response: .milliseconds(500), byte: .milliseconds(200))
+        timeouts: ModbusClient.Timeouts = .init(response: .milliseconds(500), byte: .milliseconds(200)),
+        clock: any RuntimeClock = SystemRuntimeClock()
     ) {
         self.logger = logger
         self.endpoints = endpoints
         self.timeouts = timeouts
+        self.clock = clock
         let wiring = SiteWiring(site: site, endpoints: endpoints, logger: logger)
         let workers = wiring.groups.map { endpoint, devices in
             EndpointWorker(
-                endpoint: endpoint, devices: devices, timeouts: timeouts,
-                logger: logger)
+                endpoint: endpoint, devices: devices, timeouts: timeouts, clock: clock, logger: logger)
         }
         state = Mutex(State(site: site, workers: workers))
         // New telemetry is taken up by the control loop's next step (within 250 ms); only commands
         // wake it at once, so 25 endpoints polling do not cause 25 decisions a second.
         controller = GatewayController(
             site: site.site, configuration: GatewayController.configuration(for: site.site, maps: site.maps),
-            devices: wiring.devices, workers: Self.byEndpoint(workers), logger: logger)
+            devices: wiring.devices, workers: Self.byEndpoint(workers), clock: clock, logger: logger)
         let controller = self.controller
         for worker in workers { worker.onMeterReading { controller.requestDecision() } }
     }
@@ -235,8 +238,7 @@ extension Gateway {
                 workers.append(worker)
             } else {
                 let worker = EndpointWorker(
-                    endpoint: endpoint, devices: devices, timeouts: timeouts,
-                    logger: logger)
+                    endpoint: endpoint, devices: devices, timeouts: timeouts, clock: clock, logger: logger)
                 let controller = self.controller
                 worker.onMeterReading { controller.requestDecision() }
                 workers.append(worker)

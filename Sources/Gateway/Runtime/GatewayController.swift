@@ -16,9 +16,10 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     private let core: Mutex<ControlCore>
     private let published: Mutex<GatewaySnapshot>
     private let wiring: Mutex<Wiring>
-    private let epoch = ContinuousClock.now
+    private let clock: any RuntimeClock
+    private let epoch: ContinuousClock.Instant
     private let logger: Logger
-    private let thread = WorkerThread(name: "busbar-control")
+    private let thread: WorkerThread
     private let activeModes = Mutex<[Target: String]>([:])
     private let scheduleFile: Mutex<ScheduleFile?>
     /// The site's weekly default schedule, handed to the core a week ahead, again every day.
@@ -59,8 +60,11 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
 
     init(
         site: Site, configuration: ControlConfiguration, devices: [DeviceRuntime], workers: [String: EndpointWorker],
-        logger: Logger
+        clock: any RuntimeClock, logger: Logger
     ) {
+        self.clock = clock
+        epoch = clock.now
+        thread = WorkerThread(name: "busbar-control", clock: clock)
         self.core = Mutex(ControlCore(configuration: configuration))
         self.wiring = Mutex(Wiring(site: site, devices: devices, workers: workers))
         self.logger = logger
@@ -106,7 +110,7 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
 
     // MARK: CommandSink
 
-    public func now() -> ControlInstant { ControlInstant(sinceEpoch: ContinuousClock.now - epoch) }
+    public func now() -> ControlInstant { ControlInstant(sinceEpoch: clock.now - epoch) }
 
     public func replaceSchedules(
         _ schedules: [Schedule], of source: SourceID, scope: Schedule.Scope
@@ -204,7 +208,7 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     /// the schedules stay in force.
     private func saveSchedules() {
         guard let file = scheduleFile.withLock({ $0 }) else { return }
-        let time = TimeBase(wall: Date(), control: now())
+        let time = TimeBase(wall: clock.date, control: now())
         let schedules = core.withLock { $0.schedulesHeld }
         do { try file.save(schedules, at: time) } catch {
             logger.error("cannot write the state file", metadata: ["file": "\(file.path)", "error": "\(error)"])
@@ -215,7 +219,7 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     /// dropped, and a schedule the site no longer allows is logged and left out.
     private func restoreSchedules() {
         guard let file = scheduleFile.withLock({ $0 }) else { return }
-        let time = TimeBase(wall: Date(), control: now())
+        let time = TimeBase(wall: clock.date, control: now())
         let stored: [Schedule]
         do { stored = try file.load(at: time) } catch {
             logger.error("cannot read the state file", metadata: ["file": "\(file.path)", "error": "\(error)"])
@@ -248,11 +252,12 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
         let (siteName, devices, workers, aliases, location) = wiring.withLock {
             ($0.siteName, $0.devices, $0.workers, $0.aliases, $0.location)
         }
-        let clock = ContinuousClock.now
-        defer { RuntimeMetrics.decided(duration: ContinuousClock.now - clock) }
-        let at = ControlInstant(sinceEpoch: clock - epoch)
-        renewWeeklySchedule(at: TimeBase(wall: Date(), control: at))
-        let statuses = devices.map { $0.status(at: clock) }
+        let started = ContinuousClock.now
+        defer { RuntimeMetrics.decided(duration: ContinuousClock.now - started) }
+        let instant = clock.now
+        let at = ControlInstant(sinceEpoch: instant - epoch)
+        renewWeeklySchedule(at: TimeBase(wall: clock.date, control: at))
+        let statuses = devices.map { $0.status(at: instant) }
         let site = Self.siteSnapshot(devices: devices, statuses: statuses, at: at)
         let (expirations, decision) = core.withLock { core in
             let expired = core.tick(at: at)

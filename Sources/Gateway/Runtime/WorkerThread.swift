@@ -8,6 +8,7 @@ import Vocabulary
 final class WorkerThread: @unchecked Sendable {
     // @unchecked Sendable: every variable is only touched under `condition`.
     private let name: String
+    private let clock: any RuntimeClock
     private let condition = NSCondition()
     private var woken = false
     private var stopping = false
@@ -15,8 +16,10 @@ final class WorkerThread: @unchecked Sendable {
     private var ended = false
     private var endWaiters: [CheckedContinuation<Void, Never>] = []
 
-    init(name: String) {
+    init(name: String, clock: any RuntimeClock) {
         self.name = name
+        self.clock = clock
+        clock.onAdvance { [weak self] in self?.look() }
     }
 
     /// Runs `body` on the thread; `body` loops with `wait(upTo:)` until that returns false.
@@ -42,16 +45,28 @@ final class WorkerThread: @unchecked Sendable {
         thread.start()
     }
 
-    /// Sleeps until woken or `timeout` passes (returns at once if a wake came meanwhile);
-    /// false once the thread should end.
+    /// Sleeps until woken or `timeout` passes on the runtime's clock (returns at once if a
+    /// wake came meanwhile); false once the thread should end.
     func wait(upTo timeout: Duration) -> Bool {
+        let deadline = clock.now + timeout
         condition.lock()
         defer { condition.unlock() }
-        if !woken && !stopping {
-            _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, timeout.seconds)))
+        while !woken && !stopping && clock.now < deadline {
+            if let sleep = clock.realSleep(toward: deadline) {
+                guard condition.wait(until: Date(timeIntervalSinceNow: sleep.seconds)) else { break }
+            } else {
+                condition.wait()
+            }
         }
         woken = false
         return !stopping
+    }
+
+    /// Lets a sleeping loop look at the clock again (it was advanced).
+    private func look() {
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Ends the current or next wait early.
