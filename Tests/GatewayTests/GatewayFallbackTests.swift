@@ -11,7 +11,8 @@ import Vocabulary
 
 /// A source's chargepoint fallback end to end: a pymodbus master's FORCE on the demo site's
 /// simulated chargepoints ends by watchdog, and the gateway writes the fallback into the
-/// chargepoints' own current registers.
+/// chargepoints' own current registers. The runtime runs on a manual clock, so the minute's
+/// watchdog runs out in an instant.
 @Suite(.serialized)
 struct GatewayFallbackTests {
     func currentLimits(_ site: ScenarioFixture) -> [Double?] {
@@ -29,23 +30,50 @@ struct GatewayFallbackTests {
         #expect(origin(site) == .source(SourceID(GatewaySources.modbus)))
     }
 
-    @Test func limitFallbackTakesOverWhenTheMastersForceEndsByWatchdog() throws {
-        let limit = SourceFallback(.chargepoint(.limit), parameters: [.current: 6])
-        let site = try ScenarioFixture(watchdog: .seconds(2), fallbacks: [limit])
-        defer { site.stop() }
+    /// The site with the real 60 s watchdog on a manual clock, the master's FORCE in force, and
+    /// its silence run out past the watchdog.
+    func silencedForce(fallback: SourceFallback) throws -> ScenarioFixture {
+        let clock = ManualRuntimeClock()
+        let site = try ScenarioFixture(watchdog: .seconds(60), fallbacks: [fallback], clock: clock)
         try force(site)
-        // The master falls silent. LIMIT 6 A caps the chargepoints' sum: the first keeps the
+        clock.advance(by: .seconds(61))
+        return site
+    }
+
+    @Test func limitFallbackTakesOverWhenTheMastersForceEndsByWatchdog() throws {
+        let site = try silencedForce(fallback: SourceFallback(.chargepoint(.limit), parameters: [.current: 6]))
+        defer { site.stop() }
+        // The master fell silent. LIMIT 6 A caps the chargepoints' sum: the first keeps the
         // 6 A minimum, the other is switched off.
-        #expect(eventually { self.currentLimits(site) == [6, 0] })
+        #expect(site.settles { self.currentLimits(site) == [6, 0] })
         #expect(origin(site) == .fallback)
-        #expect(eventually { site.simulation.reading(of: "evse1")?.current == 6 && site.power("evse2") == 0 })
+        #expect(site.settles { site.simulation.reading(of: "evse1")?.current == 6 && site.power("evse2") == 0 })
     }
 
     @Test func zeroFallbackSwitchesEveryChargepointOff() throws {
-        let site = try ScenarioFixture(watchdog: .seconds(2), fallbacks: [SourceFallback(.chargepoint(.zero))])
+        let site = try silencedForce(fallback: SourceFallback(.chargepoint(.zero)))
         defer { site.stop() }
+        #expect(site.settles { self.currentLimits(site) == [0, 0] })
+        #expect(site.settles { site.power("evse1") == 0 && site.power("evse2") == 0 })
+    }
+
+    /// The force holds after 58 s of silence, and the fallback takes over past 60 s.
+    @Test func theMinuteWatchdogRunsOutOnTheInjectedClock() throws {
+        let clock = ManualRuntimeClock()
+        let limit = SourceFallback(.chargepoint(.limit), parameters: [.current: 6])
+        let site = try ScenarioFixture(watchdog: .seconds(60), fallbacks: [limit], clock: clock)
+        defer { site.stop() }
+        let start = clock.now
         try force(site)
-        #expect(eventually { self.currentLimits(site) == [0, 0] })
-        #expect(eventually { site.power("evse1") == 0 && site.power("evse2") == 0 })
+        clock.advance(by: .seconds(58) - (clock.now - start))
+        let fresh = {
+            site.gateway.controller.snapshot.devices.allSatisfy { $0.online && ($0.age ?? .seconds(99)) < .seconds(1) }
+        }
+        #expect(site.settles { fresh() && origin(site) == .source(SourceID(GatewaySources.modbus)) })
+        #expect(currentLimits(site) == [16, 32])
+        #expect(clock.now - start < .seconds(60))
+        clock.advance(by: .seconds(61) - (clock.now - start))
+        #expect(site.settles { self.currentLimits(site) == [6, 0] })
+        #expect(origin(site) == .fallback)
     }
 }

@@ -76,9 +76,20 @@ public final class ScenarioFixture: Sendable {
         sunspecPort = services.gateway.upstreamPorts[2]
         running = try RunningServices(services)
         let devices = loaded.site.devices.count
-        guard eventually({ self.gateway.controller.snapshot.devicesOnline == devices }) else {
+        guard settles({ self.gateway.controller.snapshot.devicesOnline == devices }) else {
             stop()
             throw FixtureFailure("the demo devices did not come online")
+        }
+    }
+
+    /// `eventually`, on a runtime whose clock is a `ManualRuntimeClock` moved on by a poll
+    /// interval's fifth at each look, so that the devices are polled and the control loop
+    /// decides as on a running site.
+    public func settles(_ condition: () -> Bool) -> Bool {
+        let manual = gateway.clock as? ManualRuntimeClock
+        return eventually {
+            manual?.advance(by: .milliseconds(50))
+            return condition()
         }
     }
 

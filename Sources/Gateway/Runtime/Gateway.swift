@@ -12,7 +12,8 @@ public final class Gateway: Sendable {
     let logger: Logger
     private let endpoints: [String: Endpoint]
     private let timeouts: ModbusClient.Timeouts
-    private let clock: any RuntimeClock
+    /// What the runtime is timed with.
+    public let clock: any RuntimeClock
     let state: Mutex<State>
 
     struct State {
