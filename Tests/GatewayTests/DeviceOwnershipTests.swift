@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import GatewayState
 import Logging
+import Modbus
 import Simulation
 import SiteConfig
 import TestSupport
@@ -33,20 +34,26 @@ struct DeviceOwnershipTests {
     }
 
     @Test func aChargepointCommandEndedByTheWatchdogHandsTheChargersBack() throws {
-        let site = try ScenarioFixture(watchdog: .seconds(2), maps: Self.phoenix)
+        let clock = ManualRuntimeClock()
+        let site = try ScenarioFixture(maps: Self.phoenix, clock: clock)
         defer { site.stop() }
         #expect(try site.setMode("site.evcs", code(.force)) == nil)
-        #expect(eventually { forced(site) })
-        // The master falls silent: after its 2 s watchdog every charger is handed back.
-        #expect(eventually { released(site) })
+        #expect(site.settles { forced(site) })
+        // The master falls silent: past its 60 s watchdog every charger is handed back.
+        clock.advance(by: .seconds(61))
+        #expect(site.settles { released(site) })
     }
 
     @Test func aChargepointCommandWhoseDurationRunsOutHandsTheChargersBack() throws {
-        let site = try ScenarioFixture(maps: Self.phoenix)
+        let clock = ManualRuntimeClock()
+        let site = try ScenarioFixture(maps: Self.phoenix, clock: clock)
         defer { site.stop() }
-        #expect(try site.setMode("site.evcs", code(.force), duration: 2) == nil)
-        #expect(eventually { forced(site) })
-        #expect(eventually { released(site) })
+        #expect(try site.setMode("site.evcs", code(.force), duration: 300) == nil)
+        #expect(site.settles { forced(site) })
+        clock.advance(by: .seconds(299))
+        #expect(site.settles { forced(site) && site.gateway.clock.now > .now })
+        clock.advance(by: .seconds(2))
+        #expect(site.settles { released(site) })
     }
 
     @Test func aReleasedChargepointCommandHandsTheChargersBack() throws {
@@ -69,13 +76,16 @@ struct DeviceOwnershipTests {
     }
 
     @Test func aSilentMasterLeavesEveryDemoDeviceInItsReleasedState() throws {
-        let site = try ScenarioFixture(watchdog: .seconds(2))
+        let clock = ManualRuntimeClock()
+        let site = try ScenarioFixture(clock: clock)
         defer { site.stop() }
         #expect(try site.setMode("site.evcs", code(.force)) == nil)
         #expect(try site.setMode("site.ess", code(.forceDischarge), parameter: 3000) == nil)
-        #expect(eventually { site.held("ess_mode", in: "ess1") == 3 && site.held("current_limit", in: "evse2") == 32 })
+        #expect(
+            site.settles { site.held("ess_mode", in: "ess1") == 3 && site.held("current_limit", in: "evse2") == 32 })
         #expect(!demoReleased(site))
-        #expect(eventually { demoReleased(site) })
+        clock.advance(by: .seconds(61))
+        #expect(site.settles { demoReleased(site) })
     }
 
     @Test func aCleanStopHandsEveryDeviceBack() throws {
@@ -85,7 +95,12 @@ struct DeviceOwnershipTests {
         #expect(try site.setMode("site.ess", code(.forceDischarge), parameter: 3000) == nil)
         #expect(eventually { forced(site) && site.held("ess_mode", in: "ess1") == 3 })
         #expect(site.held("power_control", in: "ess2") != 803 || site.held("bms_mode", in: "ess2") != 2424)
-        site.gateway.stop()
+        // The graceful shutdown of the site's services, as on SIGTERM: the listeners close
+        // before the devices are handed back, so no master can order anything after.
+        site.running.stop()
+        #expect(throws: ModbusError.self) {
+            try ModbusClient(endpoint: .tcp(host: "127.0.0.1", port: site.nativePort)).connect()
+        }
         // Stopped: nothing busbar wrote is left in force. Victron back in ESS mode 1 with its
         // set-points cleared, SMA under its own control, chargers at their safe state.
         #expect(site.held("ess_mode", in: "ess1") == 1)
