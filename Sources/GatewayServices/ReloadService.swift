@@ -14,6 +14,7 @@ import UnixSignals
 /// waiting for it; one during the applying waits for it to finish.
 struct ReloadService: Service, CustomStringConvertible {
     let path: String
+    let hangups: UnixSignalsSequence
     let gateway: Gateway
     let api: APIServices
     let listen: [UpstreamConfig.Profile: (host: String, port: Int)]
@@ -26,7 +27,6 @@ struct ReloadService: Service, CustomStringConvertible {
     var description: String { "reload on SIGHUP" }
 
     func run() async {
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
         for await _ in hangups.cancelOnGracefulShutdown() {
             await reload()
         }

@@ -5,7 +5,6 @@ public import Logging
 public import Modbus
 public import ServiceLifecycle
 public import SiteConfig
-import UnixSignals
 
 /// The running program for a loaded site, as one `ServiceGroup`: the device endpoints, the
 /// control loop, the upstream listeners, the local API with the push client and the MQTT
@@ -25,10 +24,8 @@ public final class SiteServices: Sendable {
         public var timeouts = ModbusClient.Timeouts(response: .milliseconds(500), byte: .milliseconds(200))
         /// What the runtime is timed with (a test's `ManualRuntimeClock`).
         public var clock: any RuntimeClock = SystemRuntimeClock()
-        /// The site file reloaded on SIGHUP; no reload without one.
+        /// The site file reloaded on SIGHUP (with `signals` that reload); no reload without one.
         public var reloadFrom: String?
-        /// Whether SIGTERM and SIGINT shut the services down gracefully.
-        public var handlesSignals = true
         /// More services, started with the rest and stopped before them (a status printer),
         /// made for the gateway and given the start gate.
         public var extra: @Sendable (_ gateway: Gateway, _ started: Latch) -> [any Service] = { _, _ in [] }
@@ -41,14 +38,20 @@ public final class SiteServices: Sendable {
     public let started = Latch()
     private let group: ServiceGroup
     private let journal: JournalRecorder?
+    private let signals: TrappedSignals?
 
     /// Binds every upstream listener, then makes the services; nothing touches a device before
     /// `run()`.
-    /// - Parameter routes: the metrics, journal and power history to serve (one per process);
-    ///   none without.
+    /// - Parameters:
+    ///   - routes: the metrics, journal and power history to serve (one per process); none
+    ///     without.
+    ///   - signals: what shuts the services down and reloads them; only `shutdown()` without.
     /// - Throws: `ModbusError` when a listen address cannot be bound, or what making the MQTT
     ///   bridge threw; nothing is left running.
-    public init(site: LoadedSite, options: Options, routes: OperatorRoutes?, logger: Logger) throws {
+    public init(
+        site: LoadedSite, options: Options, routes: OperatorRoutes?, signals: TrappedSignals? = nil, logger: Logger
+    ) throws {
+        self.signals = signals
         let gateway = Gateway(
             site: site, logger: logger, endpoints: options.endpoints, timeouts: options.timeouts, clock: options.clock)
         self.gateway = gateway
@@ -90,15 +93,13 @@ public final class SiteServices: Sendable {
             }
         // An extra service may be done before the end (a printer with nothing more to print).
         services += options.extra(gateway, started).map { .init(service: $0, successTerminationBehavior: .ignore) }
-        if let path = options.reloadFrom {
+        if let path = options.reloadFrom, let hangups = signals?.hangups {
             let reload = ReloadService(
-                path: path, gateway: gateway, api: api, listen: options.listen, journal: journal, logger: logger,
-                endpoints: endpoints, listeners: listeners)
+                path: path, hangups: hangups, gateway: gateway, api: api, listen: options.listen, journal: journal,
+                logger: logger, endpoints: endpoints, listeners: listeners)
             services.append(.init(service: reload))
         }
-        var configuration = ServiceGroupConfiguration(services: services, logger: logger)
-        if options.handlesSignals { configuration.gracefulShutdownSignals = [.sigterm, .sigint] }
-        group = ServiceGroup(configuration: configuration)
+        group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: logger))
     }
 
     /// Runs every service until a graceful shutdown has stopped them all.
@@ -106,7 +107,9 @@ public final class SiteServices: Sendable {
     ///   touched), or what another service failed with.
     public func run() async throws {
         defer { journal?.lifecycle(.stop) }
-        do { try await group.run() } catch {
+        do {
+            if let signals { try await signals.run(group) } else { try await group.run() }
+        } catch {
             started.abandon()
             throw error
         }

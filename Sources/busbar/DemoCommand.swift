@@ -54,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         LowDescriptors.prepare(reserving: RunCommand.deviceDescriptorReserve)
-        ProcessSignals.unblock(ignoringHangup: true)
+        let signals = await TrappedSignals.trap(reloading: false)
         let logger = logging.bootstrap()
         let site = try sitePath()
         let loaded = try SiteFile.load(site)
@@ -76,12 +76,18 @@ struct DemoCommand: AsyncParsableCommand {
             push: pushURL.map { PushConfig(url: $0, interval: pushInterval) }, mqtt: loaded.site.mqtt,
             sources: loaded.site.sources)
         let text = devices(simulation, site: loaded) + "\n\n" + tryThis(NativeRegisterMap(site: loaded), site: site)
-        let interval = statusInterval
+        let interval = Duration.seconds(statusInterval)
         options.extra = { gateway, started in
-            [DemoStatusPrinter(gateway: gateway, started: started, introduction: text, interval: .seconds(interval))]
+            [
+                PeriodicPrinter(after: started, introduction: text, interval: interval) {
+                    "\n-- \(ISO8601DateFormatter().string(from: Date()))\n"
+                        + DemoStatus.render(gateway.controller.snapshot)
+                }
+            ]
         }
         try await SiteServices.runOrExit(
-            site: simulation.site(pointingAt: loaded), options: options, routes: routes, logger: logger)
+            site: simulation.site(pointingAt: loaded), options: options, routes: routes, signals: signals,
+            logger: logger)
         print("demo stopped")
     }
 

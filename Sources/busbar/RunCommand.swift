@@ -36,14 +36,15 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         // Before anything opens a socket: the lowest descriptors are set aside for the devices.
         LowDescriptors.prepare(reserving: Self.deviceDescriptorReserve)
-        ProcessSignals.unblock()
+        let signals = await TrappedSignals.trap(reloading: true)
         let logger = logging.bootstrap()
         var options = SiteServices.Options()
         options.listen = try listen.map(ListenAddress.parse).map { [UpstreamConfig.Profile.native: $0] } ?? [:]
         options.reloadFrom = site
         let loaded = try SiteFile.load(site)
         let routes = try OperatorRoutes.open(journal: journal, logger: logger)
-        try await SiteServices.runOrExit(site: loaded, options: options, routes: routes, logger: logger)
+        try await SiteServices.runOrExit(
+            site: loaded, options: options, routes: routes, signals: signals, logger: logger)
         logger.notice("gateway stopped")
     }
 

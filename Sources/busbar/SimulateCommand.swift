@@ -1,13 +1,15 @@
 import ArgumentParser
-import Dispatch
 import Foundation
+import GatewayServices
+import Logging
 import Modbus
+import ServiceLifecycle
 import Simulation
 import SiteConfig
 
 /// `busbar simulate SITE` or `busbar simulate --map MAP --port P [--unit U]`: serves simulated
 /// devices from their device maps until SIGINT or SIGTERM.
-struct SimulateCommand: ParsableCommand {
+struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Serve the simulated devices of a site (or one device map) as Modbus/TCP slaves.",
@@ -52,7 +54,8 @@ struct SimulateCommand: ParsableCommand {
         if let unit, !(0...255).contains(unit) { throw ValidationError("--unit: found \(unit), expected 0 to 255") }
     }
 
-    func run() throws {
+    func run() async throws {
+        let signals = await TrappedSignals.trap(reloading: false)
         let loaded = try load()
         let simulation: SiteSimulation
         do {
@@ -68,14 +71,15 @@ struct SimulateCommand: ParsableCommand {
         }
         emit("ready: \(simulation.served.count) device\(simulation.served.count == 1 ? "" : "s"); stop with Ctrl-C")
         simulation.startClock()
-        waitForSignal(every: every) {
+        let report = PeriodicPrinter(interval: .seconds(every)) {
             let balance = simulation.balance
             var lines = [
                 "t+\(Int(simulation.elapsed.components.seconds)) s: load \(Int(balance.load)) W, pv \(Int(balance.pv)) W, grid \(Int(balance.grid)) W"
             ]
             lines += simulation.readings.map { "  \($0.line)" }
-            emit(lines.joined(separator: "\n"))
+            return lines.joined(separator: "\n")
         }
+        try await signals.run(ServiceGroup(services: [report], logger: Logger(label: "busbar")))
         simulation.stop()
         emit("stopped")
     }
@@ -111,29 +115,5 @@ struct SimulateCommand: ParsableCommand {
     /// Writes a line to stdout at once (a pipe would hold `print`'s output back).
     private func emit(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-
-    /// Blocks until SIGINT or SIGTERM, calling `report` every `every` seconds.
-    private func waitForSignal(every: Int, report: @escaping @Sendable () -> Void) {
-        let done = DispatchSemaphore(value: 0)
-        var sources: [any DispatchSourceSignal] = []
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { done.signal() }
-            source.resume()
-            sources.append(source)
-        }
-        var timer: (any DispatchSourceTimer)?
-        if every > 0 {
-            let source = DispatchSource.makeTimerSource(queue: .global())
-            source.schedule(deadline: .now() + .seconds(every), repeating: .seconds(every))
-            source.setEventHandler(handler: report)
-            source.resume()
-            timer = source
-        }
-        done.wait()
-        timer?.cancel()
-        for source in sources { source.cancel() }
     }
 }

@@ -9,10 +9,10 @@ extension SiteServices {
     /// until a graceful shutdown; a listener or local API that cannot be bound gets a clear
     /// message and a failure exit, and no device is touched.
     static func runOrExit(
-        site: LoadedSite, options: Options, routes: OperatorRoutes, logger: Logger
+        site: LoadedSite, options: Options, routes: OperatorRoutes, signals: TrappedSignals, logger: Logger
     ) async throws {
         let made = await OffPool.run("busbar-start") {
-            Result { try SiteServices(site: site, options: options, routes: routes, logger: logger) }
+            Result { try SiteServices(site: site, options: options, routes: routes, signals: signals, logger: logger) }
         }
         let services: SiteServices
         do { services = try made.get() } catch {

@@ -67,7 +67,6 @@ public final class ScenarioFixture: Sendable {
         options.listen = [.native: ("127.0.0.1", 0), .openems: ("127.0.0.1", 0), .sunspec: ("127.0.0.1", 0)]
         options.api = APIServices.Settings(http: nil, push: nil, sources: [])
         options.timeouts = .init(response: .milliseconds(300), byte: .milliseconds(100))
-        options.handlesSignals = false
         options.clock = clock
         let services = try SiteServices(
             site: self.loaded, options: options, routes: nil, logger: Logger(label: "scenario"))

@@ -1,6 +1,6 @@
 import Control
-import Logging
 public import GatewayState
+import Logging
 public import Modbus
 public import SiteConfig
 import Upstreams

@@ -1,5 +1,5 @@
-import GatewayState
 import Control
+import GatewayState
 import Synchronization
 
 extension GatewayController {
