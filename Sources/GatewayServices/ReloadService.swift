@@ -40,10 +40,11 @@ struct ReloadService: Service, CustomStringConvertible {
         }
         switch loaded {
         case .failure(let diagnostics):
-            logger.error("reload rejected: the site file has errors; the running configuration continues")
+            // The file's problems first, then the verdict that follows from them.
             for diagnostic in diagnostics.diagnostics {
                 FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
             }
+            logger.error("reload rejected: the site file has errors; the running configuration continues")
             journal?.lifecycle(.reload, outcome: "rejected", reason: "the site file has errors")
         case .success(let site):
             do {
