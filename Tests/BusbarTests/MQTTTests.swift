@@ -140,7 +140,8 @@ struct MQTTTests {
             Paths.busbar,
             [
                 "demo", "--site", file.path, "--port", "\(freePort())", "--openems-port", "\(freePort())",
-                "--http-port", "0", "--status-interval", "0",
+                "--http-port", "0", "--status-interval", "0", "--journal",
+                broker.folder.appendingPathComponent("journal.sqlite").path,
             ])
         guard demo.waitForOutput("Try this") else {
             demo.stop()
@@ -225,6 +226,19 @@ struct MQTTTests {
         demo.signal(SIGTERM)
         #expect(demo.waitForExit() == 0)
         #expect(try broker.messages("busbar/test/availability").first?.payload == "offline")
+
+        // The journal has who set the mode: source mqtt, from the broker the command came through.
+        let journal = try busbar(
+            "journal", "--file", broker.folder.appendingPathComponent("journal.sqlite").path, "--device", "ess",
+            "--format", "json")
+        #expect(journal.status == 0, "\(journal.errorOutput)")
+        let entries = try #require(
+            try JSONSerialization.jsonObject(with: Data(journal.output.utf8)) as? [[String: Any]])
+        let command = try #require(
+            entries.first { $0["kind"] as? String == "command" && $0["source"] as? String == "mqtt" }, "\(entries)")
+        #expect(command["mode"] as? String == "FORCE_CHARGE")
+        #expect(command["outcome"] as? String == "accepted")
+        #expect(command["client"] as? String == "127.0.0.1", "\(command)")
     }
 
     /// A CA and a broker certificate for 127.0.0.1 signed by it, made with the openssl CLI in
