@@ -4,8 +4,10 @@ public import GatewayServices
 import Synchronization
 
 /// A site's services run in the background for a synchronous test, as `busbar run` runs them:
-/// `start` returns once the devices and the control loop have started, `stop` once the
-/// graceful shutdown has ended with the hand-back.
+/// `init` returns once the devices and the control loop have started, `stop` once the graceful
+/// shutdown has ended with the hand-back. The services' tasks prefer an executor of their own,
+/// so a test that blocks a thread of the cooperative pool while it waits for them (as every
+/// synchronous test does) cannot starve them.
 public final class RunningServices: Sendable {
     public let services: SiteServices
     private let ended = DispatchSemaphore(value: 0)
@@ -19,12 +21,13 @@ public final class RunningServices: Sendable {
         let ended = self.ended
         let failure = self.failure
         let started = DispatchSemaphore(value: 0)
-        Task.detached {
+        let executor = QueueExecutor()
+        Task.detached(executorPreference: executor) {
             do { try await services.run() } catch { failure.error.withLock { $0 = error } }
             started.signal()
             ended.signal()
         }
-        Task.detached {
+        Task.detached(executorPreference: executor) {
             _ = await services.started.wait()
             started.signal()
         }
@@ -42,7 +45,7 @@ public final class RunningServices: Sendable {
         }
         guard first else { return }
         let services = self.services
-        Task.detached { await services.shutdown() }
+        Task.detached(executorPreference: QueueExecutor()) { await services.shutdown() }
         ended.wait()
     }
 }
@@ -50,4 +53,15 @@ public final class RunningServices: Sendable {
 /// What the services failed with, shared with the task that runs them.
 private final class Failure: Sendable {
     let error = Mutex<(any Error)?>(nil)
+}
+
+/// Runs jobs on a dispatch queue of its own rather than on the cooperative pool.
+private final class QueueExecutor: TaskExecutor {
+    private let queue = DispatchQueue(label: "busbar-test-services", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
 }

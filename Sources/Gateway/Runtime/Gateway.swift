@@ -251,7 +251,7 @@ extension Gateway {
             devices: wiring.devices, workers: Self.byEndpoint(workers))
         if before.devicesStarted { for worker in started { worker.start() } }
         let newEndpoints: [any Service] =
-            before.gate.map { gate in started.map { DeviceEndpointService(worker: $0, gate: gate) } } ?? []
+            before.gate.map { gate in started.map { ThreadService(loop: $0, gate: gate) } } ?? []
         let newListeners: [any Service] = before.gate == nil ? [] : opened.map(UpstreamListenerService.init(listener:))
         state.withLock { state in
             state.site = site

@@ -22,8 +22,8 @@ extension Gateway {
             return (state.workers, state.listeners)
         }
         return Services(
-            endpoints: workers.map { DeviceEndpointService(worker: $0, gate: gate) },
-            control: ControlLoopService(controller: controller, gate: gate),
+            endpoints: workers.map { ThreadService(loop: $0, gate: gate) },
+            control: ThreadService(loop: controller, gate: gate),
             listeners: listeners.map(UpstreamListenerService.init(listener:)))
     }
 }
