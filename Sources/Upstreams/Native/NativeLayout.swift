@@ -148,7 +148,8 @@ enum NativeLayout {
         case .chargepoint:
             block.add(
                 "\(prefix).current", .uint16, .readWrite, "A",
-                "LIMIT's current per phase. Staged until the next mode write.",
+                "LIMIT's current per phase; CHARGE_ENERGY the energy to deliver in whole kWh (0–1000), by the end "
+                    + "the duration sets (0: as soon as possible). Staged until the next mode write.",
                 range: currentRange, point: .control(group, .parameter))
         case .meter, .pv:
             break
@@ -179,7 +180,8 @@ enum NativeLayout {
                 point: .status(target, .activeParameter))
         case .chargepoint:
             block.add(
-                "\(prefix).activeModeCurrent", .uint16, .read, "A", "The active mode's current parameter.",
+                "\(prefix).activeModeCurrent", .uint16, .read, "A",
+                "The active mode's current parameter (CHARGE_ENERGY: its energy, kWh).",
                 point: .status(target, .activeParameter))
         case .meter, .pv:
             break
@@ -238,7 +240,7 @@ enum NativeLayout {
             "The slot's mode code, of the target's kind (as the control blocks' mode registers; no RELEASE).",
             range: 0...Double(UInt16.max), point: .schedule(.slotMode))
         block.add(
-            "schedule.slotParameter", .int32, .readWrite, "W / A / %",
+            "schedule.slotParameter", .int32, .readWrite, "W / A / % / kWh",
             "The mode's parameter, as the control block's power (ESS) or current (chargepoints) register.",
             range: powerRange, point: .schedule(.slotParameter))
         block.add(
