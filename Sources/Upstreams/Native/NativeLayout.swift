@@ -227,7 +227,9 @@ enum NativeLayout {
         block.add(
             "schedule.slotIndex", .uint16, .readWrite, "",
             "The slot (0–\(Schedule.maximumSlots - 1)) the registers below stage: one FC16 from here to "
-                + "slotParameter stages one slot. Nothing staged runs before the commit.",
+                + "slotParameter stages one slot. Nothing staged runs before the commit. Each master connection "
+                + "stages its own slots, target and count, and commits only those; the table's registers read "
+                + "back what the last master wrote.",
             range: 0...Double(Schedule.maximumSlots - 1), point: .schedule(.slotIndex))
         block.add(
             "schedule.slotStart", .uint32, .readWrite, "s", "The slot's start, Unix seconds (UTC).",
