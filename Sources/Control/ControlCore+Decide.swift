@@ -139,7 +139,9 @@ extension ControlCore {
         }
         gridControllers = stepped
         socControllers = steppedSoc
-        energyControllers = steppedEnergy
+        // A CHARGE_ENERGY whose chargepoints are offline for a decision keeps its count.
+        let inForce = Set(contenders.map { ControllerKey(origin: $0.ref.origin, target: $0.ref.target) })
+        energyControllers = energyControllers.filter { inForce.contains($0.key) }.merging(steppedEnergy) { $1 }
         endCommands(finished)
         let evcsOutcome = evcs.outcome(
             gridPower: site.gridPower ?? .nan, essPower: site.essActivePower,

@@ -13,6 +13,7 @@ import Vocabulary
         var current: Amperes = 0
         var plugged = true
         var counterKnown = true
+        var online = true
         var clock = Fixture.t0
 
         var site: SiteSnapshot {
@@ -22,7 +23,8 @@ import Vocabulary
             return SiteSnapshot(
                 devices: [
                     .chargepoint(
-                        "cp1", telemetry, activePower: current * 690, reportedRoles: [.energy, .plugged, .activePower])
+                        "cp1", telemetry, online: online, activePower: current * 690,
+                        reportedRoles: [.energy, .plugged, .activePower])
                 ], gridPower: 0)
         }
 
@@ -144,6 +146,25 @@ import Vocabulary
         #expect(abs((target(of: decisions[0])?.delivered ?? 0) - (before - minute)) < 1)
         #expect(ended.map(\.reason) == [.targetMet])
         #expect(plant.taken >= 4_999.5 + minute && plant.taken < 5_000 + 2 * minute)
+    }
+
+    @Test func aChargepointOfflineForAWhileKeepsWhatWasCounted() throws {
+        var core = Fixture.core()
+        var plant = Plant()
+        let end = plant.clock + .seconds(3600)
+        try core.accept(chargeEnergy(5, by: end, asap: true, at: plant.clock))
+        _ = plant.run(&core, until: plant.clock + .seconds(10 * 60))
+        // What the car took so far; the counter shows it at the next reading.
+        let counted = plant.taken
+        plant.online = false
+        let (offline, _) = plant.step(&core)
+        #expect(offline.lost.map(\.reason) == [.noOnlineDevice])
+        plant.online = true
+        let (back, _) = plant.step(&core)
+        #expect(abs((target(of: back)?.delivered ?? 0) - counted) < 1)
+        let (_, ended) = plant.run(&core, until: end)
+        #expect(ended.map(\.reason) == [.targetMet])
+        #expect(plant.taken < 5_000 + 11_040 / 60)
     }
 
     @Test func aCarUnpluggedMidwayEndsTheCommand() throws {
