@@ -14,6 +14,10 @@ public enum ChargepointMode: Hashable, Sendable, CustomStringConvertible {
     /// At most `current` A. Below the 6 A minimum a chargepoint cannot charge, so a limit under
     /// 6 A means off: a limit is a ceiling and rounding it up to 6 A would break it.
     case limit(current: Amperes)
+    /// `energy` kWh delivered by the command's end (`ChargeEnergyController`): as late and as
+    /// evenly as the chargepoint's currents allow, or as soon as possible with `asap`; the command
+    /// ends once the energy is delivered.
+    case chargeEnergy(energy: Double, asap: Bool)
 
     /// The smallest current at which a chargepoint charges (IEC 61851).
     public static let minimumCurrent: Amperes = minimumChargingCurrent
@@ -26,28 +30,39 @@ public enum ChargepointMode: Hashable, Sendable, CustomStringConvertible {
         case .surplus: .surplus
         case .force: .force
         case .limit: .limit
+        case .chargeEnergy: .chargeEnergy
         }
     }
 
-    /// The value of the mode's parameter, if it takes one.
-    public var parameterValue: Amperes? {
-        if case .limit(let current) = self { return current }
-        return nil
+    /// The value of the mode's first parameter, if it takes one (LIMIT's current in A,
+    /// CHARGE_ENERGY's energy in kWh).
+    public var parameterValue: Double? {
+        switch self {
+        case .limit(let current): current
+        case .chargeEnergy(let energy, _): energy
+        case .zero, .minimum, .surplus, .force: nil
+        }
     }
 
     /// The parameter values by name.
-    public var parameterValues: [ModeParameter.Name: Double] { ModeKind.chargepoint(kind).values(parameterValue) }
+    public var parameterValues: [ModeParameter.Name: Double] {
+        if case .chargeEnergy(let energy, let asap) = self { return [.targetEnergy: energy, .asap: asap ? 1 : 0] }
+        return ModeKind.chargepoint(kind).values(parameterValue)
+    }
 
     /// The mode of `kind` with `parameters`, as decoded from a register block or a JSON body.
     /// Throws when a required parameter is missing or outside the documented range.
     public init(kind: ChargepointModeKind, parameters: [ModeParameter.Name: Double]) throws(CommandRejection) {
         try ModeKind.chargepoint(kind).validate(parameters)
+        let parameters = ModeKind.chargepoint(kind).completed(parameters)
         switch kind {
         case .zero: self = .zero
         case .minimum: self = .minimum
         case .surplus: self = .surplus
         case .force: self = .force
         case .limit: self = .limit(current: parameters[.current] ?? 0)
+        case .chargeEnergy:
+            self = .chargeEnergy(energy: parameters[.targetEnergy] ?? 0, asap: (parameters[.asap] ?? 0) >= 0.5)
         }
     }
 

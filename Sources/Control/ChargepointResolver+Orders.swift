@@ -72,6 +72,7 @@ extension ChargepointResolver {
         case .off: false
         case .minimum, .maximum: true
         case .surplus: asked > 0 || ceiling(of: chargepoint) < (chargepoint.chargepoint?.minimumCurrent ?? 0)
+        case .current(let current): current > 0
         }
     }
 

@@ -81,6 +81,7 @@ struct ChargepointResolver {
             case .minimum: minimum
             case .maximum, nil: ceiling
             case .surplus: surplus > 0 ? max(surplus, minimum) : 0
+            case .current(let current): current > 0 ? max(current, minimum) : 0
             }
         let current = telemetry.roundedDown(min(wanted, ceiling))
         return current >= minimum ? current : 0
@@ -90,6 +91,17 @@ struct ChargepointResolver {
     func ceiling(of chargepoint: DeviceSnapshot) -> Amperes {
         guard let telemetry = chargepoint.chargepoint else { return 0 }
         return telemetry.roundedDown(min(telemetry.maxCurrent, entries[chargepoint.id]?.cap?.value ?? .infinity))
+    }
+
+    /// The most current each of `chargepoints` may still take from a command applied next: its
+    /// ceiling (within a cluster cap), 0 where an earlier aim holds it.
+    func ceilings(of chargepoints: [DeviceSnapshot]) -> [DeviceID: Amperes] {
+        Dictionary(
+            chargepoints.map { chargepoint in
+                let free = entries[chargepoint.id]?.aim == nil
+                return (chargepoint.id, free ? min(ceiling(of: chargepoint), clusterCap?.value ?? .infinity) : 0)
+            }
+        ) { first, _ in first }
     }
 
     /// The current an aim fixes, which a lower-precedence cap must leave alone.

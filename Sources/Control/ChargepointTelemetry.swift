@@ -20,15 +20,25 @@ public struct ChargepointTelemetry: Hashable, Sendable {
     /// currents are multiples of it, rounded down so that no limit is exceeded; 0 (or anything
     /// not positive) means any current.
     public var currentStep: Amperes
+    /// The energy register's last reading, Wh (a counter that only rises, but for a reset);
+    /// `nil` when the map has none or it is not read yet.
+    public var energy: Reading?
+    /// Whether a car is plugged in; `nil` when the map does not tell.
+    public var plugged: Bool?
 
     /// The step of a current register that takes tenths of an ampere, and the finest the
     /// gateway writes.
     public static let defaultCurrentStep: Amperes = 0.1
 
-    public init(maxCurrent: Amperes, phases: Phases, currentStep: Amperes = Self.defaultCurrentStep) {
+    public init(
+        maxCurrent: Amperes, phases: Phases, currentStep: Amperes = Self.defaultCurrentStep, energy: Reading? = nil,
+        plugged: Bool? = nil
+    ) {
         self.maxCurrent = maxCurrent
         self.phases = phases
         self.currentStep = currentStep
+        self.energy = energy
+        self.plugged = plugged
     }
 
     /// The power of `current` amperes at `voltage` over the phases: A × V × phases.

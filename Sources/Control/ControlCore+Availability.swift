@@ -2,13 +2,13 @@ public import Vocabulary
 
 extension ControlCore {
     /// The modes `target` offers in `site`: those every online device it reaches can carry out
-    /// (AUTO always, for ESS targets). Empty without an online device.
+    /// (`DeviceSnapshot.canCarryOut`; AUTO always, for ESS targets). Empty without an online device.
     public static func modes(for target: Target, in site: SiteSnapshot) -> [ModeKind] {
         let devices = site.onlineDevices(of: target)
         guard let kind = devices.first?.kind else { return [] }
         let candidates = kind == .battery ? ModeKind.allEss : ModeKind.allChargepoint
         return candidates.filter { mode in
-            mode == .ess(.auto) || devices.allSatisfy { $0.supportedModes.contains(mode.recipe) }
+            mode == .ess(.auto) || devices.allSatisfy { $0.canCarryOut(mode) }
         }
     }
 

@@ -51,7 +51,9 @@ extension ControlCore {
         var unplaced: [(rank: Int, loss: LostCommand)] = []
         var stepped: [ControllerKey: GridController] = [:]
         var steppedSoc: [ControllerKey: SocTargetController] = [:]
+        var steppedEnergy: [ControllerKey: ChargeEnergyController] = [:]
         var energyTargets: [Int: EnergyTargetStatus] = [:]
+        var finished: [Expiration] = []
         for (rank, contender) in contenders.enumerated() where contender.ref.mode != .ess(.auto) {
             let ref = contender.ref
             let reached = site.onlineDevices(of: ref.target).filter { $0.kind == ref.mode.kind.deviceKind }
@@ -105,11 +107,42 @@ extension ControlCore {
                 // No surplus is known without the meter: the chargepoints stop charging from it.
                 let loss = LostCommand(command: ref, scope: ref.target, reason: .inputMissing("grid meter offline"))
                 unplaced.append((rank, loss))
+            case .chargepoint(.chargeEnergy(let energy, let asap)):
+                let key = ControllerKey(origin: ref.origin, target: ref.target)
+                let startedAt = contender.command?.issuedAt ?? now
+                var controller =
+                    energyControllers[key].flatMap { $0.startedAt == startedAt ? $0 : nil }
+                    ?? ChargeEnergyController(startedAt: startedAt)
+                let output = controller.step(
+                    energy: energy, asap: asap, end: contender.command?.endInstant, chargepoints: reached,
+                    ceilings: evcs.ceilings(of: reached), voltage: configuration.surplus.voltage,
+                    hold: configuration.gridControl.hold, at: now)
+                steppedEnergy[key] = controller
+                energyTargets[rank] = controller.status
+                switch output {
+                case .current(let current):
+                    evcs.apply(ref, rank: rank, constraint: .aim(.current(current)))
+                case .met, .unplugged:
+                    // Off for this decision; the command ends at it, reported at the next `tick`.
+                    evcs.apply(ref, rank: rank, constraint: .aim(.off))
+                    if let command = contender.command {
+                        finished.append(
+                            Expiration(command: command, reason: output == .met ? .targetMet : .unplugged, at: now))
+                    }
+                case .inputMissing:
+                    let loss = LostCommand(
+                        command: ref, scope: ref.target, reason: .inputMissing("chargepoint energy counter unknown"))
+                    unplaced.append((rank, loss))
+                }
             case .chargepoint(let mode): evcs.apply(ref, rank: rank, constraint: mode.constraint)
             }
         }
         gridControllers = stepped
         socControllers = steppedSoc
+        // A CHARGE_ENERGY whose chargepoints are offline for a decision keeps its count.
+        let inForce = Set(contenders.map { ControllerKey(origin: $0.ref.origin, target: $0.ref.target) })
+        energyControllers = energyControllers.filter { inForce.contains($0.key) }.merging(steppedEnergy) { $1 }
+        endCommands(finished)
         let evcsOutcome = evcs.outcome(
             gridPower: site.gridPower ?? .nan, essPower: site.essActivePower,
             hysteresis: surplusState(of: contenders),
@@ -181,6 +214,20 @@ extension ControlCore {
             conditionsMet.append(Expiration(command: command, reason: .conditionMet, at: now))
         }
         noteEnded(Array(ended.values))
+    }
+
+    /// Ends the commands whose energy target a decision found met (or whose car left), reported
+    /// at the next `tick`. A schedule slot is not ended: it stays, its chargepoints off, until
+    /// the slot ends.
+    private mutating func endCommands(_ finished: [Expiration]) {
+        let ended = finished.filter {
+            commands[Key(source: $0.command.source, target: $0.command.target)] == $0.command
+        }
+        for expiration in ended {
+            commands[Key(source: expiration.command.source, target: expiration.command.target)] = nil
+        }
+        conditionsMet += ended
+        noteEnded(ended.map(\.command))
     }
 
     /// The hysteresis SURPLUS steps from: each chargepoint's stage as the SURPLUS command of

@@ -30,9 +30,13 @@ public struct ControlCore: Sendable {
     var gridControllers: [ControllerKey: GridController] = [:]
     /// Each CHARGE_TO_SOC command's controller, kept the same way.
     var socControllers: [ControllerKey: SocTargetController] = [:]
+    /// Each CHARGE_ENERGY command's controller, kept the same way (a new command from the
+    /// same source on the same target starts a new one).
+    var energyControllers: [ControllerKey: ChargeEnergyController] = [:]
     /// Per command that ends on idle chargepoints, since when they have been idle.
     var idleSince: [Key: ControlInstant] = [:]
-    /// The commands whose condition ended them at a decision, for the next `tick`.
+    /// The commands whose condition (or met energy target) ended them at a decision, for the
+    /// next `tick`.
     var conditionsMet: [Expiration] = []
     /// Each SURPLUS command's hysteresis, for the chargepoints it holds; a command that ends
     /// takes its state with it, so a new one starts with the start delay again.

@@ -12,6 +12,9 @@ public enum CurrentConstraint: Hashable, Sendable {
         case surplus
         /// The chargepoint's maximum current.
         case maximum
+        /// This current, as a controller chose it (CHARGE_ENERGY): at least the minimum when it
+        /// is above 0, at most the chargepoint's ceiling.
+        case current(Amperes)
     }
 
     /// At most this many amperes (0 means off); the chargepoint otherwise runs itself.
@@ -22,7 +25,8 @@ public enum CurrentConstraint: Hashable, Sendable {
 
 extension ChargepointMode {
     /// The mode as a constraint: ZERO → off; MINIMUM → 6 A; FORCE → the maximum; SURPLUS →
-    /// the surplus; LIMIT(c) → a cap of c, or of 0 when c is below the 6 A minimum.
+    /// the surplus; LIMIT(c) → a cap of c, or of 0 when c is below the 6 A minimum. CHARGE_ENERGY's
+    /// current is its controller's at each decision: as a constraint of its own it caps nothing.
     public var constraint: CurrentConstraint {
         switch self {
         case .zero: .aim(.off)
@@ -30,6 +34,7 @@ extension ChargepointMode {
         case .surplus: .aim(.surplus)
         case .force: .aim(.maximum)
         case .limit(let current): .cap(current >= Self.minimumCurrent ? current : 0)
+        case .chargeEnergy: .cap(.infinity)
         }
     }
 }

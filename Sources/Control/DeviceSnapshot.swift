@@ -22,10 +22,12 @@ public struct DeviceSnapshot: Hashable, Sendable {
     public var priority: Int
     /// Kind-specific telemetry.
     public var telemetry: Telemetry
+    /// The telemetry roles the device's map reads (a mode may need one: `ModeKind.requiredTelemetry`).
+    public var reportedRoles: Set<TelemetryRole>
 
     public init(
         id: DeviceID, online: Bool, activePower: Watts, supportedModes: Set<ModeKind>, priority: Int,
-        telemetry: Telemetry
+        telemetry: Telemetry, reportedRoles: Set<TelemetryRole> = []
     ) {
         self.id = id
         self.online = online
@@ -33,6 +35,13 @@ public struct DeviceSnapshot: Hashable, Sendable {
         self.supportedModes = supportedModes
         self.priority = priority
         self.telemetry = telemetry
+        self.reportedRoles = reportedRoles
+    }
+
+    /// Whether the device can carry `mode` out: its map has the mode's recipe and reads what
+    /// the mode needs.
+    public func canCarryOut(_ mode: ModeKind) -> Bool {
+        supportedModes.contains(mode.recipe) && mode.requiredTelemetry.allSatisfy(reportedRoles.contains)
     }
 
     /// A battery; by default online, idle and able to carry out every ESS mode.
@@ -45,14 +54,16 @@ public struct DeviceSnapshot: Hashable, Sendable {
             telemetry: .battery(telemetry))
     }
 
-    /// A chargepoint; by default online, idle and able to carry out every chargepoint mode.
+    /// A chargepoint; by default online, idle and with a recipe for every chargepoint mode (CHARGE_ENERGY
+    /// needs `reportedRoles` to hold `.energy` too).
     public static func chargepoint(
         _ id: DeviceID, _ telemetry: ChargepointTelemetry, online: Bool = true, activePower: Watts = 0,
-        supportedModes: Set<ModeKind> = Set(ModeKind.allChargepoint), priority: Int = 0
+        supportedModes: Set<ModeKind> = Set(ModeKind.allChargepoint), priority: Int = 0,
+        reportedRoles: Set<TelemetryRole> = []
     ) -> DeviceSnapshot {
         DeviceSnapshot(
             id: id, online: online, activePower: activePower, supportedModes: supportedModes, priority: priority,
-            telemetry: .chargepoint(telemetry))
+            telemetry: .chargepoint(telemetry), reportedRoles: reportedRoles)
     }
 
     /// Whether it is a battery or a chargepoint.

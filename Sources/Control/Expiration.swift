@@ -12,6 +12,10 @@ public struct Expiration: Hashable, Sendable, CustomStringConvertible {
         case slotEnded
         /// The event it waited for happened (`until: {idle: …}`).
         case conditionMet
+        /// Its energy target was met (CHARGE_ENERGY).
+        case targetMet
+        /// The car its energy target charged was unplugged (CHARGE_ENERGY).
+        case unplugged
     }
 
     /// The command that ended; its target returns to its fallback unless another command holds it.

@@ -3,13 +3,10 @@ public import Vocabulary
 /// The state CHARGE_TO_SOC carries from one decision to the next, per command: it turns the
 /// energy still to store and the time left into a cluster power at every decision.
 ///
-/// Planned: the lowest steady charging power that stores the remaining energy by the command's
-/// end, less a short lead (5 % of the time left, at most 5 minutes) for the batteries' lag and
-/// losses. Recomputed at every decision from the SoC the batteries report, so a slow start,
-/// losses or a load that takes part of the power are made up as the end nears. As soon as
-/// possible (`asap`, or a command without an end): the most the constraints allow. Never more
-/// than the constraints before it and the batteries allow (their charge power, `max_soc`);
-/// when even that falls short, it charges at that most and reports the shortfall.
+/// It follows `EnergyPlan` (as late and as evenly as the limits allow, or `asap`; a command
+/// without an end charges as soon as possible), never more than the constraints before it and
+/// the batteries allow (their charge power, `max_soc`); when even that falls short, it charges
+/// at that most and reports the shortfall.
 ///
 /// Once the target is reached the batteries hold it (0 W) until the command ends, and charge
 /// again only when the SoC falls a percent below it. Without a SoC or a capacity it holds its
@@ -28,14 +25,11 @@ public struct SocTargetController: Hashable, Sendable {
     static let tolerance: Percent = 0.1
     /// Once reached, charging starts again this far below the target.
     static let hysteresis: Percent = 1
-    /// The largest lead before the end the plan aims at.
-    static let maximumLead: Duration = .seconds(300)
 
     /// How the target stood at the last step; `nil` before the first, or without inputs.
     public private(set) var status: EnergyTargetStatus?
     private var reached = false
-    private var lastPower: Watts?
-    private var missingSince: ControlInstant?
+    private var hold = InputHold<Watts>()
 
     public init() {}
 
@@ -49,21 +43,16 @@ public struct SocTargetController: Hashable, Sendable {
     ///   - hold: how long the last power is held once the SoC is unknown.
     public mutating func step(
         soc target: Percent, asap: Bool, end: ControlInstant?, batteries: [BatteryTelemetry], feasible: PowerInterval,
-        hold: Duration, at now: ControlInstant
+        hold holdTime: Duration, at now: ControlInstant
     ) -> Output {
         let capacity = batteries.reduce(0) { $0 + max(0, $1.capacity) }
         let known = batteries.compactMap { battery in
             battery.soc.map { ($0, battery.capacity > 0 ? battery.capacity : nil) }
         }
         guard capacity > 0, !batteries.isEmpty, known.count == batteries.count, let soc = ClusterSoc.of(known) else {
-            let since = missingSince ?? now
-            missingSince = since
             status = nil
-            if let lastPower, since.duration(to: now) < hold { return .power(feasible.clamp(lastPower)) }
-            lastPower = nil
-            return .inputMissing
+            return hold.missing(at: now, hold: holdTime).map { .power(feasible.clamp($0)) } ?? .inputMissing
         }
-        missingSince = nil
         let ceiling = batteries.reduce(0) { $0 + min(100, max(0, $1.maxSoc)) * max(0, $1.capacity) } / capacity
         let remaining = max(0, target - soc) / 100 * capacity
         let storable = max(0, min(target, ceiling) - soc) / 100 * capacity
@@ -72,21 +61,14 @@ public struct SocTargetController: Hashable, Sendable {
         } else if soc < target - Self.hysteresis {
             reached = false
         }
-        let most = max(0, -feasible.min)
-        let left = end.map { max(0, now.duration(to: $0).seconds) }
-        var power = most
-        if reached || storable <= 0 {
-            power = 0
-        } else if !asap, let left, left > 0 {
-            let lead = min(left * 0.05, Self.maximumLead.seconds)
-            power = min(most, storable * 3600 / max(left - lead, 1))
-        }
-        let reachable = left.map { min(storable, most * $0 / 3600) } ?? storable
+        let plan = EnergyPlan(
+            remaining: remaining, movable: reached ? 0 : storable, most: -feasible.min,
+            left: end.map { now.duration(to: $0) }, asap: asap)
         status = EnergyTargetStatus(
-            remaining: reached ? 0 : remaining, power: -power, shortfall: reached ? 0 : max(0, remaining - reachable),
+            remaining: reached ? 0 : remaining, power: -plan.power, shortfall: reached ? 0 : plan.shortfall,
             reached: reached)
-        let output = feasible.clamp(-power)
-        lastPower = output
+        let output = feasible.clamp(-plan.power)
+        hold.known(output)
         return .power(output)
     }
 }

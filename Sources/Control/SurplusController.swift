@@ -48,7 +48,7 @@ public enum SurplusController {
         chargers: [Charger], gridPower: Watts, essPower: Watts, hysteresis: SurplusHysteresis,
         settings: SurplusSettings, strategy: AllocationStrategy, at now: ControlInstant
     ) -> Outcome {
-        let voltage = settings.phaseVoltage > 0 ? settings.phaseVoltage : nominalPhaseVoltage
+        let voltage = settings.voltage
         let minimum = ChargepointMode.minimumCurrent
         let surplus = surplusPower(
             gridPower: gridPower, essPower: essPower, chargingPower: chargers.reduce(0) { $0 + $1.activePower })

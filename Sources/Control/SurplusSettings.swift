@@ -21,4 +21,8 @@ public struct SurplusSettings: Hashable, Sendable {
         self.stopDelay = stopDelay
         self.phaseVoltage = phaseVoltage
     }
+
+    /// The phase voltage to turn watts into amperes with: `phaseVoltage`, or the nominal 230 V
+    /// when that is not positive.
+    public var voltage: Volts { phaseVoltage > 0 ? phaseVoltage : nominalPhaseVoltage }
 }

@@ -7,8 +7,9 @@ import Vocabulary
 /// source): the mode with its parameter flat beside it, who holds it, and when it ends.
 /// `{"mode": "LIMIT_CHARGE", "maxChargePower": 1000, "source": "cloud", "until": "…Z", "secondsLeft": 42}`
 public struct ActiveControlMode: Codable, Sendable, Hashable {
-    /// How an energy target stands (CHARGE_TO_SOC), in whole Wh and W:
-    /// `{"remaining": 2400, "power": -1800, "shortfall": 0, "reached": false}`.
+    /// How an energy target stands (CHARGE_TO_SOC, CHARGE_ENERGY), in whole Wh and W:
+    /// `{"remaining": 2400, "power": -1800, "shortfall": 0, "reached": false}`; CHARGE_ENERGY adds
+    /// `delivered` and its `power` is positive (charging).
     public struct EnergyTarget: Codable, Sendable, Hashable {
         /// Energy still to store, Wh.
         public var remaining: Double
@@ -16,14 +17,17 @@ public struct ActiveControlMode: Codable, Sendable, Hashable {
         public var power: Double
         /// What the target will lack at its end at the most the constraints allow, Wh.
         public var shortfall: Double
-        /// Whether the target is reached (and held).
+        /// Whether the target is reached (CHARGE_TO_SOC holds it; CHARGE_ENERGY ends).
         public var reached: Bool
+        /// The energy the chargepoints delivered since the command started, Wh (CHARGE_ENERGY).
+        public var delivered: Double?
 
         public init(_ status: EnergyTargetStatus) {
             remaining = status.remaining.rounded()
             power = status.power.rounded() + 0  // `+ 0` turns −0 into 0
             shortfall = status.shortfall.rounded()
             reached = status.reached
+            delivered = status.delivered.map { $0.rounded() + 0 }
         }
     }
 

@@ -194,12 +194,14 @@ private struct Checker {
         }
         var known: Set<String> = ["mode", "until", "duration", "while"]
         var fields = fields
+        var untilName = "until"
         if modeKind.plansTowardEnd, let by = fields.removeValue(forKey: "by") {
             // `by` is the end the mode plans toward: the command's `until`.
             if fields["until"] != nil {
                 problem(path, target: key, "give 'by' or 'until', not both")
             } else {
                 fields["until"] = by
+                untilName = "by"
             }
         }
         var parameters: [ModeParameter.Name: Double] = [:]
@@ -233,7 +235,7 @@ private struct Checker {
         for field in fields.keys.sorted() where !known.contains(field) {
             problem("\(path).\(field)", target: key, "unknown field '\(field)' for mode \(name)")
         }
-        let end = self.end(in: fields, at: path, allowed: endsAllowed, target: key)
+        let end = self.end(in: fields, at: path, allowed: endsAllowed, target: key, untilName: untilName)
         var activeWhile: ChargepointSelection?
         if let condition = fields["while"], condition != .null {
             activeWhile = self.activeWhile(condition, at: "\(path).while", target: key)
@@ -308,9 +310,11 @@ private struct Checker {
         return IdleCondition(chargepoints: chargepoints, duration: duration)
     }
 
-    /// `until` or `duration` in `fields`, if any (never both).
+    /// `until` or `duration` in `fields`, if any (never both); problems with `until` name it
+    /// `untilName` (`by` where the request wrote that).
     private mutating func end(
-        in fields: [String: JSONValue], at path: String, allowed: Bool, target: String? = nil
+        in fields: [String: JSONValue], at path: String, allowed: Bool, target: String? = nil,
+        untilName: String = "until"
     ) -> RequestedEnd? {
         let prefix = path.isEmpty ? "" : "\(path)."
         let until = fields["until"].flatMap { $0 == .null ? nil : $0 }
@@ -320,32 +324,34 @@ private struct Checker {
             return nil
         }
         if until != nil, duration != nil {
-            problem(path, target: target, "give 'until' or 'duration', not both")
+            problem(path, target: target, "give '\(untilName)' or 'duration', not both")
             return nil
         }
         if let until, case .object = until {
-            return idle(until, at: "\(prefix)until", target: target).map(RequestedEnd.idle)
+            return idle(until, at: "\(prefix)\(untilName)", target: target).map(RequestedEnd.idle)
         }
         if case .string(let name)? = until, let event = SiteLocation.SunEvent(rawValue: name) {
             guard let location = decoder.location else {
                 problem(
-                    "\(prefix)until", target: target, "'\(name)' needs the site's location (location: in the site file)"
+                    "\(prefix)\(untilName)", target: target,
+                    "'\(name)' needs the site's location (location: in the site file)"
                 )
                 return nil
             }
             guard let date = location.next(event, after: now) else {
                 problem(
-                    "\(prefix)until", target: target,
+                    "\(prefix)\(untilName)", target: target,
                     "the sun does not \(event == .sunrise ? "rise" : "set") here within a week")
                 return nil
             }
             return .until(date)
         }
         if let until {
-            guard let date = date(until, at: "\(prefix)until", target: target) else { return nil }
+            guard let date = date(until, at: "\(prefix)\(untilName)", target: target) else { return nil }
             guard date > now else {
                 problem(
-                    "\(prefix)until", target: target, "\(Self.iso(date)) is not in the future (now \(Self.iso(now)))")
+                    "\(prefix)\(untilName)", target: target,
+                    "\(Self.iso(date)) is not in the future (now \(Self.iso(now)))")
                 return nil
             }
             return .until(date)

@@ -97,8 +97,11 @@ extension CurrentDataDocument {
 
     /// The largest parameter value `kind` can use on `target`'s online devices, if known.
     static func limit(of kind: ModeKind, on target: Target, in snapshot: GatewaySnapshot) -> Double? {
-        // A SoC target is at most 100 %, however many batteries share it.
-        if let spec = kind.parameters.first, spec.unit == .percent { return spec.range.upperBound }
+        // A SoC target is at most 100 %, however many batteries share it; an energy target is
+        // bounded by the documented range, not by the devices (a car takes what it needs).
+        if let spec = kind.parameters.first, spec.unit == .percent || spec.unit == .kilowattHour {
+            return spec.range.upperBound
+        }
         let devices: [DeviceStatus] =
             switch target {
             case .essCluster: snapshot.batteries.filter(\.online)

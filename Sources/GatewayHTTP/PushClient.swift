@@ -34,12 +34,26 @@ public final class PushClient: Sendable, Service {
     /// How often the loop looks for a stop.
     static let tick: Duration = .milliseconds(250)
 
+    /// The HTTP client pushes go out on unless told: AsyncHTTPClient's shared settings, except
+    /// `retryConnectionEstablishment`. With it on (the default), a connection refused while the
+    /// cloud is away is retried by the pool with a back-off that grows by 1.25 at every failed
+    /// attempt up to a minute, and a push waits for that connection until its timeout; after an
+    /// outage of some seconds the pool's next attempt, and so the first delivered push, came up
+    /// to a back-off step after the cloud was back. Off, a push whose connection cannot be made
+    /// fails at once, and the next push opens a new connection: the first push after the
+    /// cloud's return is delivered.
+    public static let defaultHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// A client for `configuration`, reading `snapshot` and commanding `sink`. The HTTP client
-    /// defaults to AsyncHTTPClient's shared one. `clock` paces the pushes and the rate limit, and
+    /// defaults to ``defaultHTTPClient``. `clock` paces the pushes and the rate limit, and
     /// `wallClock` is the time the documents carry; both are for tests.
     public init<C: Clock<Duration>>(
         configuration: PushConfiguration, snapshot: @escaping @Sendable () -> GatewaySnapshot, sink: any CommandSink,
-        logger: Logger, httpClient: HTTPClient = .shared, clock: C = ContinuousClock(),
+        logger: Logger, httpClient: HTTPClient = PushClient.defaultHTTPClient, clock: C = ContinuousClock(),
         wallClock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration

@@ -1,5 +1,5 @@
 /// The chargepoint control modes without their parameters. Codes 0–3 are OpenEMS EVSE's
-/// `Mode` values (ZERO, MINIMUM, SURPLUS, FORCE); LIMIT is busbar's own.
+/// `Mode` values (ZERO, MINIMUM, SURPLUS, FORCE); LIMIT and CHARGE_ENERGY are busbar's own.
 public enum ChargepointModeKind: UInt16, CodedModeKind {
     /// Off: 0 A.
     case zero = 0
@@ -11,6 +11,10 @@ public enum ChargepointModeKind: UInt16, CodedModeKind {
     case force = 3
     /// A cap on the current: the chargepoint charges at most `current` A.
     case limit = 4
+    /// Energy target: the chargepoint delivers `targetEnergy` kWh (by its energy counter) by the
+    /// command's end, as late and as evenly as its currents allow (or as soon as possible with
+    /// `asap`), then the command ends. Carried out with the LIMIT recipe.
+    case chargeEnergy = 5
 
     /// The stable name, e.g. `"SURPLUS"`.
     public var name: String {
@@ -20,11 +24,28 @@ public enum ChargepointModeKind: UInt16, CodedModeKind {
         case .surplus: "SURPLUS"
         case .force: "FORCE"
         case .limit: "LIMIT"
+        case .chargeEnergy: "CHARGE_ENERGY"
         }
     }
 
     /// The parameters a command of this mode carries.
     public var parameters: [ModeParameter] {
-        self == .limit ? [.current(.current)] : []
+        switch self {
+        case .zero, .minimum, .surplus, .force: []
+        case .limit: [.current(.current)]
+        case .chargeEnergy: [.energy(.targetEnergy), .flag(.asap)]
+        }
     }
+
+    /// Whether a controller in the control core turns the mode into a current at every decision
+    /// (CHARGE_ENERGY), carried out by the chargepoints' LIMIT recipes.
+    public var isControlled: Bool { self == .chargeEnergy }
+
+    /// Whether the mode plans toward the command's end (CHARGE_ENERGY delivers its energy by
+    /// then): JSON names that end `by`.
+    public var plansTowardEnd: Bool { self == .chargeEnergy }
+
+    /// The recipe a chargepoint carries the mode out with: LIMIT for the controlled mode, else
+    /// its own.
+    public var recipe: ChargepointModeKind { isControlled ? .limit : self }
 }

@@ -29,20 +29,37 @@ public enum ModeKind: Hashable, Comparable, Sendable, CaseIterable, RawRepresent
     /// The stable name, e.g. `"LIMIT_CHARGE"`.
     public var rawValue: String { name }
 
-    /// The recipe a device carries the mode out with: its own, or SET_POWER for the controlled modes.
+    /// The recipe a device carries the mode out with: its own, or for the controlled modes
+    /// SET_POWER (batteries) or LIMIT (chargepoints).
     public var recipe: ModeKind {
         switch self {
         case .ess(let kind): .ess(kind.recipe)
-        case .chargepoint: self
+        case .chargepoint(let kind): .chargepoint(kind.recipe)
         }
     }
 
-    /// Whether the mode plans toward the command's end, which JSON names `by` (CHARGE_TO_SOC).
+    /// Whether a controller in the control core carries the mode out (the grid modes,
+    /// CHARGE_TO_SOC, CHARGE_ENERGY), through another mode's recipe.
+    public var isControlled: Bool {
+        switch self {
+        case .ess(let kind): kind.isControlled
+        case .chargepoint(let kind): kind.isControlled
+        }
+    }
+
+    /// Whether the mode plans toward the command's end, which JSON names `by` (CHARGE_TO_SOC,
+    /// CHARGE_ENERGY).
     public var plansTowardEnd: Bool {
         switch self {
         case .ess(let kind): kind.plansTowardEnd
-        case .chargepoint: false
+        case .chargepoint(let kind): kind.plansTowardEnd
         }
+    }
+
+    /// The telemetry every device the mode's target reaches must report for the mode to be
+    /// available (CHARGE_ENERGY counts the chargepoint's energy register).
+    public var requiredTelemetry: [TelemetryRole] {
+        self == .chargepoint(.chargeEnergy) ? [.energy] : []
     }
 
     /// The kind of device the mode is for.
@@ -79,8 +96,8 @@ public enum ModeKind: Hashable, Comparable, Sendable, CaseIterable, RawRepresent
     }
 
     /// The parameters a device map's recipe for this mode may use. For ESS modes these are the
-    /// command's parameters; every chargepoint mode but ZERO is carried out with the current the
-    /// control core chose for the chargepoint.
+    /// command's parameters; every chargepoint recipe but ZERO is carried out with the current
+    /// the control core chose for the chargepoint.
     public var recipeParameters: [ModeParameter.Name] {
         switch self {
         case .ess(let kind): kind.parameters.map(\.name)

@@ -18,6 +18,8 @@ public struct ModeParameter: Hashable, Sendable {
         case maxExport
         /// A state of charge to reach, % (CHARGE_TO_SOC).
         case targetSoc
+        /// The energy to deliver, kWh (CHARGE_ENERGY).
+        case targetEnergy
         /// 1: reach the target as soon as possible instead of as late and as evenly as the
         /// command's end allows; 0 (the default): plan toward the end.
         case asap
@@ -37,6 +39,8 @@ public struct ModeParameter: Hashable, Sendable {
         case ampere = "A"
         /// Percent (a state of charge).
         case percent = "%"
+        /// Kilowatt-hours (an energy to deliver).
+        case kilowattHour = "kWh"
         /// A flag: 0 (off) or 1 (on); JSON also takes `false` and `true`.
         case flag = ""
     }
@@ -65,6 +69,10 @@ public struct ModeParameter: Hashable, Sendable {
     /// car park and inside a 16-bit register.
     public static let currentLimit: Amperes = 10_000
 
+    /// The largest energy a mode parameter may name: 1 MWh, beyond what a car park takes in a day
+    /// (a large car holds about 100 kWh) and inside the 16-bit parameter register in kWh.
+    public static let energyLimit: Double = 1000
+
     /// A power parameter: 0…1 GW, or ±1 GW when `signed`; optional when it has a `default`.
     public static func power(_ name: Name, signed: Bool = false, default value: Double? = nil) -> ModeParameter {
         ModeParameter(name: name, unit: .watt, range: (signed ? -powerLimit : 0)...powerLimit, defaultValue: value)
@@ -73,6 +81,11 @@ public struct ModeParameter: Hashable, Sendable {
     /// A current parameter: 0…10 kA.
     public static func current(_ name: Name) -> ModeParameter {
         ModeParameter(name: name, unit: .ampere, range: 0...currentLimit)
+    }
+
+    /// An energy parameter: 0…1000 kWh.
+    public static func energy(_ name: Name) -> ModeParameter {
+        ModeParameter(name: name, unit: .kilowattHour, range: 0...energyLimit)
     }
 
     /// A state-of-charge parameter: 0…100 %.

@@ -14,7 +14,7 @@ import Vocabulary
 
     @Test func chargepointModesKeepOpenEmsEvseCodes() {
         let catalog = ChargepointModeKind.allCases.map { "\($0.code) \($0.name)" }
-        #expect(catalog == ["0 ZERO", "1 MINIMUM", "2 SURPLUS", "3 FORCE", "4 LIMIT"])
+        #expect(catalog == ["0 ZERO", "1 MINIMUM", "2 SURPLUS", "3 FORCE", "4 LIMIT", "5 CHARGE_ENERGY"])
     }
 
     @Test func namesAndCodesRoundTrip() {

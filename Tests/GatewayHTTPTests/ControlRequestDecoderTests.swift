@@ -86,6 +86,38 @@ struct ControlRequestDecoderTests {
                 .isEmpty)
     }
 
+    @Test func chargeEnergyTakesItsKilowattHoursAndByOnAChargepoint() throws {
+        let planned = try request(
+            #"{"activateControlModes": {"cp1": {"mode": "CHARGE_ENERGY", "targetEnergy": 12.5, "by": "2026-05-01T19:00:00Z"}}}"#
+        )
+        #expect(
+            planned.changes == [
+                ModeChange(
+                    target: .device("cp1"), mode: .chargepoint(.chargeEnergy(energy: 12.5, asap: false)),
+                    end: .until(ManualClock.at(7 * 3600)))
+            ])
+        let asap = try request(
+            #"{"activateControlModes": {"evcs": {"mode": "CHARGE_ENERGY", "targetEnergy": 3, "asap": true}}}"#)
+        #expect(asap.changes.first?.mode == .chargepoint(.chargeEnergy(energy: 3, asap: true)))
+    }
+
+    @Test func chargeEnergyRefusesANegativeOrAbsurdEnergyAndAByInThePast() {
+        let negative = problems(#"{"activateControlModes": {"cp1": {"mode": "CHARGE_ENERGY", "targetEnergy": -1}}}"#)
+        #expect(negative.map(\.path) == ["activateControlModes.cp1.targetEnergy"])
+        #expect(negative.map(\.reason) == ["-1 is outside 0...1000 kWh"])
+        let absurd = problems(#"{"activateControlModes": {"cp1": {"mode": "CHARGE_ENERGY", "targetEnergy": 5000}}}"#)
+        #expect(absurd.map(\.reason) == ["5000 is outside 0...1000 kWh"])
+        let missing = problems(#"{"activateControlModes": {"cp1": {"mode": "CHARGE_ENERGY"}}}"#)
+        #expect(missing.map(\.reason) == ["mode CHARGE_ENERGY needs 'targetEnergy' (kWh, 0...1000)"])
+        let past = problems(
+            #"{"activateControlModes": {"cp1": {"mode": "CHARGE_ENERGY", "targetEnergy": 5, "by": "2026-05-01T11:00:00Z"}}}"#
+        )
+        #expect(past.map(\.path) == ["activateControlModes.cp1.by"])
+        #expect(past.map(\.reason) == ["2026-05-01T11:00:00Z is not in the future (now 2026-05-01T12:00:00Z)"])
+        // A battery target takes no CHARGE_ENERGY.
+        #expect(!problems(#"{"activateControlModes": {"ess": {"mode": "CHARGE_ENERGY", "targetEnergy": 5}}}"#).isEmpty)
+    }
+
     @Test func aliasesNameTheirTargets() throws {
         var decoder = decoder
         decoder.aliases = ["ess0": .essCluster, "ctrlEvseSingle0": .device("cp1")]

@@ -4,6 +4,7 @@ import Gateway
 import GatewayHTTP
 import GatewayState
 import Hummingbird
+import InMemoryLogging
 import Logging
 import Synchronization
 import TestSupport
@@ -16,12 +17,12 @@ struct PushClientTests {
     func makeClient(
         _ url: String, interval: Duration = .seconds(15), timeout: Duration = .seconds(5),
         rateLimit: RateLimiter = .cleverPV,
-        clock: some Clock<Duration> = ContinuousClock()
+        clock: some Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "test")
     ) -> PushClient {
         let site = self.site
         return PushClient(
             configuration: PushConfiguration(url: url, interval: interval, timeout: timeout, rateLimit: rateLimit),
-            snapshot: { site.snapshot() }, sink: site, logger: Logger(label: "test"), clock: clock,
+            snapshot: { site.snapshot() }, sink: site, logger: logger, clock: clock,
             wallClock: { site.clock.wall })
     }
 
@@ -168,11 +169,15 @@ struct PushClientTests {
     }
 
     /// The cloud is away long enough for a retrying connection pool to back off for seconds;
-    /// once it is back, the first push made reaches it (the one under way at its return aside).
-    @Test(.disabled("issue 13 step 7 is open: no push is delivered within 10 s of the cloud's return"))
+    /// once it is back (on the same port), the first push made reaches it (the one under way at
+    /// its return aside). The outage is logged once, at its first failure, and its end once.
+    @Test
     func afterAnOutageThePushMadeOnTheCloudsReturnIsDelivered() async throws {
         let port = freePort()
-        let client = makeClient(FakeCloud.url(port: port), interval: .seconds(1), timeout: .seconds(3))
+        let log = InMemoryLogHandler()
+        let client = makeClient(
+            FakeCloud.url(port: port), interval: .seconds(1), timeout: .seconds(3),
+            logger: Logger(label: "test") { _ in log })
         let running = Task { await client.run() }
         defer {
             client.stop()
@@ -186,6 +191,8 @@ struct PushClientTests {
             #expect(client.status.attempts - attemptsAtReturn <= 2, "\(client.status)")
         }
         #expect(client.status.lastError?.isEmpty == false)
+        let notices = log.entries.filter { $0.level >= .notice }.map(\.message.description)
+        #expect(notices == ["push failed", "push delivered again"], "\(notices)")
     }
 
     @Test func aScheduleFromTheResponseGoesToTheCore() async throws {

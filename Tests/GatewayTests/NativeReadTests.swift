@@ -54,7 +54,7 @@ import Vocabulary
             #expect(try client.native("site.evcs.remaining") == .uint(0xFFFF_FFFF))  // a fallback does not end
             #expect(try client.native("site.evcs.source") == .uint(1))  // FALLBACK
             #expect(try client.native("site.evcs.sourceName") == .string("fallback"))
-            #expect(try client.native("site.evcs.availableModes") == .uint(0b11111))
+            #expect(try client.native("site.evcs.availableModes") == .uint(0b11_1111))  // ZERO … CHARGE_ENERGY
         }
     }
 

@@ -35,6 +35,20 @@ import Vocabulary
         try expectRefused(.illegalDataValue, address: Self.at("site.ess.mode"), [10, 0, 120, 0, 7200])
     }
 
+    @Test func chargeEnergyTakesItsKilowattHoursInTheCurrentRegisterAndItsEndFromTheDuration() throws {
+        let sink = RecordingSink()
+        try NativeFixture.withServer(sink: sink) { server, _ in
+            let client = try NativeFixture.client(server)
+            try client.writeNative(
+                "evse2.mode", [.uint(UInt64(ChargepointModeKind.chargeEnergy.code)), .uint(12), .uint(3600)])
+        }
+        #expect(sink.commands.map(\.mode) == [.chargepoint(.chargeEnergy(energy: 12, asap: false))])
+        #expect(sink.commands.first?.target == .device("evse2"))
+        #expect(sink.commands.first?.end == .after(.seconds(3600)))
+        // Past 1000 kWh it is refused whole.
+        try expectRefused(.illegalDataValue, address: Self.at("evse2.mode"), [5, 2000, 0, 3600])
+    }
+
     @Test func durationZeroLastsWhileTheWatchdogIsRefreshed() throws {
         let sink = RecordingSink()
         try NativeFixture.withServer(sink: sink) { server, _ in

@@ -7,6 +7,8 @@ Each operation: {"port": P, "unit": U, "op": "write", "address": A, "items": [[T
 {"port": P, "unit": U, "op": "read", "address": A, "type": TYPE, "count": registers (strings)}, or
 {"port": P, "unit": U, "op": "coil", "address": A, "value": true|false} (FC5).
 TYPE: int16 uint16 int32 uint32 uint64 float32 string. A result is {"value": ...} or {"exception": code}.
+An operation may name a "session" (default 0): each session is a connection of its own, so that
+two masters can interleave their requests.
 """
 import json
 import math
@@ -21,16 +23,17 @@ SIZES = {"int16": 1, "uint16": 1, "int32": 2, "uint32": 2, "uint64": 4, "float32
 clients = {}
 
 
-def client(port):
-    if port not in clients:
-        clients[port] = ModbusTcpClient("127.0.0.1", port=port, timeout=2, retries=0)
-        clients[port].connect()
-    return clients[port]
+def client(port, session):
+    key = (port, session)
+    if key not in clients:
+        clients[key] = ModbusTcpClient("127.0.0.1", port=port, timeout=2, retries=0)
+        clients[key].connect()
+    return clients[key]
 
 
 results = []
 for op in json.load(sys.stdin):
-    c, unit = client(op["port"]), op["unit"]
+    c, unit = client(op["port"], op.get("session", 0)), op["unit"]
     if op["op"] == "write":
         registers = []
         for kind, value in op["items"]:

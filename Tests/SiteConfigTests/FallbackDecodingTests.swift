@@ -70,12 +70,14 @@ struct FallbackDecodingTests {
                 #"14:32: error: target: found "evse3", expected ess, chargepoints or the id of a battery or chargepoint (ess1, evse1); did you mean "evse1"?"#,
                 #"15:32: error: target: found "grid", a meter, which takes no modes; expected ess, chargepoints or the id of a battery or chargepoint (ess1, evse1)"#,
                 #"16:44: error: mode: found ZERO, a chargepoint mode, for battery "ess1"; expected a battery mode: AUTO, NO_DISCHARGE, LIMIT_CHARGE, NO_CHARGE, LIMIT_DISCHARGE, FORCE_CHARGE, FORCE_DISCHARGE, SET_POWER, GRID_SETPOINT, GRID_LIMIT, CHARGE_TO_SOC"#,
-                "17:52: error: mode: found NO_CHARGE, a battery mode, for target chargepoints; expected a chargepoint mode: ZERO, MINIMUM, SURPLUS, FORCE, LIMIT",
+                "17:52: error: mode: found NO_CHARGE, a battery mode, for target chargepoints; expected a chargepoint mode: ZERO, MINIMUM, SURPLUS, FORCE, LIMIT, CHARGE_ENERGY",
                 #"21:31: error: fallback: found a second fallback for target evse1 of source "l", expected one per target (first at line 20)"#,
                 #"23:30: error: fallback: found a second fallback for target chargepoints of source "l", expected one per target (first at line 22)"#,
                 "24:24: error: fallback: found a list, expected a mode such as NO_DISCHARGE, a mapping such as {mode: LIMIT, current: 6 A}, or a list of them",
                 #"25:23: error: found fallback FORCE_CHARGE without "power", expected a power such as `5 kW`"#,
                 #"25:57: error: found unknown key "pwer" in fallback FORCE_CHARGE; did you mean "power"?"#,
+                "26:45: error: fallback: found CHARGE_ENERGY, which ends once its energy is delivered; expected a mode that holds its target (a fallback never ends)",
+                "27:74: error: targetEnergy: found 2000 kWh, expected 0 to 1000 kWh",
             ])
     }
 

@@ -47,6 +47,21 @@ struct ShippedSiteTests {
         }
     }
 
+    /// CHARGE_ENERGY counts a chargepoint's energy register and is carried out by LIMIT: every
+    /// shipped chargepoint map has both, with the energy in Wh.
+    @Test func everyShippedChargepointMapCountsEnergyAndTakesLimit() throws {
+        let folder = FixturePaths.site("devices")
+        var chargepoints = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".yaml") {
+            let map = try DeviceMapLoader.load(path: "\(folder)/\(name)").get()
+            guard map.kind == .chargepoint else { continue }
+            chargepoints += 1
+            #expect(map[role: .energy]?.unit == "Wh", "\(name)")
+            #expect(map.control.modes.contains(.chargepoint(.limit)), "\(name)")
+        }
+        #expect(chargepoints == 3)
+    }
+
     @Test func theDemoHasTwoBatteriesTwoChargepointsAMeterAndAPVInverterOfDifferentVendors() throws {
         let loaded = try Self.loadDemo()
         let kinds = loaded.site.devices.map { loaded.map(for: $0)?.kind }
@@ -93,7 +108,7 @@ struct ShippedSiteTests {
     @Test func alfenRefreshesWithinItsValidityAndFallsBackToTheSafeCurrent() throws {
         let map = try DeviceMapLoader.load(path: FixturePaths.site("devices/alfen-ng9xx.yaml")).get()
         #expect(map.kind == .chargepoint)
-        #expect(map.control.modes == ModeKind.allChargepoint)
+        #expect(map.control.modes == DeviceKind.chargepoint.recipeModes)
         #expect(map.control.refresh == Refresh(interval: .seconds(25)))
         #expect(
             map.fallback

@@ -82,6 +82,11 @@ struct WeeklyScheduleTests {
                     days: [.sun], from: 0, to: 1440,
                     mode: SourceFallback(
                         target: .device("evse1"), mode: .chargepoint(.limit), parameters: [.current: 10])),
+                // A site file writes the energy as a quantity; the parameter is in kWh.
+                WeeklySlot(
+                    days: [.mon], from: 0, to: 360,
+                    mode: SourceFallback(
+                        target: .device("evse1"), mode: .chargepoint(.chargeEnergy), parameters: [.targetEnergy: 12.5])),
             ])
     }
 

@@ -21,7 +21,12 @@ import Vocabulary
             ])
         // A map names no recipe for the controlled modes: SET_POWER carries them out.
         #expect(DeviceKind.battery.recipeModes.map(\.name).last == "SET_POWER")
-        #expect(DeviceKind.chargepoint.modes.map(\.name) == ["ZERO", "MINIMUM", "SURPLUS", "FORCE", "LIMIT"])
+        #expect(
+            DeviceKind.chargepoint.modes.map(\.name) == [
+                "ZERO", "MINIMUM", "SURPLUS", "FORCE", "LIMIT", "CHARGE_ENERGY",
+            ])
+        // CHARGE_ENERGY has none either: LIMIT carries it out.
+        #expect(DeviceKind.chargepoint.recipeModes.map(\.name).last == "LIMIT")
         #expect(DeviceKind.meter.modes.isEmpty && !DeviceKind.meter.isControllable)
         #expect(DeviceKind.pv.modes.isEmpty && !DeviceKind.pv.isControllable)
         for kind in DeviceKind.allCases {
@@ -40,6 +45,6 @@ import Vocabulary
 
     @Test func theBitmaskSetsOneBitPerCode() {
         #expect([ModeKind.ess(.auto), .ess(.setPower)].bitmask == 0b1000_0001)
-        #expect(DeviceKind.chargepoint.modes.bitmask == 0b1_1111)
+        #expect(DeviceKind.chargepoint.modes.bitmask == 0b11_1111)
     }
 }

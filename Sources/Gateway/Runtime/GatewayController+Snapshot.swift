@@ -35,11 +35,15 @@ extension GatewayController {
                 let telemetry = ChargepointTelemetry(
                     maxCurrent: ratings.maxCurrent ?? 16,
                     phases: ChargepointTelemetry.Phases(rawValue: phases) ?? .three,
-                    currentStep: device.currentStep)
+                    currentStep: device.currentStep,
+                    energy: status.value(.energy).map { Reading($0, at: status.age.map { now - $0 }) },
+                    plugged: status.value(.plugged).map { $0 != 0 })
+                let map = device.map
                 snapshots.append(
                     .chargepoint(
                         id, telemetry, online: status.online, activePower: power, supportedModes: supported,
-                        priority: device.config.priority))
+                        priority: device.config.priority,
+                        reportedRoles: Set(TelemetryRole.allCases.filter { map[role: $0] != nil })))
             case .meter:
                 // The first online meter of the site file is the grid meter.
                 if grid == nil, status.online, let power = status.value(.activePower) {

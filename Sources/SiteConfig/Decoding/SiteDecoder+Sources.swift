@@ -45,6 +45,13 @@ extension SiteDecoder {
         var fallbacks: [SourceFallback] = []
         for item in items {
             guard let entry = decodeFallback(item, devices: devices) else { continue }
+            if entry.value.mode == .chargepoint(.chargeEnergy) {
+                sink.error(
+                    entry.location,
+                    "fallback: found \(entry.value.mode), which ends once its energy is delivered; expected a mode that holds its target (a fallback never ends)"
+                )
+                continue
+            }
             let target = entry.value.target
             if let line = firstLine[target] {
                 let source = id.map { " of source \"\($0)\"" } ?? ""
@@ -118,7 +125,9 @@ extension SiteDecoder {
             let required = spec.defaultValue == nil
             let given: Located<Double>? =
                 if let dimension = spec.unit.dimension {
-                    entry.quantity(spec.name.rawValue, dimension, required: required)
+                    entry.quantity(spec.name.rawValue, dimension, required: required).map { quantity in
+                        Located(value: quantity.value / spec.unit.baseUnits, location: quantity.location)
+                    }
                 } else {
                     entry.bool(spec.name.rawValue).map { Located(value: $0 ? 1 : 0, location: entry.location) }
                 }
@@ -277,9 +286,14 @@ extension ModeParameter.Unit {
         case .watt: .power
         case .ampere: .current
         case .percent: .percent
+        case .kilowattHour: .energy
         case .flag: nil
         }
     }
+
+    /// How many of the dimension's base units (W, A, %, Wh) one of this unit is: a site file's
+    /// `10 kWh` reads as 10,000 Wh, a parameter of 10 kWh.
+    var baseUnits: Double { self == .kilowattHour ? 1000 : 1 }
 
     /// A value as a site file writes it: `5 kW`, `6 A`.
     var example: String {
@@ -287,6 +301,7 @@ extension ModeParameter.Unit {
         case .watt: "5 kW"
         case .ampere: "6 A"
         case .percent: "90 %"
+        case .kilowattHour: "10 kWh"
         case .flag: "true"
         }
     }

@@ -148,7 +148,8 @@ enum NativeLayout {
         case .chargepoint:
             block.add(
                 "\(prefix).current", .uint16, .readWrite, "A",
-                "LIMIT's current per phase. Staged until the next mode write.",
+                "LIMIT's current per phase; CHARGE_ENERGY the energy to deliver in whole kWh (0–1000), by the end "
+                    + "the duration sets (0: as soon as possible). Staged until the next mode write.",
                 range: currentRange, point: .control(group, .parameter))
         case .meter, .pv:
             break
@@ -179,7 +180,8 @@ enum NativeLayout {
                 point: .status(target, .activeParameter))
         case .chargepoint:
             block.add(
-                "\(prefix).activeModeCurrent", .uint16, .read, "A", "The active mode's current parameter.",
+                "\(prefix).activeModeCurrent", .uint16, .read, "A",
+                "The active mode's current parameter (CHARGE_ENERGY: its energy, kWh).",
                 point: .status(target, .activeParameter))
         case .meter, .pv:
             break
@@ -225,7 +227,9 @@ enum NativeLayout {
         block.add(
             "schedule.slotIndex", .uint16, .readWrite, "",
             "The slot (0–\(Schedule.maximumSlots - 1)) the registers below stage: one FC16 from here to "
-                + "slotParameter stages one slot. Nothing staged runs before the commit.",
+                + "slotParameter stages one slot. Nothing staged runs before the commit. Each master connection "
+                + "stages its own slots, target and count, and commits only those; the table's registers read "
+                + "back what the last master wrote.",
             range: 0...Double(Schedule.maximumSlots - 1), point: .schedule(.slotIndex))
         block.add(
             "schedule.slotStart", .uint32, .readWrite, "s", "The slot's start, Unix seconds (UTC).",
@@ -238,7 +242,7 @@ enum NativeLayout {
             "The slot's mode code, of the target's kind (as the control blocks' mode registers; no RELEASE).",
             range: 0...Double(UInt16.max), point: .schedule(.slotMode))
         block.add(
-            "schedule.slotParameter", .int32, .readWrite, "W / A / %",
+            "schedule.slotParameter", .int32, .readWrite, "W / A / % / kWh",
             "The mode's parameter, as the control block's power (ESS) or current (chargepoints) register.",
             range: powerRange, point: .schedule(.slotParameter))
         block.add(

@@ -75,13 +75,15 @@ public struct NativeRegisterProfile: RegisterProfile {
         _ writes: [FieldWrite<NativePoint>], state: NativeStagedControl, snapshot: GatewaySnapshot,
         sink: any CommandSink
     ) throws(ProfileRefusal) -> NativeStagedControl {
+        // The schedule table is staged per master connection.
+        let client = ModbusRequestContext.client ?? ""
         var next = state
-        for write in writes { next.set(write.field.point, to: write.value) }
+        for write in writes { next.set(write.field.point, to: write.value, by: client) }
         if writes.contains(where: { $0.field.point == .schedule(.slotIndex) }) {
-            next.stagedSlots[Int(next.slotIndex)] = next.slotRegisters
+            next.stageSlot(by: client)
         }
         if let commit = writes.first(where: { $0.field.point == .schedule(.commit) }) {
-            try self.commit(generation: commit.value, of: &next, sink: sink)
+            try self.commit(generation: commit.value, by: client, of: &next, sink: sink)
         }
         let groups = writes.compactMap { write -> NativeControlGroup? in
             if case .control(let group, .mode) = write.field.point { return group }
@@ -97,14 +99,15 @@ public struct NativeRegisterProfile: RegisterProfile {
         return next
     }
 
-    /// Hands the staged slots to the sink as this master's schedule on the table's target, when
-    /// `generation` is the next one; then the staged slots are cleared.
+    /// Hands the slots the master at `client` staged to the sink as this profile's schedule on
+    /// the target it named, when `generation` is the next one; then its staged slots are cleared.
     private func commit(
-        generation: Double, of state: inout NativeStagedControl, sink: any CommandSink
+        generation: Double, by client: String, of state: inout NativeStagedControl, sink: any CommandSink
     ) throws(ProfileRefusal) {
         guard UInt16(generation) == state.generation &+ 1 else { throw ProfileRefusal(.illegalDataValue) }
+        let staging = state.staging(of: client)
         let group =
-            state.scheduleTarget == 0
+            staging.scheduleTarget == 0
             ? NativeControlGroup(target: .essCluster, kind: .battery)
             : NativeControlGroup(target: .chargepointCluster, kind: .chargepoint)
         // Unix seconds onto the core's clock, through one pair of readings of both clocks. The
@@ -112,8 +115,8 @@ public struct NativeRegisterProfile: RegisterProfile {
         // (a start computed as a fraction each would overlap its neighbour by a rounding).
         let (wall, control) = (Duration.seconds(Date().timeIntervalSince1970), sink.now())
         var slots: [Schedule.Slot] = []
-        for index in 0..<Int(state.slotCount) {
-            guard let staged = state.stagedSlots[index], staged.duration > 0,
+        for index in 0..<Int(staging.slotCount) {
+            guard let staged = staging.stagedSlots[index], staged.duration > 0,
                 let kind = group.kind.modes.first(where: { $0.code == staged.mode }),
                 let mode = try? Mode(kind: kind, parameter: staged.parameter)
             else { throw ProfileRefusal(.illegalDataValue) }
@@ -125,7 +128,7 @@ public struct NativeRegisterProfile: RegisterProfile {
             throw ProfileRefusal(rejection)
         }
         state.generation &+= 1
-        state.stagedSlots = [:]
+        state.clearStagedSlots(of: client)
     }
 
     /// Hands a mode write to the sink: a command, or a release.

@@ -49,13 +49,13 @@ struct NativeRenderer {
 
     private func schedule(_ field: NativePoint.ScheduleField) -> Double? {
         switch field {
-        case .slotIndex: Double(control.slotIndex)
-        case .slotStart: control.slotRegisters.start
-        case .slotDuration: control.slotRegisters.duration
-        case .slotMode: Double(control.slotRegisters.mode)
-        case .slotParameter: control.slotRegisters.parameter
-        case .target: Double(control.scheduleTarget)
-        case .slotCount: Double(control.slotCount)
+        case .slotIndex: Double(control.shown.slotIndex)
+        case .slotStart: control.shown.slotRegisters.start
+        case .slotDuration: control.shown.slotRegisters.duration
+        case .slotMode: Double(control.shown.slotRegisters.mode)
+        case .slotParameter: control.shown.slotRegisters.parameter
+        case .target: Double(control.shown.scheduleTarget)
+        case .slotCount: Double(control.shown.slotCount)
         case .commit: Double(control.generation)
         }
     }

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import NIOCore
 
 /// A cloud EMS for tests: a real HTTP server on loopback that records every push and answers
@@ -74,9 +73,30 @@ actor FakeCloud {
                 status: reply.status, headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
-        return try await app.test(.live) { client in
-            try await body(Self.url(port: client.port ?? 0))
+        // Run as a service rather than through HummingbirdTesting's live framework, which binds
+        // port 0 whatever the configuration says: a cloud that returns after an outage must come
+        // back on the port the client was pushing to.
+        let (bound, announce) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            onServerRunning: { channel in
+                announce.yield(channel.localAddress?.port ?? 0)
+                announce.finish()
+            })
+        return try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask {
+                // A server that cannot start ends the wait for its port (and throws its error).
+                defer { announce.finish() }
+                try await app.runService(gracefulShutdownSignals: [])
+                return nil
+            }
+            var ports = bound.makeAsyncIterator()
+            guard let listening = await ports.next() else {
+                _ = try await group.next()
+                throw CancellationError()
+            }
+            defer { group.cancelAll() }
+            return try await body(Self.url(port: listening))
         }
     }
 }
