@@ -138,6 +138,7 @@ let package = Package(
             name: "GatewayMQTT",
             dependencies: [
                 "MQTT", "GatewayHTTP", "Gateway", "GatewayState", "Control", "SiteConfig", "Vocabulary",
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

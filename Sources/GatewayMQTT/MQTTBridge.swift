@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 public import Control
 import Foundation
 public import Gateway
@@ -64,9 +65,9 @@ public final class MQTTBridge: Sendable, Service {
         client.subscribe(topics.command)
         try client.start()
         defer { client.stop() }
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            publish(at: .now)
-            try? await Task.sleep(for: Self.tick)
+        publish(at: .now)
+        for await instant in AsyncTimerSequence(interval: Self.tick, clock: .continuous).cancelOnGracefulShutdown() {
+            publish(at: instant)
         }
     }
 
