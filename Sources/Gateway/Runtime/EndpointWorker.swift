@@ -5,16 +5,17 @@ import SiteConfig
 import Synchronization
 import Vocabulary
 
-/// The one thread that owns the connection to one endpoint, shared by every unit id behind it:
-/// it polls its devices at the poll interval and writes their orders as soon as they change, one
-/// request at a time. A slow or dead endpoint only ever holds its own thread. A reload hands it
+/// The one owner of the connection to one endpoint, shared by every unit id behind it: a loop
+/// on its own thread (`RuntimeLoop`) that polls its devices at the poll interval and writes
+/// their orders as soon as they change, one request at a time. A slow or dead endpoint only
+/// ever holds its own thread. A reload hands it
 /// the reloaded site's devices (`adopt`) without closing the connection.
 final class EndpointWorker: Sendable {
     let endpoint: Endpoint
     let timeouts: ModbusClient.Timeouts
     private let clock: any RuntimeClock
     private let logger: Logger
-    private let thread: WorkerThread
+    private let loop: RuntimeLoop
     private let roster: Mutex<Roster>
     private let handBackOnStop = Mutex<Set<String>?>(nil)
     private let meterRead = Mutex<(@Sendable () -> Void)?>(nil)
@@ -45,17 +46,25 @@ final class EndpointWorker: Sendable {
         var logger = logger
         logger[metadataKey: "modbus.endpoint"] = "\(endpoint)"
         self.logger = logger
-        thread = WorkerThread(name: "busbar-endpoint \(endpoint)", clock: clock)
+        loop = RuntimeLoop(name: "busbar-endpoint \(endpoint)", clock: clock)
     }
 
     var devices: [DeviceRuntime] { roster.withLock { $0.devices } }
 
+    /// Runs the worker's loop until it stops (`requestStop()`, or `stop` by a reload); at
+    /// once when it ran before.
+    func run() async {
+        await loop.run { [self] loop in await body(on: loop) }
+        takeLeftAdoption()
+    }
+
+    /// Runs the loop in the background, for a gateway run without services.
     func start() {
-        thread.start { [self] thread in run(on: thread) }
+        Task { await run() }
     }
 
     /// Asks the worker to look for writes now rather than at its next poll.
-    func wake() { thread.wake() }
+    func wake() { loop.wake() }
 
     /// Calls `wake` after every good poll of a meter: the grid modes react to each reading.
     func onMeterReading(_ wake: @escaping @Sendable () -> Void) { meterRead.withLock { $0 = wake } }
@@ -76,7 +85,7 @@ final class EndpointWorker: Sendable {
             take(adoption, handingBackWith: nil)
             return
         }
-        thread.wake()
+        loop.wake()
         adoption.done.wait()
     }
 
@@ -84,19 +93,13 @@ final class EndpointWorker: Sendable {
     /// those named when `handingBack` is given), closes the connection, and waits for the thread.
     func stop(handingBack: Set<String>? = nil) {
         handBackOnStop.withLock { $0 = handingBack }
-        thread.stop()
+        loop.stop()
         takeLeftAdoption()
     }
 
     /// Asks the worker to stop after the request in flight and hand every device back, without
     /// waiting: `finished()` returns once it has.
-    func requestStop() { thread.requestStop() }
-
-    /// Returns once the worker's thread has ended (at once when it never started).
-    func finished() async {
-        await thread.finished()
-        takeLeftAdoption()
-    }
+    func requestStop() { loop.requestStop() }
 
     /// An adoption asked for while the thread ended is taken up here, so no caller waits forever.
     private func takeLeftAdoption() {
@@ -108,7 +111,7 @@ final class EndpointWorker: Sendable {
         }
     }
 
-    private func run(on thread: WorkerThread) {
+    private func body(on loop: isolated RuntimeLoop) async {
         let client: ModbusClient
         do {
             client = try ModbusClient(endpoint: endpoint, timeouts: timeouts)
@@ -138,9 +141,14 @@ final class EndpointWorker: Sendable {
             // (An endpoint always has a device; the fallback only bounds the wait.)
             let next = devices.compactMap { nextPoll[ObjectIdentifier($0)] }.min() ?? now + .seconds(1)
             // Refreshes and heartbeats fall due between polls: look again within 200 ms.
-            guard thread.wait(upTo: min(next - clock.now, .milliseconds(200))) else { break }
+            guard await loop.wait(upTo: min(next - clock.now, .milliseconds(200))) else { break }
         }
         roster.withLock { $0.looping = false }
+        handBack(with: client)
+    }
+
+    /// At the end: hands the devices back (those named by `stop(handingBack:)`, else all).
+    private func handBack(with client: ModbusClient) {
         let handingBack = handBackOnStop.withLock { $0 }
         for device in devices where handingBack?.contains(device.id) ?? true {
             device.handBack(with: client, at: clock.now)

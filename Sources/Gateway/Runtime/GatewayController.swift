@@ -19,7 +19,7 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     private let clock: any RuntimeClock
     private let epoch: ContinuousClock.Instant
     private let logger: Logger
-    private let thread: WorkerThread
+    private let loop: RuntimeLoop
     private let activeModes = Mutex<[Target: String]>([:])
     private let scheduleFile: Mutex<ScheduleFile?>
     /// The site's weekly default schedule, handed to the core a week ahead, again every day.
@@ -64,7 +64,7 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     ) {
         self.clock = clock
         epoch = clock.now
-        thread = WorkerThread(name: "busbar-control", clock: clock)
+        loop = RuntimeLoop(name: "busbar-control", clock: clock)
         self.core = Mutex(ControlCore(configuration: configuration))
         self.wiring = Mutex(Wiring(site: site, devices: devices, workers: workers))
         self.logger = logger
@@ -171,16 +171,22 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
     // MARK: Running
 
     /// Asks for a new decision as soon as possible (a command, or new telemetry).
-    func requestDecision() { thread.wake() }
+    func requestDecision() { loop.wake() }
 
-    func start() {
-        restoreSchedules()
-        decide()
-        // The watchdog's resolution: expiry is seen within a quarter of a second; a slot boundary
-        // or an explicit end wakes the loop at its instant.
-        thread.start { [self] thread in
-            while thread.wait(upTo: nextWait()) { decide() }
+    /// Runs the control loop until it stops: the schedules the state file kept are taken up,
+    /// then it decides on each wake (a command, new telemetry) and at least every 250 ms (the
+    /// watchdog's resolution), and at each slot boundary or explicit end.
+    func run() async {
+        await loop.run { [self] loop in
+            restoreSchedules()
+            decide()
+            while await loop.wait(upTo: nextWait()) { decide() }
         }
+    }
+
+    /// Runs the loop in the background, for a gateway run without services.
+    func start() {
+        Task { await run() }
     }
 
     /// How long the loop may sleep: until the next slot boundary or command end, at most 250 ms.
@@ -239,13 +245,10 @@ public final class GatewayController: CommandSink, @unchecked Sendable {
         }
     }
 
-    func stop() { thread.stop() }
+    func stop() { loop.stop() }
 
     /// Asks the control loop to end after its current step, without waiting.
-    func requestStop() { thread.requestStop() }
-
-    /// Returns once the control loop has ended (at once when it never started).
-    func finished() async { await thread.finished() }
+    func requestStop() { loop.requestStop() }
 
     /// One control step: expire, decide, hand out orders, publish.
     func decide() {

@@ -1,17 +1,15 @@
 import ServiceLifecycle
 
-/// What runs on a thread of its own (`WorkerThread`): a device endpoint's connection, the
-/// control loop.
+/// What runs as a loop on a thread of its own (`RuntimeLoop`): a device endpoint's
+/// connection, the control loop.
 protocol ThreadedLoop: Sendable {
     /// What the service is called in the lifecycle's log.
     var loopName: String { get }
-    /// Starts the thread; harmless when started or stopped already.
-    func start()
-    /// Asks the thread to end after its current step (an endpoint then hands its devices
-    /// back), without waiting.
+    /// Runs the loop until it stops; at once when it ran or was stopped before.
+    func run() async
+    /// Asks the loop to end after its current step (an endpoint then hands its devices back),
+    /// without waiting.
     func requestStop()
-    /// Returns once the thread has ended.
-    func finished() async
 }
 
 /// A threaded loop as a service: it starts once the start gate opens, and on a graceful
@@ -25,9 +23,8 @@ struct ThreadService<Loop: ThreadedLoop>: Service, CustomStringConvertible {
 
     func run() async {
         guard await gate.wait() else { return }
-        loop.start()
         await withTaskCancellationOrGracefulShutdownHandler {
-            await loop.finished()
+            await loop.run()
         } onCancelOrGracefulShutdown: {
             loop.requestStop()
         }
