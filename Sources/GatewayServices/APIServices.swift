@@ -70,9 +70,6 @@ public final class APIServices: Service, Sendable {
         current = Mutex(first)
     }
 
-    /// The settings in force.
-    public var settings: Settings? { current.withLock { $0?.settings } }
-
     /// Runs the services until a graceful shutdown, and each replacement a reload starts.
     /// - Throws: `CannotListen` when the first local API cannot be bound.
     public func run() async throws {

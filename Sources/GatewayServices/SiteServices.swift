@@ -21,7 +21,7 @@ public final class SiteServices: Sendable {
         /// Where to reach devices instead of their site-file endpoint, by device id.
         public var endpoints: [String: Endpoint] = [:]
         /// Per request toward the devices.
-        public var timeouts = ModbusClient.Timeouts(response: .milliseconds(500), byte: .milliseconds(200))
+        public var timeouts = Gateway.deviceTimeouts
         /// What the runtime is timed with (a test's `ManualRuntimeClock`).
         public var clock: any RuntimeClock = SystemRuntimeClock()
         /// The site file reloaded on SIGHUP (with `signals` that reload); no reload without one.

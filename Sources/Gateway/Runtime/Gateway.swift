@@ -33,7 +33,7 @@ public final class Gateway: Sendable {
     ///   - clock: what the polls, writes, heartbeats, watchdogs and schedules are timed with.
     public init(
         site: LoadedSite, logger: Logger, endpoints: [String: Endpoint] = [:],
-        timeouts: ModbusClient.Timeouts = .init(response: .milliseconds(500), byte: .milliseconds(200)),
+        timeouts: ModbusClient.Timeouts = Gateway.deviceTimeouts,
         clock: any RuntimeClock = SystemRuntimeClock()
     ) {
         self.logger = logger
@@ -54,6 +54,9 @@ public final class Gateway: Sendable {
         let controller = self.controller
         for worker in workers { worker.onMeterReading { controller.requestDecision() } }
     }
+
+    /// Per request toward the devices, unless a caller says otherwise.
+    public static let deviceTimeouts = ModbusClient.Timeouts(response: .milliseconds(500), byte: .milliseconds(200))
 
     /// The site in force.
     public var site: LoadedSite { state.withLock { $0.site } }

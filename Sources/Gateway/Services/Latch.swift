@@ -22,13 +22,6 @@ public final class Latch: Sendable {
     /// Lets no waiter go on: the program stops before the event.
     public func abandon() { settle(.abandoned) }
 
-    /// Whether the latch opened.
-    public var isOpen: Bool {
-        state.withLock { state in
-            if case .open = state { true } else { false }
-        }
-    }
-
     /// Waits until the latch opens: true, or false when it was abandoned, or the waiting task
     /// was cancelled or asked to shut down gracefully first.
     public func wait() async -> Bool {
